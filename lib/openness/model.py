@@ -1,0 +1,110 @@
+"""The records that flow through the pipeline: grids, cells, problems, extractions.
+
+A `Grid` is one table as found on one page (or in one HTML <table>), before any
+meaning is attached. A `Cell` is one official figure of one report, with the
+provenance needed to find it again on the page. A `Problem` is anything a reader
+of the data must know about: a missing table, a label that could not be placed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+TABLES = ("proactive", "requests", "appeals")
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points, origin bottom-left
+
+
+@dataclass
+class Grid:
+    """One table region as extracted, merged cells expanded.
+
+    `text[r][c]` is the text of the (possibly merged) cell covering row r,
+    column c: a merged cell's text is repeated at every position it covers,
+    and `span[r][c]` is an id shared by all positions of the same merged cell.
+    `boxes[r][c]` is that merged cell's box on the page (None for HTML).
+    """
+
+    source: str
+    page: int | None
+    text: list[list[str]]
+    span: list[list[int]]
+    boxes: list[list[Box | None]]
+    method: str
+    bbox: Box | None = None  # the whole table's box on the page
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.text)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.text[0]) if self.text else 0
+
+
+@dataclass
+class Cell:
+    """One official figure of one report, as printed, with where it came from."""
+
+    report: str
+    table: str  # proactive | requests | appeals
+    row: str  # official label path ('' for appeals)
+    column: str  # official label path
+    row_code: str
+    column_code: str
+    value: str  # canonical plain number ('7730.28', '-15', '0'), '' when printed blank
+    text: str  # the cell's text as printed
+    page: int | None
+    bbox: Box | None
+    method: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Problem:
+    """Something wrong or missing in one input, said in plain words."""
+
+    file: str
+    kind: str  # unreadable | encrypted | no_text | not_a_report | missing_table | missing_row | missing_cell | unplaced_label | bad_number | ...
+    message: str
+    table: str | None = None
+    label: str | None = None
+    page: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.page is not None:
+            where += f", page {self.page}"
+        if self.table:
+            where += f", table {self.table}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one input file."""
+
+    report: str
+    file: str
+    template: str | None = None  # '2019' | '2021' | 'mixed'
+    cells: list[Cell] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    complete: dict[str, bool] = field(default_factory=dict)  # table -> every official cell found
+    method: str = ""
+    seconds: float = 0.0
+
+    @property
+    def status(self) -> str:
+        """ok: every table complete; partial: some figures; failed: none."""
+        if not self.cells:
+            return "failed"
+        if all(self.complete.get(t, False) for t in TABLES):
+            return "ok"
+        return "partial"
+
+    @property
+    def reason(self) -> str:
+        """The problems in plain words, for logs ('' when there are none)."""
+        return "; ".join(p.message if p.table is None else f"{p.table}: {p.message}" for p in self.problems)
