@@ -1,0 +1,35 @@
+# The two commands a newcomer runs: `make build` and `make test`.
+# Every target creates its own virtual environment (.venv) on a fresh machine.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+JOBS   ?=
+
+.PHONY: build test bench lab clean-venv
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+## build: data/raw -> checked CSVs in data/clean, then re-execute the notebooks
+build: $(STAMP)
+	$(PY) -m openness build --raw data/raw --out data/clean $(if $(JOBS),--jobs $(JOBS))
+
+## test: the whole test suite, notebooks included (what CI runs)
+test: $(STAMP)
+	$(PY) -m pytest
+
+## bench: speed, memory and accuracy figures (printed and written to bench/results.csv)
+bench: $(STAMP)
+	$(PY) -m openness.bench
+
+## lab: JupyterLab on the notebooks, in the project's environment
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
+
+clean-venv:
+	rm -rf $(VENV)
