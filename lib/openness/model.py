@@ -32,6 +32,7 @@ class Grid:
     boxes: list[list[Box | None]]
     method: str
     bbox: Box | None = None  # the whole table's box on the page
+    index: int = 0  # order of this table region within the document (0-based)
 
     @property
     def n_rows(self) -> int:
@@ -57,6 +58,7 @@ class Cell:
     page: int | None
     bbox: Box | None
     method: str
+    locator: str = ""  # where in the source, for inputs without pages: 'table 2, row 6, column 4'
 
     def as_dict(self) -> dict:
         return asdict(self)
