@@ -1,0 +1,225 @@
+"""The indicators analysts compute from the tidy cells (template.md, "Useful ratios").
+
+Every rate comes with its numerator and denominator, so a reader can see what it
+rests on. Figures are looked up by table, row code and column code in
+data/clean/cells.csv (codes from codebook.csv). A blank cell is missing, never
+zero: a rate that needs it is missing too, and says so in `flag`. A rate whose
+denominator is below `SMALL_COUNT` is flagged as a small count: 3 of 5 reviews
+corrected is a lead to follow, not a rate to rank bodies by.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+SMALL_COUNT = 10  # a rate whose denominator is below this is flagged, not ranked
+SMALL_FLAG = "small count — a lead, not a rate to rank by"
+MISSING_FLAG = "missing figure (blank or absent cell)"
+NO_CASES_FLAG = "denominator 0 as printed: no rate"
+
+Term = tuple[str, str, str, int]  # table, row_code, column_code, sign (+1 or -1)
+
+REFUSAL_REASONS = {
+    "refused_state_secret": "属于国家秘密",
+    "refused_prohibited_by_law": "其他法律行政法规禁止公开",
+    "refused_security_stability": "危及“三安全一稳定”",
+    "refused_third_party": "保护第三方合法权益",
+    "refused_internal_affairs": "属于三类内部事务信息",
+    "refused_process_info": "属于四类过程性信息",
+    "refused_enforcement_file": "属于行政执法案卷",
+    "refused_query_matter": "属于行政查询事项",
+}
+
+APPEAL_GROUPS = {"review": "行政复议", "suit_direct": "行政诉讼（直接起诉）", "suit_after_review": "行政诉讼（复议后起诉）"}
+APPEAL_PARTS = ("upheld", "corrected", "other", "pending")
+
+
+def _req(row: str, sign: int = 1, column: str = "total") -> Term:
+    return ("requests", row, column, sign)
+
+
+def _app(column: str, sign: int = 1) -> Term:
+    return ("appeals", "", column, sign)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One ratio: a name, its Chinese label, and the signed figures summed above and below the line."""
+
+    name: str
+    label: str
+    numerator: tuple[Term, ...]
+    denominator: tuple[Term, ...]
+
+
+HANDLED = (_req("total_handled"),)
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("disclosure_rate", "公开率（予以公开＋部分公开）", (_req("granted"), _req("partly_granted")), HANDLED),
+    Indicator("refusal_rate", "不予公开率", tuple(_req(code) for code in REFUSAL_REASONS), HANDLED),
+    *(Indicator(f"refusal_{code.removeprefix('refused_')}", f"不予公开：{label}", (_req(code),), HANDLED)
+      for code, label in REFUSAL_REASONS.items()),
+    Indicator("not_held_rate", "不掌握率", (_req("unable_not_held"),), HANDLED),
+    Indicator("natural_person_share", "自然人申请占比", (_req("new", column="natural_person"),), (_req("new"),)),
+    Indicator("review_correction_rate", "行政复议纠错率", (_app("review_corrected"),),
+              (_app("review_total"), _app("review_pending", -1))),
+    Indicator("litigation_correction_rate", "行政诉讼纠错率",
+              (_app("suit_direct_corrected"), _app("suit_after_review_corrected")),
+              (_app("suit_direct_total"), _app("suit_direct_pending", -1),
+               _app("suit_after_review_total"), _app("suit_after_review_pending", -1))),
+)
+
+BY_NAME = {ind.name: ind for ind in INDICATORS}
+
+# Proactive volumes: (row_code, column_code) per template wording; the first present wins.
+VOLUMES = {
+    "permits": (("licensing", "decisions"), ("licensing", "decision_count")),
+    "penalties": (("penalties", "decisions"), ("penalties", "decision_count")),
+    "coercion": (("coercion", "decisions"), ("coercion", "decision_count")),
+    # 2021 template only: an amount of money in 10,000 yuan. The 2019 fee row counts items, not money.
+    "fees_10k_yuan": (("fees", "fee_amount"),),
+}
+
+
+def load_cells(path: str | Path) -> pd.DataFrame:
+    """Read cells.csv with codes as text and `value` as a number (NaN where printed blank)."""
+    cells = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return numeric(cells)
+
+
+def numeric(cells: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of the cells with `value` as float, blank -> NaN (missing, not zero)."""
+    out = cells.copy()
+    raw = out["value"].astype("string").str.strip()
+    out["value"] = pd.to_numeric(raw.mask(raw == ""), errors="coerce").astype(float)
+    out["row_code"] = out["row_code"].fillna("").astype(str)
+    out.loc[out["table"] == "appeals", "row_code"] = ""  # table 3 has one row, whose path is empty
+    return out
+
+
+def _lookup(cells: pd.DataFrame) -> pd.Series:
+    """Value by (report, table, row_code, column_code); blank cells are NaN."""
+    if not pd.api.types.is_float_dtype(cells["value"]):
+        cells = numeric(cells)
+    keys = ["report", "table", "row_code", "column_code"]
+    return cells.drop_duplicates(keys).set_index(keys)["value"]
+
+
+def _sum(lookup: pd.Series, report: str, terms: tuple[Term, ...]) -> float:
+    """Signed sum of the terms; NaN as soon as one figure is blank or absent."""
+    total = 0.0
+    for table, row, column, sign in terms:
+        value = lookup.get((report, table, row, column), float("nan"))
+        if pd.isna(value):
+            return float("nan")
+        total += sign * float(value)
+    return total
+
+
+def _appeal_note(lookup: pd.Series, report: str, indicator: Indicator) -> str:
+    """Say when a printed 总计 in the denominator does not equal its four parts (the rate rests on it)."""
+    notes = []
+    for _, _, column, sign in indicator.denominator:
+        if sign < 0 or not column.endswith("_total"):
+            continue
+        group = column.removesuffix("_total")
+        parts = [lookup.get((report, "appeals", "", f"{group}_{p}"), float("nan")) for p in APPEAL_PARTS]
+        total = lookup.get((report, "appeals", "", column), float("nan"))
+        if pd.isna(total) or any(pd.isna(p) for p in parts):
+            continue
+        if float(total) != float(sum(parts)):
+            notes.append(f"{APPEAL_GROUPS[group]} 总计 printed {total:g} but its parts add up to {sum(parts):g}")
+    return "; ".join(notes)
+
+
+def indicators(cells: pd.DataFrame, small: int = SMALL_COUNT) -> pd.DataFrame:
+    """Every indicator for every report, long: numerator, denominator, rate, flag (one row each)."""
+    lookup = _lookup(cells)
+    rows = []
+    for report in sorted(cells["report"].unique()):
+        for ind in INDICATORS:
+            num = _sum(lookup, report, ind.numerator)
+            den = _sum(lookup, report, ind.denominator)
+            flags = []
+            rate = float("nan")
+            if pd.isna(num) or pd.isna(den):
+                flags.append(MISSING_FLAG)
+            elif den == 0:
+                flags.append(NO_CASES_FLAG)
+            elif den < 0:
+                flags.append("negative denominator (the printed figures contradict each other)")
+            else:
+                rate = num / den
+                if den < small:
+                    flags.append(SMALL_FLAG)
+            if ind.name.endswith("correction_rate"):
+                note = _appeal_note(lookup, report, ind)
+                if note:
+                    flags.append(note)
+            rows.append({
+                "report": report, "indicator": ind.name, "label": ind.label,
+                "numerator": num, "denominator": den, "rate": rate,
+                "small_count": bool(pd.notna(den) and 0 < den < small),
+                "flag": "; ".join(flags),
+            })
+    return pd.DataFrame(rows)
+
+
+def rates(cells: pd.DataFrame, names: list[str] | None = None) -> pd.DataFrame:
+    """The rates wide: one row per report, one column per indicator (NaN where not computable)."""
+    long = indicators(cells)
+    if names is not None:
+        long = long[long["indicator"].isin(names)]
+    wide = long.pivot(index="report", columns="indicator", values="rate")
+    return wide[[n for n in (names or [i.name for i in INDICATORS]) if n in wide.columns]]
+
+
+def refusal_mix(cells: pd.DataFrame) -> pd.DataFrame:
+    """Refusals by reason, one row per report: counts as printed (总计 column), NaN where blank."""
+    lookup = _lookup(cells)
+    rows = {
+        report: {label: _sum(lookup, report, (_req(code),)) for code, label in REFUSAL_REASONS.items()}
+        for report in sorted(cells["report"].unique())
+    }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("report")
+
+
+def figure(cells: pd.DataFrame, table: str, row_code: str, column_code: str) -> pd.Series:
+    """One figure for every report, by codes (NaN where blank or absent)."""
+    lookup = _lookup(cells)
+    reports = sorted(cells["report"].unique())
+    return pd.Series(
+        [_sum(lookup, r, ((table, row_code if table != "appeals" else "", column_code, 1),)) for r in reports],
+        index=pd.Index(reports, name="report"), name=column_code if table == "appeals" else row_code,
+    )
+
+
+def requests_volume(cells: pd.DataFrame) -> pd.DataFrame:
+    """Requests received, handled and appealed, one row per report (总计 column as printed)."""
+    return pd.DataFrame({
+        "new": figure(cells, "requests", "new", "total"),
+        "carried_in": figure(cells, "requests", "carried_in", "total"),
+        "handled": figure(cells, "requests", "total_handled", "total"),
+        "carried_out": figure(cells, "requests", "carried_out", "total"),
+        "reviews": figure(cells, "appeals", "", "review_total"),
+        "suits": figure(cells, "appeals", "", "suit_direct_total") + figure(cells, "appeals", "", "suit_after_review_total"),
+    })
+
+
+def proactive_volumes(cells: pd.DataFrame) -> pd.DataFrame:
+    """Permits, penalties and coercive measures decided, and fees (万元, 2021 template), per report."""
+    lookup = _lookup(cells)
+    rows = {}
+    for report in sorted(cells["report"].unique()):
+        row = {}
+        for name, candidates in VOLUMES.items():
+            row[name] = float("nan")
+            for row_code, column_code in candidates:
+                if (report, "proactive", row_code, column_code) in lookup.index:
+                    row[name] = _sum(lookup, report, (("proactive", row_code, column_code, 1),))
+                    break
+        rows[report] = row
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("report")
