@@ -1,0 +1,323 @@
+"""Identity checks (勾稽关系) of template.md on the tidy cells: report breaks, never fix them.
+
+Input is the tidy cells DataFrame (the fields of `openness.model.Cell`; only
+report, table, row_code, column_code and value are read). Output is one row per
+identity and scope, with both sides, their difference and a status:
+
+- ``pass``: both sides computed and equal;
+- ``fail``: both sides computed and different (a break as printed);
+- ``not_checked``: a term is blank as printed, missing, or not a number. A blank
+  is never read as 0; the reason names every term that could not be read.
+
+Within one report: 1 requests_balance, 2 requests_handled_total,
+3 requests_applicant_total, 4 appeals_group_total. Across consecutive years of
+the same body (from a mapping report -> (body, year)): 5 carry_over and the
+rough check 6 documents_in_force.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+COLUMNS = [
+    "report", "identity", "number", "table", "scope", "scope_label", "description",
+    "left_terms", "right_terms", "left", "right", "difference", "status", "reason", "rough",
+]
+
+# Table 2 leaf rows of 三、本年度办理结果 before （六）其他处理.
+HANDLED_LEAVES = (
+    "granted", "partly_granted",
+    "refused_state_secret", "refused_prohibited_by_law", "refused_security_stability",
+    "refused_third_party", "refused_internal_affairs", "refused_process_info",
+    "refused_enforcement_file", "refused_query_matter",
+    "unable_not_held", "unable_needs_creation", "unable_unclear",
+    "not_processed_complaint", "not_processed_repeat", "not_processed_publication",
+    "not_processed_mass", "not_processed_confirm",
+)
+OTHER_2021 = ("other_no_correction", "other_no_fee", "other_other")
+OTHER_2019 = ("other_handling",)
+APPLICANTS = ("natural_person", "business", "research", "social_welfare", "legal_services", "other_org")
+APPEAL_GROUPS = {
+    "review": "行政复议",
+    "suit_direct": "行政诉讼 / 未经复议直接起诉",
+    "suit_after_review": "行政诉讼 / 复议后起诉",
+}
+APPEAL_PARTS = ("upheld", "corrected", "other", "pending")
+DOCUMENT_ROWS = ("rules", "admin_normative_docs")
+
+IDENTITIES: dict[str, tuple[int, str, str]] = {
+    # id: (number in template.md, table, description in plain English + Chinese)
+    "requests_balance": (
+        1, "requests",
+        "New plus carried-in requests equal requests handled plus carried out "
+        "(一、本年新收 + 二、上年结转 = 三（七）总计 + 四、结转下年度继续办理)",
+    ),
+    "requests_handled_total": (
+        2, "requests",
+        "Requests handled equal the sum of the outcomes （一） to （六） "
+        "(三（七）总计 = （一）至（六）各项之和)",
+    ),
+    "requests_applicant_total": (
+        3, "requests",
+        "The total column equals the sum of the six applicant columns "
+        "(总计 = 自然人 + 法人或其他组织五类之和)",
+    ),
+    "appeals_group_total": (
+        4, "appeals",
+        "Total equals upheld + corrected + other + pending "
+        "(总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结)",
+    ),
+    "carry_over": (
+        5, "requests",
+        "Requests carried out at the end of year y equal requests carried in at the start of y+1 "
+        "(y年 四、结转下年度继续办理 = y+1年 二、上年结转政府信息公开申请数量)",
+    ),
+    "documents_in_force": (
+        6, "proactive",
+        "Rough check: documents in force at the end of y, plus issued minus repealed in y+1, equal "
+        "documents in force at the end of y+1; revisions and expiries break it "
+        "(y年现行有效件数 + y+1年本年制发件数 − y+1年本年废止件数 = y+1年现行有效件数)",
+    ),
+}
+
+
+@lru_cache(maxsize=1)
+def _labels() -> dict[tuple[str, str, str], str]:
+    """(kind, table, code) -> official label path, from the package codebook."""
+    with resources.files("openness").joinpath("codebook.csv").open(encoding="utf-8") as f:
+        book = pd.read_csv(f, dtype=str, keep_default_na=False)
+    return {(k, t, c): lab for k, t, c, lab in zip(book["kind"], book["table"], book["code"], book["label"])}
+
+
+def _label(table: str, row: str, column: str) -> str:
+    """The official label path of one cell, 'row / column' (just the column for appeals)."""
+    col = _labels().get(("column", table, column), column)
+    if not row:
+        return col
+    return f"{_labels().get(('row', table, row), row)} | {col}"
+
+
+Term = tuple[str, str, str]  # table, row_code, column_code
+
+
+class _Report:
+    """The figures of one report, looked up by (table, row_code, column_code)."""
+
+    def __init__(self, name: str, cells: pd.DataFrame):
+        self.name = name
+        self.tag = ""  # prefix naming the report in reasons, for cross-year checks
+        self.values: dict[Term, list[str]] = {}
+        for t, r, c, v in zip(cells["table"], cells["row_code"].fillna(""), cells["column_code"], cells["value"].fillna("")):
+            self.values.setdefault((t, r, c), []).append(str(v).strip())
+        self.tables = {t for t, _, _ in self.values}
+        self.rows = {(t, r) for t, r, _ in self.values}
+
+    def get(self, term: Term) -> tuple[Decimal | None, str]:
+        """The term's value, or None and why it cannot be read ('blank', 'missing', ...)."""
+        found = sorted(set(self.values.get(term, [])))
+        if not found:
+            return None, "missing"
+        if len(found) > 1:
+            return None, "printed twice with different values (" + ", ".join(repr(v) for v in found) + ")"
+        if found[0] == "":
+            return None, "blank"
+        try:
+            return Decimal(found[0]), ""
+        except InvalidOperation:
+            return None, f"not a number ({found[0]!r})"
+
+
+@dataclass
+class _Side:
+    total: Decimal | None
+    terms: str
+    problems: list[str]
+
+
+def _side(parts: Iterable[tuple[_Report, Term, int]]) -> _Side:
+    """Sum signed terms; any unreadable term leaves the total unknown and is named."""
+    total = Decimal(0)
+    shown: list[str] = []
+    problems: list[str] = []
+    for report, term, sign in parts:
+        value, why = report.get(term)
+        table, row, column = term
+        code = f"{row}.{column}" if row else column
+        if shown:
+            sign_text = " − " if sign < 0 else " + "
+        else:
+            sign_text = "−" if sign < 0 else ""
+        shown_value = _plain(value) if value is not None else "(" + why.split(" (")[0] + ")"
+        shown.append(f"{sign_text}{code}={shown_value}")
+        if value is None:
+            problems.append(f"{why}: {report.tag}{_label(table, row, column)}")
+        else:
+            total += sign * value
+    return _Side(None if problems else total, "".join(shown), problems)
+
+
+def _plain(x: Decimal) -> str:
+    """A plain number: no exponent, no trailing zeros."""
+    if x == x.to_integral_value():
+        return str(int(x))
+    return format(x.normalize(), "f")
+
+
+def _result(report: str, identity: str, scope: str, scope_label: str, left: _Side, right: _Side) -> dict:
+    """One row of the checks table."""
+    number, table, description = IDENTITIES[identity]
+    problems = left.problems + right.problems
+    if problems:
+        status, diff = "not_checked", None
+    else:
+        diff = left.total - right.total
+        status = "pass" if diff == 0 else "fail"
+    return {
+        "report": report, "identity": identity, "number": number, "table": table,
+        "scope": scope, "scope_label": scope_label, "description": description,
+        "left_terms": left.terms, "right_terms": right.terms,
+        "left": left.total, "right": right.total, "difference": diff,
+        "status": status, "reason": "; ".join(problems), "rough": identity == "documents_in_force",
+    }
+
+
+def _no_table(report: str, identity: str, missing: list[str]) -> dict:
+    """One not_checked row when a whole table of a report has no figures at all."""
+    number, table, description = IDENTITIES[identity]
+    return {
+        "report": report, "identity": identity, "number": number, "table": table,
+        "scope": "", "scope_label": "", "description": description,
+        "left_terms": "", "right_terms": "", "left": None, "right": None, "difference": None,
+        "status": "not_checked", "reason": "; ".join(f"no {table} figures in {m}" for m in missing),
+        "rough": identity == "documents_in_force",
+    }
+
+
+def _col_label(table: str, column: str) -> str:
+    return _labels().get(("column", table, column), column)
+
+
+def _row_label(table: str, row: str) -> str:
+    return _labels().get(("row", table, row), row)
+
+
+def _requests_rows() -> list[str]:
+    return [c for (k, t, c) in _labels() if k == "row" and t == "requests"]
+
+
+def _requests_columns() -> list[str]:
+    return [c for (k, t, c) in _labels() if k == "column" and t == "requests"]
+
+
+def check_report(name: str, cells: pd.DataFrame) -> list[dict]:
+    """Identities 1-4 of template.md for the cells of one report."""
+    rep = _Report(name, cells)
+    out: list[dict] = []
+    columns = _requests_columns()
+    if "requests" not in rep.tables:
+        for ident in ("requests_balance", "requests_handled_total", "requests_applicant_total"):
+            out.append(_no_table(name, ident, [name]))
+    else:
+        for col in columns:
+            left = _side([(rep, ("requests", "new", col), 1), (rep, ("requests", "carried_in", col), 1)])
+            right = _side([(rep, ("requests", "total_handled", col), 1), (rep, ("requests", "carried_out", col), 1)])
+            out.append(_result(name, "requests_balance", col, _col_label("requests", col), left, right))
+        has_2021 = any(("requests", r) in rep.rows for r in OTHER_2021)
+        # The 2021 sub-rows when the report prints any of them, else the 2019 single row
+        # (named as missing when the report has neither).
+        other = OTHER_2021 if has_2021 else OTHER_2019
+        for col in columns:
+            left = _side([(rep, ("requests", "total_handled", col), 1)])
+            right = _side([(rep, ("requests", r, col), 1) for r in HANDLED_LEAVES + other])
+            out.append(_result(name, "requests_handled_total", col, _col_label("requests", col), left, right))
+        for row in _requests_rows():
+            if ("requests", row) not in rep.rows:
+                continue
+            left = _side([(rep, ("requests", row, "total"), 1)])
+            right = _side([(rep, ("requests", row, c), 1) for c in APPLICANTS])
+            out.append(_result(name, "requests_applicant_total", row, _row_label("requests", row), left, right))
+    if "appeals" not in rep.tables:
+        out.append(_no_table(name, "appeals_group_total", [name]))
+    else:
+        for group, label in APPEAL_GROUPS.items():
+            left = _side([(rep, ("appeals", "", f"{group}_total"), 1)])
+            right = _side([(rep, ("appeals", "", f"{group}_{p}"), 1) for p in APPEAL_PARTS])
+            out.append(_result(name, "appeals_group_total", group, label, left, right))
+    return out
+
+
+def check_pair(before: str, after: str, cells_before: pd.DataFrame, cells_after: pd.DataFrame) -> list[dict]:
+    """Cross-year identities 5 and 6 between two consecutive reports of one body."""
+    a, b = _Report(before, cells_before), _Report(after, cells_after)
+    a.tag, b.tag = f"{before} ", f"{after} "
+    pair = f"{before}→{after}"
+    out: list[dict] = []
+    missing = [r.name for r in (a, b) if "requests" not in r.tables]
+    if missing:
+        out.append(_no_table(pair, "carry_over", missing))
+    else:
+        for col in _requests_columns():
+            left = _side([(a, ("requests", "carried_out", col), 1)])
+            right = _side([(b, ("requests", "carried_in", col), 1)])
+            out.append(_result(pair, "carry_over", col, _col_label("requests", col), left, right))
+    missing = [r.name for r in (a, b) if "proactive" not in r.tables]
+    if missing:
+        out.append(_no_table(pair, "documents_in_force", missing))
+    else:
+        for row in DOCUMENT_ROWS:
+            left = _side([
+                (a, ("proactive", row, "in_force"), 1),
+                (b, ("proactive", row, "issued"), 1),
+                (b, ("proactive", row, "repealed"), -1),
+            ])
+            right = _side([(b, ("proactive", row, "in_force"), 1)])
+            out.append(_result(pair, "documents_in_force", row, _row_label("proactive", row), left, right))
+    return out
+
+
+def consecutive_pairs(periods: Mapping[str, tuple[str, int]]) -> list[tuple[str, str]]:
+    """Pairs (report of year y, report of year y+1) of the same body, sorted."""
+    by_key: dict[tuple[str, int], list[str]] = {}
+    for report, (body, year) in periods.items():
+        if body is None or year is None or pd.isna(body) or pd.isna(year):
+            continue
+        by_key.setdefault((str(body), int(year)), []).append(report)
+    pairs = []
+    for (body, year), reports in by_key.items():
+        for a in reports:
+            for b in by_key.get((body, year + 1), []):
+                pairs.append((a, b))
+    return sorted(pairs)
+
+
+def _numbers(values: list) -> pd.Series:
+    """Decimals as a nullable integer column, or a float column if any has a fraction."""
+    known = [v for v in values if v is not None]
+    if all(v == v.to_integral_value() for v in known):
+        return pd.Series([None if v is None else int(v) for v in values], dtype="Int64")
+    return pd.Series([None if v is None else float(v) for v in values], dtype="Float64")
+
+
+def run_checks(cells: pd.DataFrame, periods: Mapping[str, tuple[str, int]] | None = None) -> pd.DataFrame:
+    """Every identity for every report, plus cross-year ones for consecutive reports of a body."""
+    cells = cells.copy()
+    cells["row_code"] = cells["row_code"].fillna("")
+    groups = {name: g for name, g in cells.groupby("report", sort=True)}
+    rows: list[dict] = []
+    for name in sorted(groups):
+        rows.extend(check_report(name, groups[name]))
+    empty = cells.iloc[0:0]
+    for a, b in consecutive_pairs(periods or {}):
+        rows.extend(check_pair(a, b, groups.get(a, empty), groups.get(b, empty)))
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    for col in ("left", "right", "difference"):
+        frame[col] = _numbers(list(frame[col])) if len(frame) else pd.Series([], dtype="Int64")
+    frame["number"] = frame["number"].astype("int64")
+    frame["rough"] = frame["rough"].astype(bool)
+    return frame.reset_index(drop=True)
