@@ -1,0 +1,401 @@
+"""Read an annual report published as an HTML page or fragment into grids.
+
+A page holds the report's three statistical tables as <table>s among the site's
+navigation, layout tables and scripts. `read_html` returns one `Grid` per
+statistical table (merged cells expanded, as the PDF side does) and the
+report's metadata (title, publication date, URL, body, year) read from the page.
+It attaches no meaning to labels: mapping them to the official schema is
+`openness.tables`' work.
+
+How the grid is built, and what is normalised (nothing else is changed):
+
+- Layout: the HTML table model. A cell with rowspan/colspan covers every
+  position it spans; its text is repeated at each one and `span[r][c]` is an
+  id shared by all of them. Rows and cells of nested tables belong to the inner
+  table only; a table that holds other tables is a layout container and is not
+  itself a grid.
+- Text of a cell: its visible text (no scripts, styles, comments or elements
+  hidden with display:none / visibility:hidden / `hidden`), with <br> and block
+  boundaries as '\\n', &nbsp; and every whitespace run as one space, each line
+  stripped and empty lines dropped. Full-width digits, stray spaces inside
+  numbers and odd labels are left as printed for the label and number parsers.
+- Hidden rows are skipped. Then a row or a column is dropped when it holds no
+  cell of its own: every cell touching it either also covers another remaining
+  row/column or is blank. Dropping such a line loses no text. It removes empty
+  rows, spacer columns and the misaligned header of 平潭 2021's table 2, where
+  自然人 spans two columns over an empty cell and 商业企业 spans the second of
+  them and the next: that middle column has no cell of its own in any row, so
+  it goes and seven applicant columns remain.
+- Only the report's tables are kept, recognised by content: 第二十条 (table 1),
+  申请人情况 / 本年新收 / 本年度办理结果 / 结转下年度 (table 2), 行政复议 /
+  行政诉讼 (table 3). A table split over several <table>s is joined back: a
+  table that directly follows a report table, with the same number of columns,
+  and does not start a new table (no header of its own) is appended to it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from openness.model import Grid
+
+METHOD = "html"
+
+# Elements whose boundaries are line breaks in the rendered text.
+_BLOCKS = {
+    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+    "table", "tr", "td", "th", "thead", "tbody", "tfoot", "caption", "section", "article",
+    "header", "footer", "blockquote", "pre", "address", "center", "hr", "form", "fieldset",
+}
+_INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "link"}
+_WS = re.compile(r"\s+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+# What marks a <table> as one of the report's three statistical tables, and
+# what marks the start (header) of each, matched on text with whitespace removed.
+_MARKERS = {
+    "proactive": ("第二十条",),
+    "requests": ("申请人情况", "本年新收", "本年度办理结果", "结转下年度", "上年结转"),
+    "appeals": ("行政复议", "行政诉讼"),
+}
+_HEADERS = {
+    "proactive": ("信息内容",),
+    "requests": ("申请人情况", "自然人"),
+    "appeals": ("结果维持",),
+}
+
+_TITLE_RE = re.compile(r"^(?P<body>.*?)\s*(?P<year>(?:19|20)\d\d)\s*年(?:度)?.*?报告")
+
+
+@dataclass
+class HtmlReport:
+    """The statistical tables and metadata of one report read from an HTML file."""
+
+    source: str
+    grids: list[Grid] = field(default_factory=list)
+    title: str | None = None
+    published: str | None = None  # 'YYYY-MM-DD' as the page states it
+    url: str | None = None
+    body: str | None = None  # the publishing body, parsed from the title
+    year: int | None = None  # the year reported on, parsed from the title
+
+
+def read_html(path: str | Path) -> HtmlReport:
+    """Read the report tables and metadata of one HTML page or fragment."""
+    path = Path(path)
+    soup = BeautifulSoup(path.read_bytes(), "lxml")
+    title = _title(soup)
+    body, year = parse_title(title)
+    return HtmlReport(
+        source=str(path),
+        grids=report_grids(soup, str(path)),
+        title=title,
+        published=_published(soup),
+        url=_url(soup),
+        body=body,
+        year=year,
+    )
+
+
+# --- metadata ---------------------------------------------------------------
+
+
+def _meta(soup: BeautifulSoup, *names: str) -> str | None:
+    """The content of the first non-empty <meta name=…> or property=… among `names`."""
+    for name in names:
+        for attr in ("name", "property", "itemprop"):
+            tag = soup.find("meta", attrs={attr: re.compile(f"^{re.escape(name)}$", re.I)})
+            if tag and tag.get("content", "").strip():
+                return _WS.sub(" ", tag["content"]).strip()
+    return None
+
+
+def _title(soup: BeautifulSoup) -> str | None:
+    """The report's title: article-title meta, the article heading, <h1>, or <title>."""
+    found = _meta(soup, "ArticleTitle", "og:title")
+    if not found:
+        for tag in (soup.select_one(".article_title"), soup.find("h1")):
+            if tag is not None and cell_text(tag):
+                found = cell_text(tag).replace("\n", "")
+                break
+    if not found and soup.title and soup.title.string:
+        # Site titles read '<article>_<column>_<site>': keep the article's part.
+        parts = [p.strip() for p in soup.title.string.split("_") if p.strip()]
+        found = next((p for p in parts if "报告" in p), parts[0] if parts else None)
+    return found or None
+
+
+def parse_title(title: str | None) -> tuple[str | None, int | None]:
+    """Body name and report year from a title like '平潭综合实验区财政金融局2024年度…报告'."""
+    if not title:
+        return None, None
+    m = _TITLE_RE.search(unicodedata.normalize("NFKC", title))
+    if not m:
+        return None, None
+    body = _WS.sub("", m.group("body")) or None
+    return body, int(m.group("year"))
+
+
+_DATE_RE = re.compile(r"((?:19|20)\d\d)\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})")
+
+
+def _date(text: str | None) -> str | None:
+    """The first date in `text` as 'YYYY-MM-DD'."""
+    if not text:
+        return None
+    m = _DATE_RE.search(unicodedata.normalize("NFKC", text))
+    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
+
+
+def _published(soup: BeautifulSoup) -> str | None:
+    """The publication date: PubDate meta, else the article's '时间：' line."""
+    found = _date(_meta(soup, "PubDate", "article:published_time", "publishdate"))
+    if found:
+        return found
+    for tag in soup.select(".article_time, .pubtime, .date"):
+        found = _date(tag.get_text())
+        if found:
+            return found
+    for s in soup.find_all(string=re.compile(r"(发布时间|发布日期|时间)[:：]")):
+        found = _date(s)
+        if found:
+            return found
+    return None
+
+
+def _url(soup: BeautifulSoup) -> str | None:
+    """The page's own URL where the page states it (Url meta, og:url, canonical link)."""
+    found = _meta(soup, "Url", "og:url")
+    if found:
+        return found
+    link = soup.find("link", rel=lambda v: v and "canonical" in v)
+    return link.get("href") if link and link.get("href") else None
+
+
+# --- text of a cell ---------------------------------------------------------
+
+
+def _hidden(tag: Tag) -> bool:
+    """Whether a tag is not rendered."""
+    if tag.name in _INVISIBLE or tag.has_attr("hidden"):
+        return True
+    return bool(_HIDDEN_STYLE.search(tag.get("style", "")))
+
+
+def cell_text(tag: Tag) -> str:
+    """Visible text of an element: <br> and blocks as '\\n', whitespace runs as one space."""
+    out: list[str] = []
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                if type(child) is NavigableString:  # not CData, Doctype, …
+                    out.append(_WS.sub(" ", str(child)))
+                continue
+            if not isinstance(child, Tag) or _hidden(child):
+                continue
+            if child.name == "br":
+                out.append("\n")
+                continue
+            block = child.name in _BLOCKS
+            if block:
+                out.append("\n")
+            walk(child)
+            if block:
+                out.append("\n")
+
+    walk(tag)
+    lines = (_WS.sub(" ", line).strip() for line in "".join(out).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+# --- table layout -------------------------------------------------------------
+
+
+def _span_attr(cell: Tag, name: str) -> int:
+    """A rowspan/colspan value (1 when missing or malformed, 0 kept for rowspan=0)."""
+    m = re.match(r"\s*(\d+)", str(cell.get(name, "1")))
+    return int(m.group(1)) if m else 1
+
+
+def _own_rows(table: Tag) -> list[Tag]:
+    """The visible <tr>s of this table, not of tables nested in it."""
+    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table and not _hidden(tr)]
+
+
+def layout(table: Tag) -> tuple[list[list[str]], list[list[int]]]:
+    """Texts and span ids of a <table>, merged cells expanded (HTML table model)."""
+    rows = _own_rows(table)
+    n_rows = len(rows)
+    texts: dict[tuple[int, int], str] = {}
+    spans: dict[tuple[int, int], int] = {}
+    next_id = 0
+    for r, tr in enumerate(rows):
+        c = 0
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            while (r, c) in spans:
+                c += 1
+            rowspan = _span_attr(cell, "rowspan")
+            rowspan = n_rows - r if rowspan == 0 else min(max(rowspan, 1), n_rows - r)
+            colspan = min(max(_span_attr(cell, "colspan"), 1), 1000)
+            text = cell_text(cell)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    if (r + dr, c + dc) not in spans:
+                        texts[(r + dr, c + dc)] = text
+                        spans[(r + dr, c + dc)] = next_id
+            next_id += 1
+            c += colspan
+    n_cols = max((c for _, c in spans), default=-1) + 1
+    text_grid: list[list[str]] = []
+    span_grid: list[list[int]] = []
+    for r in range(n_rows):
+        text_row, span_row = [], []
+        for c in range(n_cols):
+            if (r, c) not in spans:  # a short row: an empty filler cell of its own
+                spans[(r, c)] = next_id
+                texts[(r, c)] = ""
+                next_id += 1
+            text_row.append(texts[(r, c)])
+            span_row.append(spans[(r, c)])
+        text_grid.append(text_row)
+        span_grid.append(span_row)
+    return text_grid, span_grid
+
+
+def _droppable(text: list[list[str]], span: list[list[int]], r: int | None, c: int | None) -> bool:
+    """Whether row r (or column c) holds no cell of its own: each is blank or reaches beyond it."""
+    n_rows, n_cols = len(text), len(text[0])
+    line = [(r, j) for j in range(n_cols)] if r is not None else [(i, c) for i in range(n_rows)]
+    inside = set(line)
+    for i, j in line:
+        if not text[i][j]:
+            continue
+        sid = span[i][j]
+        beyond = any(
+            span[a][b] == sid and (a, b) not in inside for a in range(n_rows) for b in range(n_cols)
+        )
+        if not beyond:
+            return False
+    return True
+
+
+def simplify(text: list[list[str]], span: list[list[int]]) -> tuple[list[list[str]], list[list[int]]]:
+    """Drop, one at a time, rows then columns that hold no cell of their own."""
+    text = [row[:] for row in text]
+    span = [row[:] for row in span]
+    changed = True
+    while changed and text and text[0]:
+        changed = False
+        for r in range(len(text)):
+            if _droppable(text, span, r, None):
+                del text[r], span[r]
+                changed = True
+                break
+        if changed or not text:
+            continue
+        for c in range(len(text[0])):
+            if _droppable(text, span, None, c):
+                for row in text:
+                    del row[c]
+                for row in span:
+                    del row[c]
+                changed = True
+                break
+    if not text or not text[0]:
+        return [], []
+    return text, span
+
+
+# --- which tables are the report's -------------------------------------------
+
+
+def _squeeze(text: str) -> str:
+    """Text with all whitespace removed and compatibility forms folded, for matching."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text))
+
+
+def table_kind(text: list[list[str]]) -> str | None:
+    """Which statistical table a grid is by content: proactive, requests, appeals, or None."""
+    flat = _squeeze("".join(t for row in text for t in row))
+    kinds = [k for k, words in _MARKERS.items() if any(_squeeze(w) in flat for w in words)]
+    if not kinds:
+        return None
+    # Table 3's words can appear in a long table-2 or table-1 cell only in prose;
+    # when several match, the first marker in reading order decides.
+    return min(kinds, key=lambda k: min(flat.find(_squeeze(w)) for w in _MARKERS[k] if _squeeze(w) in flat))
+
+
+def _has_header(text: list[list[str]], kind: str) -> bool:
+    """Whether a grid starts a table of `kind` (holds its column header)."""
+    flat = _squeeze("".join(t for row in text for t in row))
+    return any(_squeeze(w) in flat for w in _HEADERS[kind])
+
+
+_NUMBERISH = re.compile(r"^[-−+]?[\d,.，．]+(?:元|万元|件|个|%)?$")
+
+
+def _mostly_numbers(text: list[list[str]]) -> bool:
+    """Whether most non-blank cells of a grid are numbers (a table's body without labels)."""
+    cells = [_squeeze(t) for row in text for t in row if t.strip()]
+    return bool(cells) and sum(bool(_NUMBERISH.match(t)) for t in cells) * 2 >= len(cells)
+
+
+def _leaf_tables(soup: BeautifulSoup) -> list[tuple[int, Tag]]:
+    """(order among all the page's <table>s, table), without hidden tables or layout containers."""
+    return [
+        (i, t) for i, t in enumerate(soup.find_all("table")) if not _hidden(t) and t.find("table") is None
+    ]
+
+
+def report_grids(soup: BeautifulSoup, source: str) -> list[Grid]:
+    """One Grid per statistical table of the report, in page order (index: the <table>'s order in the page)."""
+    grids: list[Grid] = []
+    kinds: list[str] = []
+    previous_kept = False  # whether the table just before this one was kept
+    for order, table in _leaf_tables(soup):
+        text, span = simplify(*layout(table))
+        if not text:
+            previous_kept = False  # an empty table still separates two tables
+            continue
+        kind = table_kind(text)
+        joins = (
+            previous_kept
+            and grids
+            and len(text[0]) == grids[-1].n_cols
+            and (kind in (None, kinds[-1]))
+            and not _has_header(text, kinds[-1])
+            and (kind is not None or _mostly_numbers(text))
+        )
+        if joins:
+            last = grids[-1]
+            offset = max(s for row in last.span for s in row) + 1
+            last.text.extend(text)
+            last.span.extend([[s + offset for s in row] for row in span])
+            last.boxes.extend([[None] * len(text[0]) for _ in text])
+            previous_kept = True
+            continue
+        if kind is None:
+            previous_kept = False
+            continue
+        grids.append(
+            Grid(
+                source=source,
+                page=None,
+                text=text,
+                span=span,
+                boxes=[[None] * len(text[0]) for _ in text],
+                method=METHOD,
+                index=order,
+            )
+        )
+        kinds.append(kind)
+        previous_kept = True
+    return grids
