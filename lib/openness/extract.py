@@ -1,0 +1,185 @@
+"""PDF (or HTML page) -> grids -> an Extraction of official cells.
+
+Only the pages that hold the tables are handed to Camelot: they are found from
+the text layer (pypdfium2, milliseconds a page). Camelot runs the lattice flavor
+with its vector engine, which reads the ruled lines straight from the PDF's
+drawing operators without rendering a page; when a table comes out incomplete
+the pages are read again with the `combined` engine (rendering plus vector
+lines), and the more complete reading is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from pathlib import Path
+
+from .labels import label_key
+from .model import TABLES, Extraction, Grid, Problem
+from .tables import grids_to_extraction
+
+log = logging.getLogger(__name__)
+
+# Words of the three tables, as label keys: a page holding any of them is read.
+_PAGE_WORDS = (
+    "第二十条第", "信息内容", "申请人情况", "本年新收", "本年度办理结果", "不予公开", "无法提供",
+    "不予处理", "结转下年度", "行政复议", "行政诉讼", "行政许可", "行政处罚", "行政事业性收费",
+)
+# A report says what it is in its text; a PDF with none of these is not one.
+_REPORT_WORDS = ("政府信息公开", "申请人情况", "行政复议")
+MIN_TEXT_CHARS = 50  # fewer characters of text than this over all pages: a scanned PDF
+
+ENGINE = "vector"
+FALLBACK_ENGINE = "combined"
+
+
+class InputError(Exception):
+    """An input that cannot be read at all, with a reason in plain words."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+def page_texts(path: str | Path) -> list[str]:
+    """The text layer of every page, or an InputError saying why there is none."""
+    import pypdfium2 as pdfium
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError("missing", "file not found")
+    if p.stat().st_size == 0:
+        raise InputError("unreadable", "empty file (0 bytes)")
+    with open(p, "rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF" not in head:
+        raise InputError("unreadable", "not a PDF (no %PDF header)")
+    try:
+        doc = pdfium.PdfDocument(str(p))
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise InputError("encrypted", "encrypted PDF: needs a password") from exc
+        raise InputError("unreadable", f"corrupt or truncated PDF ({msg})") from exc
+    try:
+        texts = []
+        for i in range(len(doc)):
+            page = doc[i]
+            tp = page.get_textpage()
+            texts.append(tp.get_text_range())
+            tp.close()
+            page.close()
+        return texts
+    finally:
+        doc.close()
+
+
+def table_pages(texts: list[str]) -> list[int]:
+    """1-based numbers of the pages whose text mentions the tables' words."""
+    return [i + 1 for i, t in enumerate(texts) if any(w in label_key(t) for w in _PAGE_WORDS)]
+
+
+def grids_from_camelot(tables, source: str, method: str) -> list[Grid]:
+    """Camelot tables -> grids, merged cells rebuilt from the cells' missing edges."""
+    grids = []
+    for index, table in enumerate(tables):
+        cells = table.cells
+        n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
+        parent = list(range(n_rows * n_cols))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for r in range(n_rows):
+            for c in range(n_cols):
+                cell = cells[r][c]
+                if c + 1 < n_cols and not cell.right and not cells[r][c + 1].left:
+                    parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+                if r + 1 < n_rows and not cell.bottom and not cells[r + 1][c].top:
+                    parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+        texts: dict[int, list[str]] = {}
+        boxes: dict[int, list[float]] = {}
+        for r in range(n_rows):
+            for c in range(n_cols):
+                root, cell = find(r * n_cols + c), cells[r][c]
+                if cell.text.strip():
+                    texts.setdefault(root, []).append(cell.text.strip())
+                b = boxes.setdefault(root, [cell.x1, cell.y1, cell.x2, cell.y2])
+                b[0], b[1] = min(b[0], cell.x1), min(b[1], cell.y1)
+                b[2], b[3] = max(b[2], cell.x2), max(b[3], cell.y2)
+        grid_text = [["\n".join(texts.get(find(r * n_cols + c), [])) for c in range(n_cols)] for r in range(n_rows)]
+        span = [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
+        grid_boxes = [[tuple(round(v, 2) for v in boxes[find(r * n_cols + c)]) for c in range(n_cols)] for r in range(n_rows)]
+        bbox = tuple(round(v, 2) for v in table._bbox) if getattr(table, "_bbox", None) else None
+        grids.append(Grid(source, int(table.page), grid_text, span, grid_boxes, method, bbox, index))
+    return grids
+
+
+def camelot_grids(path: str | Path, pages: list[int], engine: str) -> list[Grid]:
+    """Run Camelot's lattice flavor on some pages with one line engine."""
+    import camelot
+
+    if not pages:
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor="lattice", engine=engine)
+    return grids_from_camelot(tables, str(path), f"camelot-lattice-{engine}")
+
+
+def _score(ex: Extraction) -> tuple[int, int]:
+    return sum(ex.complete.get(t, False) for t in TABLES), len(ex.cells)
+
+
+def extract_pdf(path: str | Path, report: str) -> Extraction:
+    """Every figure of a report PDF's three tables, with problems and provenance."""
+    try:
+        texts = page_texts(path)
+    except InputError as exc:
+        return Extraction(report, str(path), problems=[Problem(str(path), exc.kind, str(exc))])
+    total = sum(len(t.strip()) for t in texts)
+    if total < MIN_TEXT_CHARS:
+        return Extraction(
+            report, str(path),
+            problems=[Problem(str(path), "no_text", f"no text layer ({total} characters in {len(texts)} pages): a scanned PDF needs OCR first")],
+        )
+    pages = table_pages(texts)
+    if not pages or not any(w in label_key("".join(texts)) for w in _REPORT_WORDS):
+        return Extraction(report, str(path), problems=[Problem(str(path), "not_a_report", "not an annual report: none of its pages holds the statistical tables")])
+    ex = grids_to_extraction(camelot_grids(path, pages, ENGINE), report, str(path), f"camelot-lattice-{ENGINE}")
+    if not all(ex.complete.get(t, False) for t in TABLES):
+        log.info("%s: incomplete with engine %s, trying %s", path, ENGINE, FALLBACK_ENGINE)
+        again = grids_to_extraction(camelot_grids(path, pages, FALLBACK_ENGINE), report, str(path), f"camelot-lattice-{FALLBACK_ENGINE}")
+        if _score(again) > _score(ex):
+            ex = again
+    return ex
+
+
+def extract_html(path: str | Path, report: str) -> Extraction:
+    """Every figure of a report published as a web page (or a fragment of one)."""
+    from .html import read_html
+
+    try:
+        page = read_html(path)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return Extraction(report, str(path), problems=[Problem(str(path), "unreadable", f"cannot read the HTML page ({exc})")])
+    if not page.grids:
+        return Extraction(report, str(path), problems=[Problem(str(path), "not_a_report", "not an annual report: the page holds none of the statistical tables")])
+    return grids_to_extraction(page.grids, report, str(path), "html")
+
+
+def extract_report(path: str | Path, report: str | None = None) -> Extraction:
+    """Extract one report file (PDF, or HTML by its suffix); `report` defaults to the file stem."""
+    p = Path(path)
+    report = report or p.stem
+    start = time.perf_counter()
+    if p.suffix.lower() in (".html", ".htm"):
+        ex = extract_html(p, report)
+    else:
+        ex = extract_pdf(p, report)
+    ex.seconds = round(time.perf_counter() - start, 3)
+    return ex

@@ -1,0 +1,259 @@
+"""The official schema as data, and the normaliser from printed labels to it.
+
+The codebook (codebook.csv beside this file) holds one entry per table, row and
+column of the 2019 and 2021 templates, and of the `mixed` form (2021 layout with
+the single-row （六）其他处理). Each entry has a stable ASCII code, the official
+label path exactly as in the spec, an English label and a unit.
+
+Printed labels differ from the official wording in many small ways (line
+breaks, spaces, 1、/1．numbering, bracket widths, misprints, abbreviations), so
+matching compares *keys* (see `label_key`) and falls back to a fuzzy score that
+must be both high and unambiguous. A label that does not match is returned as
+None for the caller to report: never guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from importlib.resources import files
+
+TEMPLATES = ("2019", "2021", "mixed")
+
+# Table 1 columns belong to a section (第二十条第（X）项), and differ by template.
+_PROACTIVE_SECTION_COLUMNS = {
+    "2021": {
+        "第二十条第（一）项": ("issued", "repealed", "in_force"),
+        "第二十条第（五）项": ("decisions",),
+        "第二十条第（六）项": ("decisions",),
+        "第二十条第（八）项": ("fee_amount",),
+    },
+    "2019": {
+        "第二十条第（一）项": ("made", "published", "total_published"),
+        "第二十条第（五）项": ("items_prev_year", "items_change", "decision_count"),
+        "第二十条第（六）项": ("items_prev_year", "items_change", "decision_count"),
+        "第二十条第（八）项": ("items_prev_year", "items_change"),
+        "第二十条第（九）项": ("procurement_items", "procurement_amount"),
+    },
+}
+_PROACTIVE_SECTION_COLUMNS["mixed"] = _PROACTIVE_SECTION_COLUMNS["2021"]
+
+# Fuzzy matching: the best candidate must score at least this, and beat the
+# runner-up by at least the margin, or the label is left unplaced.
+MIN_SCORE = 0.72
+MIN_MARGIN = 0.08
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One codebook entry: a table, a row or a column of the official layout."""
+
+    kind: str  # table | row | column
+    table: str  # proactive | requests | appeals
+    code: str
+    label: str  # official label path, levels joined by ' / '
+    english: str
+    unit: str
+    templates: tuple[str, ...]
+
+    @property
+    def leaf(self) -> str:
+        """The last level of the label path: what a row's own cell prints."""
+        return self.label.split(" / ")[-1]
+
+    @property
+    def section(self) -> str:
+        """For table-1 rows, the 第二十条 section the row belongs to."""
+        return self.label.split(" / ")[0] if self.kind == "row" and self.table == "proactive" else ""
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """One official cell of a template: where a figure belongs."""
+
+    table: str
+    row: str
+    column: str
+    row_code: str
+    column_code: str
+    unit: str
+
+
+@lru_cache(maxsize=1)
+def codebook() -> tuple[Entry, ...]:
+    """Every entry of codebook.csv, in file order."""
+    text = files("openness").joinpath("codebook.csv").read_text(encoding="utf-8")
+    return tuple(
+        Entry(
+            kind=r["kind"],
+            table=r["table"],
+            code=r["code"],
+            label=r["label"],
+            english=r["english"],
+            unit=r["unit"],
+            templates=tuple(r["templates"].split()),
+        )
+        for r in csv.DictReader(text.splitlines())
+    )
+
+
+def entries(kind: str, table: str, template: str | None = None) -> list[Entry]:
+    """Rows or columns of a table, for one template or (None) for any template."""
+    return [
+        e
+        for e in codebook()
+        if e.kind == kind and e.table == table and (template is None or template in e.templates)
+    ]
+
+
+def entry(table: str, kind: str, code: str) -> Entry:
+    """The entry of a table's row or column by its code."""
+    for e in codebook():
+        if e.table == table and e.kind == kind and e.code == code:
+            return e
+    raise KeyError(f"no {kind} {code!r} in table {table!r}")
+
+
+def official_cells(template: str) -> list[CellSpec]:
+    """Every cell a report on this template must print, in reading order."""
+    if template not in TEMPLATES:
+        raise ValueError(f"unknown template {template!r}; expected one of {TEMPLATES}")
+    cells = []
+    for row in entries("row", "proactive", template):
+        for code in _PROACTIVE_SECTION_COLUMNS[template][row.section]:
+            col = entry("proactive", "column", code)
+            cells.append(CellSpec("proactive", row.label, col.label, row.code, col.code, col.unit or row.unit))
+    for row in entries("row", "requests", template):
+        for col in entries("column", "requests", template):
+            cells.append(CellSpec("requests", row.label, col.label, row.code, col.code, col.unit))
+    for col in entries("column", "appeals", template):
+        cells.append(CellSpec("appeals", "", col.label, "", col.code, col.unit))
+    return cells
+
+
+def proactive_columns(template: str, section: str) -> list[Entry]:
+    """The columns a table-1 section has on a template."""
+    return [entry("proactive", "column", c) for c in _PROACTIVE_SECTION_COLUMNS[template].get(section, ())]
+
+
+# ---------------------------------------------------------------- normalising
+
+_PUNCT = re.compile(r"[\s\u3000\"'“”‘’「」『』()（）\[\]【】<>《》.,，、。．:：;；·•・!！?？_\-–—~～/／\\|]")
+_NUMBERING = re.compile(r"^(\d+|[一二三四五六七八九十]+)")
+
+
+def clean_text(text: str) -> str:
+    """A cell's text with line breaks and runs of spaces removed (CJK has no word spaces)."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return re.sub(r"\s+", "", text)
+
+
+def label_key(text: str) -> str:
+    """The matching key of a label: width-folded, without spaces or punctuation.
+
+    '1、属于国家秘密', '1．属于 国家\\n秘密' and '1.属于国家秘密' share one key;
+    so do （三） and (三), and 第二十条 第（一）项 and 第二十条第（一）项.
+    """
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def _numbering(key: str) -> str:
+    m = _NUMBERING.match(key)
+    return m.group(1) if m else ""
+
+
+def similarity(printed: str, official: str) -> float:
+    """How well a printed label key matches an official one, 0..1.
+
+    Exact keys score 1. An abbreviation (the printed text, numbering aside,
+    found whole inside the official label, with the same numbering) scores
+    0.9. Otherwise the difflib ratio, which tolerates a missing, extra or
+    misprinted character.
+    """
+    if printed == official:
+        return 1.0
+    if not printed or not official:
+        return 0.0
+    num_p, num_o = _numbering(printed), _numbering(official)
+    rest_p, rest_o = printed[len(num_p):], official[len(num_o):]
+    if num_p and num_o and num_p != num_o:
+        return 0.0  # 2.重复申请 is never 3.要求提供公开出版物
+    if num_p == num_o and len(rest_p) >= 2 and rest_p in rest_o:
+        return 0.9
+    return SequenceMatcher(None, printed, official, autojunk=False).ratio()
+
+
+def best_match(printed: str, candidates: list[tuple[str, object]]) -> tuple[object | None, float]:
+    """The candidate whose key best matches `printed`, if good and unambiguous.
+
+    `candidates` holds (official text, payload) pairs; the payload of the best
+    is returned with its score, or (None, score) when no candidate is good
+    enough or two are too close to call.
+    """
+    key = label_key(printed)
+    if not key:
+        return None, 0.0
+    scored = sorted(
+        ((similarity(key, label_key(text)), i) for i, (text, _) in enumerate(candidates)),
+        reverse=True,
+    )
+    if not scored:
+        return None, 0.0
+    best, i = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    if best < 1.0 and (best < MIN_SCORE or best - runner_up < MIN_MARGIN):
+        return None, best
+    return candidates[i][1], best
+
+
+def match_row(table: str, printed: str, section: str | None = None) -> Entry | None:
+    """The official row a printed row label (its own cell's text) stands for.
+
+    Rows are matched by their leaf label, which is unique within a table once
+    numbering is kept; for table 1, `section` (an official 第二十条 label)
+    narrows the candidates. Rows of every template are candidates: the
+    template is decided afterwards from which rows were found.
+    """
+    rows = entries("row", table)
+    if section:
+        rows = [r for r in rows if r.section == section] or rows
+    seen: dict[str, Entry] = {}
+    for r in rows:
+        seen.setdefault(r.leaf, r)  # one candidate per distinct leaf (规章 is in every template)
+    found, _ = best_match(printed, [(leaf, r) for leaf, r in seen.items()])
+    return found  # type: ignore[return-value]
+
+
+def match_column(table: str, printed_path: list[str], candidates: list[Entry] | None = None) -> Entry | None:
+    """The official column a printed header path stands for ('法人或其他组织', '商业\\n企业')."""
+    cols = candidates if candidates is not None else entries("column", table)
+    seen: dict[str, Entry] = {}
+    for c in cols:
+        seen.setdefault(c.label, c)
+    printed = " / ".join(p for p in printed_path if label_key(p))
+    found, _ = best_match(printed, [(label, c) for label, c in seen.items()])
+    if found is None and printed_path:
+        # Fall back on the leaf alone when the path carries extra printed levels.
+        found, _ = best_match(printed_path[-1], [(c.leaf, c) for c in cols if _unique_leaf(c, cols)])
+    return found  # type: ignore[return-value]
+
+
+def _unique_leaf(col: Entry, cols: list[Entry]) -> bool:
+    return sum(1 for c in cols if label_key(c.leaf) == label_key(col.leaf)) == 1
+
+
+_SECTION = re.compile(r"第二十条第([一二三四五六七八九十]+)项")
+
+
+def match_section(printed: str) -> str | None:
+    """The official 第二十条第（X）项 label of a printed table-1 section header."""
+    m = _SECTION.search(label_key(printed))
+    if not m:
+        return None
+    label = f"第二十条第（{m.group(1)}）项"
+    known = {e.section for e in entries("row", "proactive")}
+    return label if label in known else None

@@ -1,0 +1,477 @@
+"""Grids -> official cells: find which table a grid is, map its cells by label.
+
+Every figure is placed by its row and column labels as printed, matched to the
+codebook (see labels.py), never by a fixed position. Tables that run over a
+page break are read as one: a continuation grid without a header takes its
+columns from the header grid by their position on the page, and a row whose
+label the break cut in two is joined again. Whatever cannot be placed is
+reported as a Problem with file and page; whatever the template requires and
+was not found is reported missing, never filled in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from . import labels
+from .labels import Entry, label_key
+from .model import TABLES, Box, Cell, Extraction, Grid, Problem
+from .numbers import NotANumber, parse_number
+
+# Words whose presence in a grid says which table it is (compared as label keys).
+_KEYWORDS = {
+    "proactive": ["第二十条", "信息内容", "行政许可", "行政处罚", "行政强制", "行政事业性收费", "规范性文件", "政府集中采购", "本年制发件数", "现行有效件数"],
+    "requests": ["申请人情况", "自然人", "本年新收", "上年结转", "本年度办理结果", "予以公开", "不予公开", "无法提供", "不予处理", "其他处理", "结转下年度", "商业企业", "补正后申请内容", "信访举报投诉", "重复申请"],
+    "appeals": ["行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "尚未审结", "结果纠正", "结果维持"],
+}
+
+
+@dataclass
+class Span:
+    """One merged cell within one grid row."""
+
+    first: int  # first grid column it covers (in this row)
+    last: int
+    text: str
+    box: Box | None
+    row: int
+    grid: Grid
+
+    @property
+    def locator(self) -> str:
+        if self.grid.page is not None:
+            return ""
+        return f"table {self.grid.index + 1}, row {self.row + 1}, column {self.first + 1}"
+
+
+@dataclass
+class ColumnRef:
+    """Where an official column sits: grid columns of its header, and its x range."""
+
+    entry: Entry
+    grid: Grid
+    cols: list[int]
+    x0: float | None = None
+    x1: float | None = None
+
+
+@dataclass
+class _Mapped:
+    cells: list[Cell] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------- grids
+
+
+def row_spans(grid: Grid, r: int, cols: range | None = None) -> list[Span]:
+    """The distinct merged cells of row r (optionally within some columns), left to right."""
+    out: list[Span] = []
+    cols = cols if cols is not None else range(grid.n_cols)
+    for c in cols:
+        sid = grid.span[r][c]
+        if out and grid.span[r][out[-1].first] == sid:
+            out[-1].last = c
+            continue
+        out.append(Span(c, c, grid.text[r][c], grid.boxes[r][c], r, grid))
+    return out
+
+
+def column_path(grid: Grid, c: int, header_rows: range) -> list[str]:
+    """The header texts above column c, top to bottom, one per merged cell."""
+    path: list[str] = []
+    last = None
+    for r in header_rows:
+        sid = grid.span[r][c]
+        if sid != last and grid.text[r][c].strip():
+            path.append(grid.text[r][c])
+        last = sid
+    return path
+
+
+def _grid_key(grid: Grid) -> str:
+    seen, parts = set(), []
+    for r in range(grid.n_rows):
+        for c in range(grid.n_cols):
+            if grid.span[r][c] not in seen:
+                seen.add(grid.span[r][c])
+                parts.append(label_key(grid.text[r][c]))
+    return "|".join(parts)
+
+
+def classify(grid: Grid) -> str | None:
+    """Which statistical table a grid holds, judged by its words; None if none."""
+    key = _grid_key(grid)
+    scores = {t: sum(1 for w in words if w in key) for t, words in _KEYWORDS.items()}
+    best = max(scores, key=lambda t: scores[t])
+    return best if scores[best] >= 2 else None
+
+
+def _x_range(grid: Grid, cols: list[int]) -> tuple[float | None, float | None]:
+    xs = [b for r in range(grid.n_rows) for c in cols if (b := grid.boxes[r][c]) is not None]
+    if not xs:
+        return None, None
+    # the narrowest box in these columns is the column itself, not a wider merged cell
+    narrow = min(xs, key=lambda b: b[2] - b[0])
+    return narrow[0], narrow[2]
+
+
+def _locate(ref: ColumnRef, grid: Grid) -> list[int]:
+    """The columns of `grid` under an official column found in another grid."""
+    if grid is ref.grid:
+        return ref.cols
+    if ref.x0 is not None:
+        found = []
+        for c in range(grid.n_cols):
+            boxes = [grid.boxes[r][c] for r in range(grid.n_rows) if grid.boxes[r][c] is not None]
+            if not boxes:
+                continue
+            b = min(boxes, key=lambda b: b[2] - b[0])
+            mid = (b[0] + b[2]) / 2
+            if ref.x0 - 1 <= mid <= ref.x1 + 1:
+                found.append(c)
+        return found
+    if grid.n_cols == ref.grid.n_cols:
+        return ref.cols
+    # no positions (HTML): align on the right edge, where the value columns are
+    shift = grid.n_cols - ref.grid.n_cols
+    return [c + shift for c in ref.cols if 0 <= c + shift < grid.n_cols]
+
+
+def _value_span(grid: Grid, r: int, cols: list[int]) -> tuple[Span | None, bool]:
+    """The merged cell of row r under these columns; (None, True) if several differ."""
+    spans = {grid.span[r][c]: c for c in cols}
+    if not spans:
+        return None, False
+    nonblank = [c for sid, c in spans.items() if grid.text[r][c].strip()]
+    if len(nonblank) > 1:
+        return None, True
+    c = nonblank[0] if nonblank else next(iter(spans.values()))
+    return Span(c, c, grid.text[r][c], grid.boxes[r][c], r, grid), False
+
+
+# ------------------------------------------------------------------ cells
+
+
+def _cell(report: str, table: str, row: Entry | None, col: Entry, span: Span, problems: list[Problem], file: str) -> Cell | None:
+    text = span.text.strip()
+    try:
+        value = parse_number(text)
+    except NotANumber:
+        problems.append(
+            Problem(file, "bad_number", f"{row.label + ' × ' if row else ''}{col.label}: cannot read a number in {text!r}", table, col.label, span.grid.page)
+        )
+        value = ""
+    return Cell(
+        report=report,
+        table=table,
+        row=row.label if row else "",
+        column=col.label,
+        row_code=row.code if row else "",
+        column_code=col.code,
+        value=value,
+        text=text,
+        page=span.grid.page,
+        bbox=span.box,
+        method=span.grid.method,
+        locator=span.locator,
+    )
+
+
+# --------------------------------------------------------------- table 1
+
+
+def map_proactive(grids: list[Grid], report: str, file: str) -> _Mapped:
+    """Table 1: sections, each with its own 信息内容 header row, then data rows."""
+    out = _Mapped()
+    section: str | None = None
+    header: list[ColumnRef] = []
+    found: set[tuple[str, str]] = set()
+    for grid in grids:
+        for r in range(grid.n_rows):
+            spans = [s for s in row_spans(grid, r) if s.text.strip()]
+            if not spans:
+                continue
+            first = spans[0]
+            sec = labels.match_section(first.text)
+            if sec and len({label_key(s.text) for s in spans}) == 1:
+                section, header = sec, []
+                continue
+            if label_key(first.text).startswith("信息内容"):
+                header = []
+                for s in row_spans(grid, r)[1:]:
+                    if not s.text.strip():
+                        continue
+                    col = labels.match_column("proactive", [s.text])
+                    if col is None:
+                        out.problems.append(Problem(file, "unplaced_label", f"column header {s.text!r} matches no official column", "proactive", s.text, grid.page))
+                        continue
+                    cols = list(range(s.first, s.last + 1))
+                    header.append(ColumnRef(col, grid, cols, *_x_range(grid, cols)))
+                continue
+            row = labels.match_row("proactive", first.text, section)
+            if row is None:
+                out.problems.append(Problem(file, "unplaced_label", f"row label {first.text!r} matches no official row", "proactive", first.text, grid.page))
+                continue
+            if not header:
+                out.problems.append(Problem(file, "unplaced_label", f"row {first.text!r} has no column header above it", "proactive", first.text, grid.page))
+                continue
+            for ref in header:
+                cols = [c for c in _locate(ref, grid) if c > first.last]
+                span, clash = _value_span(grid, r, cols)
+                if span is None:
+                    if clash:
+                        out.problems.append(Problem(file, "unplaced_label", f"{row.label} × {ref.entry.label}: two different figures under one header", "proactive", row.label, grid.page))
+                    continue
+                if (row.code, ref.entry.code) in found:
+                    out.problems.append(Problem(file, "duplicate", f"{row.label} × {ref.entry.label} printed twice; the first is kept", "proactive", row.label, grid.page))
+                    continue
+                found.add((row.code, ref.entry.code))
+                if (cell := _cell(report, "proactive", row, ref.entry, span, out.problems, file)) is not None:
+                    out.cells.append(cell)
+    return out
+
+
+# --------------------------------------------------------------- table 2
+
+
+@dataclass
+class _Line:
+    """One printed row of table 2: its label cells and its value cells."""
+
+    labels: list[Span]
+    values: dict[str, Span]  # column code -> span
+    grid: Grid
+
+    @property
+    def leaf(self) -> str:
+        return self.labels[-1].text if self.labels else ""
+
+    @property
+    def blank(self) -> bool:
+        return not any(s.text.strip() for s in self.values.values())
+
+
+def _request_header(grid: Grid) -> tuple[list[ColumnRef], int] | None:
+    """The applicant columns of a grid that prints table 2's header, and its first data row."""
+    first_data = None
+    for r in range(grid.n_rows):
+        lead = [s for s in row_spans(grid, r) if s.text.strip()]
+        if lead and labels.match_row("requests", lead[0].text) is not None:
+            first_data = r
+            break
+    if not first_data:
+        return None
+    header_rows = range(0, first_data)
+    refs: dict[str, ColumnRef] = {}
+    for c in range(grid.n_cols):
+        path = [p for p in column_path(grid, c, header_rows) if label_key(p) not in ("申请人情况",) and "勾稽" not in label_key(p)]
+        if not path:
+            continue
+        col = labels.match_column("requests", path)
+        if col is None:
+            continue
+        if col.code in refs:
+            refs[col.code].cols.append(c)
+        else:
+            refs[col.code] = ColumnRef(col, grid, [c])
+    for ref in refs.values():
+        ref.x0, ref.x1 = _x_range(grid, ref.cols)
+    return list(refs.values()), first_data
+
+
+def map_requests(grids: list[Grid], report: str, file: str) -> _Mapped:
+    """Table 2: rows by their printed labels, columns by the applicant header."""
+    out = _Mapped()
+    header: list[ColumnRef] = []
+    lines: list[_Line] = []
+    for grid in grids:
+        start = 0
+        parsed = _request_header(grid)
+        if parsed and parsed[0]:
+            header, start = parsed
+        if not header:
+            out.problems.append(Problem(file, "unplaced_label", "a part of table 2 has no applicant header before it", "requests", None, grid.page))
+            continue
+        located = {ref.entry.code: _locate(ref, grid) for ref in header}
+        first_value = min((c for cols in located.values() for c in cols), default=grid.n_cols)
+        for r in range(start, grid.n_rows):
+            lab = [s for s in row_spans(grid, r, range(0, first_value)) if s.text.strip()]
+            values = {}
+            for ref in header:
+                span, clash = _value_span(grid, r, located[ref.entry.code])
+                if clash:
+                    out.problems.append(Problem(file, "unplaced_label", f"two different figures under {ref.entry.label}", "requests", ref.entry.label, grid.page))
+                if span is not None:
+                    values[ref.entry.code] = span
+            line = _Line(lab, values, grid)
+            if not lab and line.blank:
+                continue
+            lines.append(line)
+    col_entries = {ref.entry.code: ref.entry for ref in header}
+    seen: set[str] = set()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        row = labels.match_row("requests", line.leaf) if line.leaf else None
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is not None and (row is None or (not nxt.labels and line.blank)):
+            joined = _join(line, nxt)
+            joined_row = labels.match_row("requests", joined.leaf) if joined.leaf else None
+            if joined_row is not None and (row is None or not nxt.labels):
+                line, row = joined, joined_row
+                i += 1
+        i += 1
+        if row is None:
+            out.problems.append(Problem(file, "unplaced_label", f"row label {line.leaf!r} matches no official row", "requests", line.leaf, line.grid.page))
+            continue
+        if row.code in seen:
+            out.problems.append(Problem(file, "duplicate", f"row {row.label} printed twice; the first is kept", "requests", row.label, line.grid.page))
+            continue
+        seen.add(row.code)
+        for code, span in line.values.items():
+            if (cell := _cell(report, "requests", row, col_entries[code], span, out.problems, file)) is not None:
+                out.cells.append(cell)
+    return out
+
+
+def _join(a: _Line, b: _Line) -> _Line:
+    """Two printed rows that are one row cut by a page break (or a wrapped label)."""
+    text = (a.leaf + b.leaf) if b.labels else a.leaf
+    lab = list(a.labels[:-1]) + [Span(0, 0, text, a.labels[-1].box if a.labels else None, a.labels[-1].row if a.labels else 0, a.grid)] if a.labels else list(b.labels)
+    values = {}
+    for code in set(a.values) | set(b.values):
+        sa, sb = a.values.get(code), b.values.get(code)
+        values[code] = sa if sa is not None and sa.text.strip() else (sb if sb is not None else sa)
+    return _Line(lab, values, a.grid)
+
+
+# --------------------------------------------------------------- table 3
+
+
+_APPEAL_HEADER_WORDS = ("行政复议", "行政诉讼", "结果", "维持", "纠正", "其他", "审结", "总计", "复议", "起诉")
+
+
+def map_appeals(grids: list[Grid], report: str, file: str) -> _Mapped:
+    """Table 3: one row of 15 figures under a three-level header."""
+    out = _Mapped()
+    header: list[ColumnRef] = []
+    data: tuple[Grid, int] | None = None
+    for grid in grids:
+        header_rows = [r for r in range(grid.n_rows) if any(w in label_key(grid.text[r][c]) for c in range(grid.n_cols) for w in _APPEAL_HEADER_WORDS)]
+        if header_rows:
+            last = max(header_rows)
+            hr = range(0, last + 1)
+            refs: dict[str, ColumnRef] = {}
+            for c in range(grid.n_cols):
+                col = labels.match_column("appeals", column_path(grid, c, hr))
+                if col is None:
+                    continue
+                refs.setdefault(col.code, ColumnRef(col, grid, [])).cols.append(c)
+            for ref in refs.values():
+                ref.x0, ref.x1 = _x_range(grid, ref.cols)
+            header = list(refs.values())
+            rest = [r for r in range(last + 1, grid.n_rows) if any(grid.text[r][c].strip() for c in range(grid.n_cols))]
+            if rest:
+                data = (grid, rest[0])
+                if len(rest) > 1:
+                    out.problems.append(Problem(file, "unplaced_label", f"table 3 has {len(rest)} rows of figures; the first is read", "appeals", None, grid.page))
+                break
+        elif header and data is None:
+            rest = [r for r in range(grid.n_rows) if any(grid.text[r][c].strip() for c in range(grid.n_cols))]
+            if rest:
+                data = (grid, rest[0])
+                break
+    if not header or data is None:
+        return out
+    grid, r = data
+    for ref in header:
+        span, clash = _value_span(grid, r, _locate(ref, grid))
+        if span is None:
+            continue
+        if (cell := _cell(report, "appeals", None, ref.entry, span, out.problems, file)) is not None:
+            out.cells.append(cell)
+    return out
+
+
+# ------------------------------------------------------------- a report
+
+
+_MAPPERS = {"proactive": map_proactive, "requests": map_requests, "appeals": map_appeals}
+
+
+def detect_template(cells: list[Cell]) -> str | None:
+    """2019, 2021 or mixed, from which official rows and columns were found."""
+    t1 = {c.column_code for c in cells if c.table == "proactive"}
+    t2 = {c.row_code for c in cells if c.table == "requests"}
+    t1_2019 = bool(t1 & {"made", "published", "total_published", "items_prev_year", "procurement_items"})
+    t1_2021 = bool(t1 & {"issued", "repealed", "in_force", "decisions", "fee_amount"})
+    t2_split = bool(t2 & {"other_no_correction", "other_no_fee", "other_other"})
+    t2_single = "other_handling" in t2
+    if t1_2019 and not t1_2021:
+        return "2019"
+    if t2_split:
+        return "2021"
+    if t1_2021 and t2_single:
+        return "mixed"
+    if t1_2021:
+        return "2021"
+    if t2_single:
+        return "2019"
+    return None
+
+
+def completeness(cells: list[Cell], template: str | None, file: str) -> tuple[dict[str, bool], list[Problem]]:
+    """Whether every official cell of the template was found, and what is missing."""
+    if template is None:
+        return {t: False for t in TABLES}, [Problem(file, "missing_table", f"table {t} not found", t) for t in TABLES if not any(c.table == t for c in cells)]
+    have = {(c.table, c.row_code, c.column_code) for c in cells}
+    missing = defaultdict(list)
+    for spec in labels.official_cells(template):
+        if (spec.table, spec.row_code, spec.column_code) not in have:
+            missing[spec.table].append(spec)
+    problems, complete = [], {}
+    for table in TABLES:
+        miss = missing.get(table, [])
+        complete[table] = not miss
+        if not miss:
+            continue
+        if not any(c.table == table for c in cells):
+            problems.append(Problem(file, "missing_table", f"table {table} not found", table))
+            continue
+        by_row = defaultdict(list)
+        for spec in miss:
+            by_row[spec.row].append(spec)
+        expected_cols = defaultdict(int)
+        for spec in labels.official_cells(template):
+            if spec.table == table:
+                expected_cols[spec.row] += 1
+        for row, specs in by_row.items():
+            if table != "appeals" and len(specs) == expected_cols[row]:
+                problems.append(Problem(file, "missing_row", f"row {row} not found", table, row))
+            else:
+                for s in specs:
+                    label = f"{s.row} × {s.column}" if s.row else s.column
+                    problems.append(Problem(file, "missing_cell", f"cell {label} not found", table, label))
+    return complete, problems
+
+
+def grids_to_extraction(grids: list[Grid], report: str, file: str, method: str = "") -> Extraction:
+    """Map the grids of one document to official cells, with problems and completeness."""
+    by_table: dict[str, list[Grid]] = defaultdict(list)
+    for grid in sorted(grids, key=lambda g: (g.page or 0, g.index)):
+        table = classify(grid)
+        if table is None and by_table.get("appeals") and grid.n_cols == by_table["appeals"][-1].n_cols:
+            table = "appeals"  # figures of table 3 pushed onto the next page
+        if table is not None:
+            by_table[table].append(grid)
+    ex = Extraction(report=report, file=file, method=method)
+    for table in TABLES:
+        mapped = _MAPPERS[table](by_table.get(table, []), report, file)
+        ex.cells.extend(mapped.cells)
+        ex.problems.extend(mapped.problems)
+    ex.template = detect_template(ex.cells)
+    ex.complete, missing = completeness(ex.cells, ex.template, file)
+    ex.problems.extend(missing)
+    return ex
