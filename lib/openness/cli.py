@@ -1,0 +1,64 @@
+"""Command line: `python -m openness extract FILE ...` and `python -m openness build`.
+
+`extract` prints every figure as CSV on stdout; problems go to stderr, one
+line each, naming the file; the exit status is non-zero when a file could not
+be read or is not a report (the other files are still printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+
+from .extract import extract_report
+
+EXTRACT_COLUMNS = ["report", "table", "row", "column", "value", "page", "text", "row_code", "column_code", "bbox", "method", "locator"]
+
+
+def format_bbox(bbox) -> str:
+    """A cell box as 'x0 y0 x1 y1' in PDF points (origin bottom-left), '' if none."""
+    return " ".join(f"{v:g}" for v in bbox) if bbox else ""
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    writer = csv.DictWriter(sys.stdout, fieldnames=EXTRACT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    failed = False
+    for path in args.files:
+        ex = extract_report(path)
+        for cell in ex.cells:
+            row = cell.as_dict()
+            row["bbox"] = format_bbox(cell.bbox)
+            row["page"] = "" if cell.page is None else cell.page
+            writer.writerow({k: row[k] for k in EXTRACT_COLUMNS})
+        sys.stdout.flush()
+        for problem in ex.problems:
+            print(f"openness: {problem}", file=sys.stderr)
+        if ex.status == "failed":
+            failed = True
+            if not ex.problems:
+                print(f"openness: {path}: no figures found", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m openness", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("extract", help="print every figure of report PDFs/HTML pages as CSV")
+    p.add_argument("files", nargs="+", help="report files (.pdf, .html)")
+    p.set_defaults(func=cmd_extract)
+    try:
+        from . import build
+    except ImportError:  # the build orchestration is optional at this layer
+        build = None
+    if build is not None and hasattr(build, "add_arguments"):
+        b = sub.add_parser("build", help="data/raw -> checked CSVs in data/clean")
+        build.add_arguments(b)
+        b.set_defaults(func=build.run)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
