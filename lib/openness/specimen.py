@@ -1,0 +1,597 @@
+"""Typeset one report's figures as a PDF laid out like a real 政府信息公开工作年度报告.
+
+The specimens in data/raw/ and the round-trip tests are made with this: the
+official cells of a template, a body name and a year go in; an A4 PDF comes out
+with a real text layer, the six section headings, ruled tables (vector lines)
+with the template's merged header cells, and the label variants real reports
+print. The figures are printed exactly as given, broken identities included.
+The layout choices (label variants, where table 2 breaks over a page, spacing)
+come from a small `Layout` record so a rendering can be reproduced exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+import pandas as pd
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+
+from openness.fonts import cjk_font_path
+
+FONT = "NotoSansSC"
+TEMPLATES = ("2019", "2021", "mixed")
+SPECIMEN_NOTE = (
+    "说明：本文件是样本，不是原件。它依据{body}公开发布的{year}年政府信息公开工作年度报告中的统计数字重新排版生成，"
+    "表格中的数字照原报告所印录入（包括与勾稽关系不符之处）；各节正文为占位文字，不代表原报告的表述。"
+)
+FILLER = (
+    "本节为占位文字，原报告的正文未随样本收录。",
+    "样本只保留统计表中的数字，表格以外的文字均为排版用的填充内容。",
+    "如需了解原报告的具体表述，请查阅发布机关网站上的原件。",
+    "此段文字用于模拟正文篇幅，使表格在页面上的位置与真实报告相近。",
+)
+
+# Table 1 as printed: (section, rows, columns) per template, in order (template.md).
+PROACTIVE = {
+    "2021": (
+        ("第二十条第（一）项", ("规章", "行政规范性文件"), ("本年制发件数", "本年废止件数", "现行有效件数")),
+        ("第二十条第（五）项", ("行政许可",), ("本年处理决定数量",)),
+        ("第二十条第（六）项", ("行政处罚", "行政强制"), ("本年处理决定数量",)),
+        ("第二十条第（八）项", ("行政事业性收费",), ("本年收费金额（单位：万元）",)),
+    ),
+    "2019": (
+        ("第二十条第（一）项", ("规章", "规范性文件"), ("本年新制作数量", "本年新公开数量", "对外公开总数量")),
+        ("第二十条第（五）项", ("行政许可", "其他对外管理服务事项"), ("上一年项目数量", "本年增/减", "处理决定数量")),
+        ("第二十条第（六）项", ("行政处罚", "行政强制"), ("上一年项目数量", "本年增/减", "处理决定数量")),
+        ("第二十条第（八）项", ("行政事业性收费",), ("上一年项目数量", "本年增/减")),
+        ("第二十条第（九）项", ("政府集中采购",), ("采购项目数量", "采购总金额")),
+    ),
+}
+PROACTIVE["mixed"] = PROACTIVE["2021"]
+
+TOP_LEFT = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+SECTIONS = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)
+
+# Wordings real reports print instead of the official one (template.md; the 平潭 pages; 洪泽区).
+ALTERNATIVES: dict[str, tuple[str, ...]] = {
+    "行政规范性文件": ("规范性文件",),
+    "现行有效件数": ("先行有效件数",),
+    "本年废止件数": ("本年废止件",),
+    "本年收费金额（单位：万元）": ("本年收费金额(单位:万元)", "本年收费金额\n（单位：万元）"),
+    "本年增/减": ("本年增／减",),
+    "2.其他法律行政法规禁止公开": ("2.其他法律行政止公开", "2.其他法律和行政法规禁止公开"),
+    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": (
+        "1.逾期不补正",
+        "1.申请人无正当理由逾期不补正、行政机关不再受理其政府信息公开申请",
+    ),
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请": (
+        "2.逾期不缴纳费用",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再受理其政府信息公开申请",
+    ),
+    TOP_LEFT: ("（本列数据的钩稽关系为：第一项加第二项之和，等于第三项加第四项之和）",),
+    "五、存在的主要问题及改进情况": ("五、政府信息公开工作存在的主要问题及改进情况",),
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The layout choices of one rendering; the same Layout and figures give the same bytes.
+
+    `seed` draws the label variants and the prose; the other fields are the
+    structural choices, explicit so that a failing round-trip can be pinned down.
+    `labels` overrides the printed text of single labels (official path -> text).
+    """
+
+    seed: int = 0
+    variant_rate: float = 0.3  # share of labels printed in a variant form (0: official wording)
+    font_size: float = 10.5  # table text
+    body_size: float = 14.0  # prose
+    margin: float = 72.0
+    line_width: float = 0.5
+    shade: bool = False  # light fill behind header rows, as WPS templates have
+    proactive_split: bool = False  # table 1 as one table per 第二十条 section
+    table2_break: int | None = None  # body row of table 2 that starts the next page (None: no break)
+    cut_row: bool = False  # the last row before the break is cut in two (label lines on both pages)
+    cut_figures: str = "first"  # where the figures of a cut row go: 'first' or 'second' page
+    span_text: str = "first"  # text of a merged label cell cut by the break: 'first', 'second' or 'cut'
+    repeat_header: bool = False  # repeat table 2's header rows after the break
+    review_leaf_span: bool = True  # table 3: 行政复议's leaf labels span two header rows
+    prose: int = 2  # placeholder paragraphs per prose section
+    yuan_suffix: bool = False  # print 采购总金额 with its unit (251000元), as 2019 reports do
+    labels: dict[str, str] = field(default_factory=dict, hash=False, compare=True)
+
+
+@dataclass
+class Rendering:
+    """What was typeset: the file, its page count, and the label texts as printed."""
+
+    path: Path
+    pages: int
+    labels: dict[str, str]  # official label path -> text as printed ('\n' = line break)
+    table2_pages: tuple[int, ...]  # pages the parts of table 2 landed on
+    layout: Layout
+
+
+@lru_cache(maxsize=1)
+def _codebook() -> list[dict[str, str]]:
+    with files("openness").joinpath("codebook.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _labels(kind: str, table: str, template: str) -> list[str]:
+    return [r["label"] for r in _codebook() if r["kind"] == kind and r["table"] == table and template in r["templates"].split()]
+
+
+def official_cells(template: str) -> list[tuple[str, str, str]]:
+    """Every official (table, row, column) of a template, in reading order."""
+    if template not in TEMPLATES:
+        raise ValueError(f"unknown template {template!r}; expected one of {TEMPLATES}")
+    cells = []
+    for section, rows, cols in PROACTIVE[template]:
+        for row in rows:
+            cells += [("proactive", f"{section} / {row}", col) for col in cols]
+    for row in _labels("row", "requests", template):
+        cells += [("requests", row, col) for col in _labels("column", "requests", template)]
+    cells += [("appeals", "", col) for col in _labels("column", "appeals", template)]
+    return cells
+
+
+def _font() -> str:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, str(cjk_font_path())))
+    return FONT
+
+
+# ---------------------------------------------------------------- label variants
+
+
+class _Printer:
+    """Chooses the printed form of each label, from the layout's seed."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self.rng = random.Random(layout.seed)
+        self.printed: dict[str, str] = {}
+
+    def __call__(self, path: str, text: str | None = None) -> str:
+        """The printed text of the label at official `path` (its last segment unless `text`)."""
+        text = path.split(" / ")[-1] if text is None else text
+        if path in self.layout.labels:
+            out = self.layout.labels[path]
+        else:
+            out = self._vary(text)
+        self.printed[path] = out
+        return out
+
+    def _vary(self, text: str) -> str:
+        rng, rate = self.rng, self.layout.variant_rate
+        if text in ALTERNATIVES and rng.random() < rate:
+            text = rng.choice(ALTERNATIVES[text])
+        if rng.random() < rate:  # half-width brackets
+            text = text.replace("（", "(").replace("）", ")")
+        if re.match(r"\d\.", text) and rng.random() < rate:
+            text = text[0] + rng.choice("、．") + text[2:]
+        if rng.random() < rate / 2 and len(text) >= 2:  # spaces between characters
+            if len(text) <= 4:
+                text = " ".join(text)
+            else:
+                pos = rng.randrange(1, len(text))
+                if text[pos - 1] not in "\n " and text[pos] not in "\n ":
+                    text = text[:pos] + " " + text[pos:]
+        if rng.random() < rate / 2 and len(text) >= 4 and "\n" not in text:  # a line break inside
+            pos = rng.randrange(2, len(text) - 1)
+            if text[pos - 1] != " " and text[pos] != " ":
+                text = text[:pos] + "\n" + text[pos:]
+        return text
+
+    def vertical(self, path: str) -> str:
+        """The vertical label 三、本年度办理结果, one character a line (三、 sometimes together)."""
+        if path in self.layout.labels:
+            text = self.layout.labels[path]
+        else:
+            chars = list("三、本年度办理结果")
+            if self.rng.random() < self.layout.variant_rate:
+                chars[0:2] = ["三、"]
+            text = "\n".join(chars)
+        self.printed[path] = text
+        return text
+
+    def filler(self, n: int) -> list[str]:
+        """`n` placeholder paragraphs."""
+        return ["".join(self.rng.sample(FILLER, k=self.rng.randint(2, len(FILLER)))) for _ in range(n)]
+
+
+def _wrap(text: str, width: float, size: float) -> str:
+    """Break `text` into lines no wider than `width` points (keeping its own breaks)."""
+    lines = []
+    for part in text.split("\n"):
+        line = ""
+        for ch in part:
+            if line and pdfmetrics.stringWidth(line + ch, FONT, size) > width:
+                lines.append(line)
+                line = ""
+            line += ch
+        lines.append(line)
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- tables
+
+
+@dataclass
+class _Grid:
+    """A table before it becomes a ReportLab Table: cell texts, spans, header row count."""
+
+    text: list[list[str]]
+    spans: list[tuple[int, int, int, int]]  # (col0, row0, col1, row1), inclusive
+    header: int  # rows of header at the top
+    widths: list[float]
+    shaded: list[int] = field(default_factory=list)  # rows with a fill
+    label_cells: dict[int, int] = field(default_factory=dict)  # row -> column holding its row label
+
+
+def _table(grid: _Grid, layout: Layout, size: float) -> Table:
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), size * 1.25),
+        ("GRID", (0, 0), (-1, -1), layout.line_width, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for c0, r0, c1, r1 in grid.spans:
+        if (c0, r0) != (c1, r1):
+            style.append(("SPAN", (c0, r0), (c1, r1)))
+    for r, c in grid.label_cells.items():
+        style.append(("ALIGN", (c, r), (c, r), "LEFT"))
+    if layout.shade:
+        for r in grid.shaded:
+            style.append(("BACKGROUND", (0, r), (-1, r), colors.Color(0.86, 0.9, 0.96)))
+    return Table(grid.text, colWidths=grid.widths, style=style, repeatRows=0, hAlign="CENTER")
+
+
+def _proactive_grids(values: dict, template: str, pr: _Printer, width: float, size: float, layout: Layout) -> list[_Grid]:
+    label_w = width * 0.3
+    sub_w = (width - label_w) / 6
+    grids, g = [], None
+    for section, rows, cols in PROACTIVE[template]:
+        if g is None or layout.proactive_split:
+            g = _Grid(text=[], spans=[], header=0, widths=[label_w] + [sub_w] * 6)
+            grids.append(g)
+        r = len(g.text)
+        g.text.append([_wrap(pr(section), width - 6, size)] + [""] * 6)
+        g.spans.append((0, r, 6, r))
+        g.shaded.append(r)
+        per = 6 // len(cols)
+        head = [_wrap(pr(f"{section} / 信息内容", "信息内容"), label_w - 6, size)] + [""] * 6
+        for i, col in enumerate(cols):
+            head[1 + i * per] = _wrap(pr(f"{section} / {col}", col), sub_w * per - 6, size)
+            g.spans.append((1 + i * per, r + 1, per * (i + 1), r + 1))
+        g.text.append(head)
+        for row in rows:
+            path = f"{section} / {row}"
+            line = [_wrap(pr(path), label_w - 6, size)] + [""] * 6
+            g.label_cells[len(g.text)] = 0
+            for i, col in enumerate(cols):
+                value = values[("proactive", path, col)]
+                if col == "采购总金额" and layout.yuan_suffix and value != "":
+                    value += "元"
+                line[1 + i * per] = _wrap(value, sub_w * per - 6, size)
+                g.spans.append((1 + i * per, len(g.text), per * (i + 1), len(g.text)))
+            g.text.append(line)
+    return grids
+
+
+def _requests_grid(values: dict, template: str, pr: _Printer, width: float, size: float) -> _Grid:
+    w0, w1 = size * 1.6 + 4, size * 5.5 + 4
+    w2 = width * 0.42 - w0 - w1
+    wv = (width - w0 - w1 - w2) / 7
+    cols = _labels("column", "requests", template)
+    text = [[""] * 10 for _ in range(3)]
+    spans = [(0, 0, 2, 2), (3, 0, 9, 0), (3, 1, 3, 2), (4, 1, 8, 1), (9, 1, 9, 2)]
+    text[0][0] = _wrap(pr("requests:top-left", TOP_LEFT), w0 + w1 + w2 - 6, size)
+    text[0][3] = pr("申请人情况")
+    text[1][3] = _wrap(pr("自然人"), wv - 4, size)
+    text[1][4] = pr("法人或其他组织")
+    text[1][9] = _wrap(pr("总计"), wv - 4, size)
+    for i, col in enumerate(cols[1:6]):
+        text[2][4 + i] = _wrap(pr(col), wv - 4, size)
+    grid = _Grid(text=text, spans=spans, header=3, widths=[w0, w1, w2] + [wv] * 7, shaded=[0, 1, 2])
+    rows = _labels("row", "requests", template)
+    third = [i for i, r in enumerate(rows) if r.startswith("三、")]
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        parts = row.split(" / ")
+        line = [""] * 10
+        r = len(grid.text)
+        if len(parts) == 1:  # 一、 二、 四、
+            line[0] = _wrap(pr(row), w0 + w1 + w2 - 6, size)
+            grid.spans.append((0, r, 2, r))
+            grid.label_cells[r] = 0
+        elif len(parts) == 2:  # （一） （二） （七） and the one-row （六）
+            line[1] = _wrap(pr(row), w1 + w2 - 6, size)
+            grid.spans.append((1, r, 2, r))
+            grid.label_cells[r] = 1
+        else:
+            group = " / ".join(parts[:2])
+            if group not in groups:
+                groups[group] = []
+                line[1] = _wrap(pr(group), w1 - 4, size)
+            groups[group].append(r)
+            line[2] = _wrap(pr(row), w2 - 6, size)
+            grid.label_cells[r] = 2
+        for j, col in enumerate(cols):
+            line[3 + j] = values[("requests", row, col)]
+        grid.text.append(line)
+    first, last = 3 + third[0], 3 + third[-1]
+    grid.text[first][0] = pr.vertical("三、本年度办理结果")
+    grid.spans.append((0, first, 0, last))
+    for members in groups.values():
+        grid.spans.append((1, members[0], 1, members[-1]))
+    return grid
+
+
+def _appeals_grid(values: dict, pr: _Printer, width: float, size: float, layout: Layout) -> _Grid:
+    cols = _labels("column", "appeals", "2021")
+    w = width / 15
+    text = [[""] * 15 for _ in range(4)]
+    spans = [(5, 0, 14, 0), (5, 1, 9, 1), (10, 1, 14, 1)]
+    text[0][0] = pr("行政复议")
+    text[0][5] = pr("行政诉讼")
+    text[1][5] = _wrap(pr("行政诉讼 / 未经复议直接起诉"), 5 * w - 4, size)
+    text[1][10] = _wrap(pr("行政诉讼 / 复议后起诉"), 5 * w - 4, size)
+    if layout.review_leaf_span:
+        spans.append((0, 0, 4, 0))
+        spans += [(c, 1, c, 2) for c in range(5)]
+        leaf_row = {c: 1 for c in range(5)}
+    else:
+        spans += [(0, 0, 4, 1)]
+        leaf_row = {c: 2 for c in range(5)}
+    for c, col in enumerate(cols):
+        text[leaf_row.get(c, 2)][c] = _wrap(pr(col), w - 4, size)
+        text[3][c] = _wrap(values[("appeals", "", col)], w - 2, size)
+    return _Grid(text=text, spans=spans, header=3, widths=[w] * 15, shaded=[0, 1, 2])
+
+
+def _split(grid: _Grid, k: int, layout: Layout, size: float) -> tuple[_Grid, _Grid]:
+    """Cut table 2 before body row `k` (optionally cutting the row above in two)."""
+    text = [list(r) for r in grid.text]
+    spans = list(grid.spans)
+    labels = dict(grid.label_cells)
+    cut = grid.header + k  # first row of the second part
+    if layout.cut_row:
+        r = cut - 1
+        c = labels[r]
+        lines = text[r][c].split("\n")
+        if len(lines) < 2:  # give the label a second line to cut
+            s = lines[0]
+            lines = [s[: max(1, len(s) // 2)], s[max(1, len(s) // 2) :]] if len(s) > 1 else [s, ""]
+        m = max(1, len(lines) // 2)
+        top, bottom = list(text[r]), [""] * len(text[r])
+        top[c], bottom[c] = "\n".join(lines[:m]), "\n".join(lines[m:])
+        if layout.cut_figures == "second":
+            for j in range(3, len(top)):
+                bottom[j], top[j] = top[j], ""
+        text[r:r + 1] = [top, bottom]
+        labels = {(q + 1 if q > r else q): v for q, v in labels.items()}
+        labels[r + 1] = c
+        moved = []
+        for c0, r0, c1, r1 in spans:
+            if r1 < r:
+                moved.append((c0, r0, c1, r1))
+            elif r0 > r:
+                moved.append((c0, r0 + 1, c1, r1 + 1))
+            elif r0 == r1 == r:  # the cut row's own cells: one copy in each piece
+                moved += [(c0, r, c1, r), (c0, r + 1, c1, r + 1)]
+            else:
+                moved.append((c0, r0, c1, r1 + 1))
+        spans = moved
+        cut += 1
+    a_spans, b_spans = [], []
+    a_text = text[:cut]
+    b_text = [list(x) for x in (text[: grid.header] if layout.repeat_header else [])] + text[cut:]
+    off = cut - (grid.header if layout.repeat_header else 0)
+    if layout.repeat_header:
+        b_spans += [s for s in spans if s[3] < grid.header]
+    for c0, r0, c1, r1 in spans:
+        if r1 < cut:
+            a_spans.append((c0, r0, c1, r1))
+        elif r0 >= cut:
+            b_spans.append((c0, r0 - off, c1, r1 - off))
+        else:  # a merged cell cut by the page break
+            a_spans.append((c0, r0, c1, cut - 1))
+            b_spans.append((c0, cut - off, c1, r1 - off))
+            label = a_text[r0][c0]
+            a_text[r0][c0] = ""
+            if layout.span_text == "first":
+                a_text[r0][c0] = label
+            elif layout.span_text == "second":
+                b_text[cut - off][c0] = label
+            else:
+                lines = label.split("\n")
+                n_a = cut - r0
+                m = max(1, min(len(lines) - 1, round(len(lines) * n_a / (r1 - r0 + 1)))) if len(lines) > 1 else 1
+                a_text[r0][c0] = "\n".join(lines[:m])
+                b_text[cut - off][c0] = "\n".join(lines[m:])
+    a = _Grid(a_text, a_spans, grid.header, grid.widths, grid.shaded,
+              {r: c for r, c in labels.items() if r < cut})
+    b = _Grid(b_text, b_spans, grid.header if layout.repeat_header else 0, grid.widths,
+              grid.shaded if layout.repeat_header else [],
+              {r - off: c for r, c in labels.items() if r >= cut})
+    return a, b
+
+
+# ---------------------------------------------------------------- document
+
+
+class _Doc(SimpleDocTemplate):
+    """Records the page each tagged flowable lands on."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.tag_pages: dict[str, list[int]] = {}
+
+    def afterFlowable(self, flowable):
+        tag = getattr(flowable, "_specimen_tag", None)
+        if tag:
+            self.tag_pages.setdefault(tag, []).append(self.page)
+
+
+def _footer(canvas, doc):
+    canvas.saveState()
+    canvas.setFont(FONT, 10)
+    canvas.drawCentredString(A4[0] / 2, doc.bottomMargin / 2, f"- {doc.page} -")
+    canvas.restoreState()
+
+
+def _values(figures: pd.DataFrame, template: str) -> dict[tuple[str, str, str], str]:
+    need = official_cells(template)
+    got: dict[tuple[str, str, str], str] = {}
+    for t, r, c, v in figures[["table", "row", "column", "value"]].itertuples(index=False):
+        r = "" if pd.isna(r) else str(r)
+        v = "" if pd.isna(v) else str(v)
+        key = (str(t), r, str(c))
+        if key in got and got[key] != v:
+            raise ValueError(f"two values for {key}: {got[key]!r} and {v!r}")
+        got[key] = v
+    missing = [k for k in need if k not in got]
+    extra = [k for k in got if k not in set(need)]
+    if missing or extra:
+        raise ValueError(f"figures do not match the {template} template: missing {missing[:5]}, not in it {extra[:5]}")
+    return got
+
+
+def render_report(
+    figures: pd.DataFrame,
+    path: str | Path,
+    *,
+    template: str,
+    body: str,
+    year: int,
+    layout: Layout | None = None,
+    note: str | None = None,
+) -> Rendering:
+    """Write the figures of one report (long format: table,row,column,value) as a specimen PDF."""
+    layout = layout or Layout()
+    values = _values(figures, template)
+    _font()
+    pr = _Printer(layout)
+    path = Path(path)
+    width = A4[0] - 2 * layout.margin
+    frame_h = A4[1] - 2 * layout.margin - 12
+    body_style = ParagraphStyle("body", fontName=FONT, fontSize=layout.body_size, leading=layout.body_size * 1.6,
+                                firstLineIndent=layout.body_size * 2, alignment=TA_JUSTIFY, wordWrap="CJK")
+    head_style = ParagraphStyle("head", parent=body_style, fontSize=layout.body_size + 1, firstLineIndent=layout.body_size * 2,
+                                spaceBefore=layout.body_size * 0.5, spaceAfter=layout.body_size * 0.3)
+    title_style = ParagraphStyle("title", fontName=FONT, fontSize=20, leading=30, alignment=TA_CENTER, wordWrap="CJK")
+    note_style = ParagraphStyle("note", parent=body_style, fontSize=10.5, leading=16, firstLineIndent=0)
+
+    story: list = [Paragraph(body, title_style), Paragraph(f"{year}年政府信息公开工作年度报告", title_style), Spacer(1, 12)]
+    story.append(Paragraph(note or SPECIMEN_NOTE.format(body=body, year=year), note_style))
+    story.append(Spacer(1, 8))
+
+    def heading(i: int):
+        story.append(Paragraph(pr(f"section:{i + 1}", SECTIONS[i]).replace("\n", ""), head_style))
+
+    def prose():
+        story.extend(Paragraph(p, body_style) for p in pr.filler(layout.prose))
+
+    heading(0)
+    prose()
+    heading(1)
+    size = layout.font_size
+    for grid in _proactive_grids(values, template, pr, width, size, layout):
+        t = _table(grid, layout, size)
+        t._specimen_tag = "proactive"
+        story += [t, Spacer(1, 6)]
+
+    # Table 2: shrink the type until each part fits on a page.
+    while True:
+        grid = _requests_grid(values, template, pr, width, size)
+        parts = [grid] if layout.table2_break is None else list(_split(grid, _check_break(layout, grid), layout, size))
+        tables = [_table(p, layout, size) for p in parts]
+        heights = [t.wrap(width, frame_h)[1] for t in tables]
+        if max(heights) + 60 <= frame_h or size <= 6:
+            break
+        size -= 0.5
+    story.append(CondPageBreak(heights[0] + 60))
+    heading(2)
+    for i, t in enumerate(tables):
+        t._specimen_tag = "requests"
+        story.append(t)
+        if i + 1 < len(tables):
+            story.append(PageBreak())
+    story.append(Spacer(1, 6))
+
+    small = min(layout.font_size, 9.0)
+    t = _table(_appeals_grid(values, pr, width, small, layout), layout, small)
+    t._specimen_tag = "appeals"
+    story.append(CondPageBreak(t.wrap(width, frame_h)[1] + 60))
+    heading(3)
+    story.append(t)
+    heading(4)
+    prose()
+    heading(5)
+    prose()
+
+    doc = _Doc(str(path), pagesize=A4, leftMargin=layout.margin, rightMargin=layout.margin,
+               topMargin=layout.margin, bottomMargin=layout.margin, invariant=1,
+               title=f"{body}{year}年政府信息公开工作年度报告（样本）", author="openness specimen",
+               subject="specimen re-typeset from the published figures", creator="openness.specimen")
+    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    return Rendering(path=path, pages=doc.page, labels=dict(pr.printed),
+                     table2_pages=tuple(doc.tag_pages.get("requests", [])), layout=layout)
+
+
+def _check_break(layout: Layout, grid: _Grid) -> int:
+    n = len(grid.text) - grid.header
+    k = layout.table2_break
+    if k is None or not 1 <= k < n:
+        raise ValueError(f"table2_break must be between 1 and {n - 1}, got {k}")
+    return k
+
+
+def random_layout(seed: int) -> Layout:
+    """A plausible layout drawn from `seed` (the specimens' layouts): table 2 usually breaks over a page."""
+    rng = random.Random(seed)
+    return Layout(
+        seed=seed,
+        variant_rate=rng.choice((0.0, 0.2, 0.4)),
+        font_size=rng.choice((9.0, 10.0, 10.5)),
+        body_size=rng.choice((12.0, 14.0, 15.0)),
+        margin=rng.choice((56.0, 64.0, 72.0)),
+        line_width=rng.choice((0.5, 0.75, 1.0)),
+        shade=rng.random() < 0.4,
+        proactive_split=rng.random() < 0.3,
+        table2_break=rng.randint(3, 24) if rng.random() < 0.8 else None,
+        cut_row=rng.random() < 0.4,
+        cut_figures=rng.choice(("first", "second")),
+        span_text=rng.choice(("first", "second", "cut")),
+        repeat_header=rng.random() < 0.2,
+        review_leaf_span=rng.random() < 0.6,
+        prose=rng.randint(1, 3),
+        yuan_suffix=rng.random() < 0.5,
+    )
