@@ -281,6 +281,16 @@ def check_pair(before: str, after: str, cells_before: pd.DataFrame, cells_after:
     return out
 
 
+def periods(manifest: pd.DataFrame) -> dict[str, tuple[str, int]]:
+    """report -> (body, year) from manifest metadata (columns report, body, year), for run_checks."""
+    out: dict[str, tuple[str, int]] = {}
+    for report, body, year in zip(manifest["report"], manifest["body"], manifest["year"]):
+        if pd.isna(report) or pd.isna(body) or pd.isna(year) or str(body).strip() == "" or str(year).strip() == "":
+            continue
+        out.setdefault(str(report), (str(body).strip(), int(year)))
+    return out
+
+
 def consecutive_pairs(periods: Mapping[str, tuple[str, int]]) -> list[tuple[str, str]]:
     """Pairs (report of year y, report of year y+1) of the same body, sorted."""
     by_key: dict[tuple[str, int], list[str]] = {}

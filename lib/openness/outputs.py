@@ -1,0 +1,555 @@
+"""Writers of data/clean: tidy and wide CSVs, checks, log, codebook, data dictionary, datapackage.
+
+One entry point, `write_clean(out_dir, cells, manifest, log, checks)`, writes every
+file into a directory; the build writes into a temporary directory and swaps it
+in. Every CSV is UTF-8 with a BOM (Excel shows the Chinese), numbers are plain
+(no thousands separators, no exponent, no trailing .0), rows are in a stable
+order, so writing the same inputs twice gives byte-identical files.
+
+The column lists below are the single source of the data dictionary
+(README.md) and of the Frictionless schemas (datapackage.json).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from openness import __version__
+from openness.checks import COLUMNS as CHECK_COLUMNS
+from openness.model import TABLES, Extraction
+
+ENCODING = "utf-8-sig"
+RATE_DECIMALS = 4
+BBOX_DECIMALS = 2
+MANIFEST_COLUMNS = ["report", "file", "body", "level", "province", "city", "year", "template",
+                    "source_url", "provenance", "sha256"]
+CELL_COLUMNS = ["report", "table", "row", "column", "value", "row_code", "column_code",
+                "text", "page", "bbox", "method", "locator"]
+LOG_COLUMNS = ["file", "report", "status", "reason", "seconds"]
+MONEY_UNITS = {"10k yuan", "yuan"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of one output file: name, Frictionless type, what it holds."""
+
+    name: str
+    type: str  # string | integer | number | boolean
+    description: str
+    unit: str = ""
+    title: str = ""
+
+
+# ---------------------------------------------------------------- codebook
+
+
+@lru_cache(maxsize=1)
+def codebook() -> pd.DataFrame:
+    """The official schema of the three tables (lib/openness/codebook.csv), as text."""
+    with resources.files("openness").joinpath("codebook.csv").open(encoding="utf-8") as f:
+        return pd.read_csv(f, dtype=str, keep_default_na=False)
+
+
+def _codes(kind: str, table: str) -> list[tuple[str, str, str]]:
+    """(code, label, unit) of the rows or columns of one table, in codebook order."""
+    book = codebook()
+    sel = book[(book["kind"] == kind) & (book["table"] == table)]
+    return list(zip(sel["code"], sel["label"], sel["unit"]))
+
+
+def _order(kind: str, table: str) -> dict[str, int]:
+    return {code: i for i, (code, _, _) in enumerate(_codes(kind, table))}
+
+
+def wide_header(table: str, code: str) -> str:
+    """The header of a figure column in the wide tables: official label, then code in brackets."""
+    labels = {c: lab for c, lab, _ in _codes("column", table)}
+    return f"{labels[code]} ({code})"
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def plain(x: object) -> str:
+    """A value as CSV text: numbers plain ('7730.28', '-15', '3'), missing as ''."""
+    if x is None or x is pd.NA or x is pd.NaT:
+        return ""
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    if isinstance(x, str):
+        return x
+    if isinstance(x, Decimal):
+        return _decimal(x)
+    if isinstance(x, int) or (hasattr(x, "dtype") and getattr(x.dtype, "kind", "") in "iu"):
+        return str(int(x))
+    if isinstance(x, float) or (hasattr(x, "dtype") and getattr(x.dtype, "kind", "") == "f"):
+        if math.isnan(float(x)):
+            return ""
+        return _decimal(Decimal(repr(float(x))))
+    if hasattr(x, "dtype") and getattr(x.dtype, "kind", "") == "b":
+        return "true" if bool(x) else "false"
+    return str(x)
+
+
+def _decimal(x: Decimal) -> str:
+    if x == x.to_integral_value():
+        return str(int(x))
+    return format(x.normalize(), "f")
+
+
+def _bbox(box: object) -> str:
+    """A cell box as 'x0 y0 x1 y1' in PDF points, rounded to 0.01."""
+    if box is None or isinstance(box, float) and math.isnan(box):
+        return ""
+    if isinstance(box, str):
+        return box
+    return " ".join(plain(round(float(v), BBOX_DECIMALS)) for v in box)
+
+
+def _rate(num: float, den: float) -> str:
+    """num/den rounded to RATE_DECIMALS, '' when either is missing or den is 0."""
+    if pd.isna(num) or pd.isna(den) or den == 0:
+        return ""
+    q = Decimal(1).scaleb(-RATE_DECIMALS)
+    return _decimal((Decimal(repr(float(num))) / Decimal(repr(float(den)))).quantize(q, ROUND_HALF_UP))
+
+
+def _text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The frame with exactly these columns, every value formatted as CSV text."""
+    out = pd.DataFrame(index=frame.index)
+    for col in columns:
+        if col in frame.columns:
+            out[col] = [plain(v) for v in frame[col].astype(object)]
+        else:
+            out[col] = ""
+    return out.reset_index(drop=True)
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write text columns as UTF-8 with a BOM, '\\n' line ends, '' for missing."""
+    frame.astype(object).to_csv(path, index=False, encoding=ENCODING, lineterminator="\n", na_rep="")
+    return path
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def cells_frame(extractions: Iterable[Extraction]) -> pd.DataFrame:
+    """The tidy cells of many extractions as one DataFrame (columns: the Cell fields)."""
+    rows = [cell.as_dict() for ex in extractions for cell in ex.cells]
+    frame = pd.DataFrame(rows, columns=CELL_COLUMNS)
+    frame["page"] = pd.array([None if p is None or pd.isna(p) else int(p) for p in frame["page"]], dtype="Int64")
+    return frame
+
+
+def log_frame(log: pd.DataFrame | Iterable[Mapping | object] | None) -> pd.DataFrame:
+    """The extraction log as a DataFrame: from a DataFrame, dicts, or objects with those attributes."""
+    if log is None:
+        return pd.DataFrame(columns=LOG_COLUMNS)
+    if isinstance(log, pd.DataFrame):
+        return log.copy()
+    rows = []
+    for item in log:
+        if isinstance(item, Mapping):
+            rows.append(dict(item))
+        else:
+            rows.append({c: getattr(item, c, None) for c in LOG_COLUMNS})
+    return pd.DataFrame(rows, columns=sorted({k for r in rows for k in r}, key=lambda c: (c not in LOG_COLUMNS, LOG_COLUMNS.index(c) if c in LOG_COLUMNS else 0, c)))
+
+
+def _manifest(manifest: pd.DataFrame | None) -> pd.DataFrame:
+    if manifest is None:
+        return pd.DataFrame(columns=["report"])
+    return manifest.copy()
+
+
+def _manifest_columns(manifest: pd.DataFrame) -> list[str]:
+    """The manifest's columns: the standard ones in order, then any others alphabetically."""
+    known = [c for c in MANIFEST_COLUMNS if c in manifest.columns or c == "report"]
+    return known + sorted(c for c in manifest.columns if c not in MANIFEST_COLUMNS)
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _sorted_cells(cells: pd.DataFrame) -> pd.DataFrame:
+    """Cells by report, table (template order), row and column (codebook order)."""
+    frame = cells.copy()
+    frame["row_code"] = frame["row_code"].fillna("").astype(str)
+    frame["column_code"] = frame["column_code"].fillna("").astype(str)
+    t_order = {t: i for i, t in enumerate(TABLES)}
+    frame["_t"] = frame["table"].map(t_order).fillna(len(TABLES))
+    frame["_r"] = [_order("row", t).get(r, 999) for t, r in zip(frame["table"], frame["row_code"])]
+    frame["_c"] = [_order("column", t).get(c, 999) for t, c in zip(frame["table"], frame["column_code"])]
+    keys = ["report", "_t", "_r", "_c", "row", "column", "page"]
+    frame = frame.sort_values(keys, kind="mergesort", na_position="first")
+    return frame.drop(columns=["_t", "_r", "_c"])
+
+
+def cells_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """cells.csv: one row per figure, tidy, with its provenance."""
+    frame = _sorted_cells(cells)
+    frame["bbox"] = [_bbox(b) for b in frame["bbox"]] if "bbox" in frame else ""
+    return _text(frame, CELL_COLUMNS)
+
+
+def wide_table(cells: pd.DataFrame, table: str) -> pd.DataFrame:
+    """proactive.csv / requests.csv (one row per report and row) or appeals.csv (one per report)."""
+    sel = _sorted_cells(cells[cells["table"] == table])
+    columns = [code for code, _, _ in _codes("column", table)]
+    headers = [wide_header(table, c) for c in columns]
+    values = sel.drop_duplicates(["report", "row_code", "column_code"], keep="first")
+    if table == "appeals":
+        keys, lead = ["report"], ["report"]
+    else:
+        keys, lead = ["report", "row_code"], ["report", "row_code", "row"]
+    if values.empty:
+        return pd.DataFrame(columns=lead + headers)
+    wide = values.pivot(index=keys, columns="column_code", values="value")
+    wide = wide.reindex(columns=columns)
+    wide.columns = headers
+    wide = wide.reset_index()
+    if table != "appeals":
+        labels = {c: lab for c, lab, _ in _codes("row", table)}
+        wide["row"] = [labels.get(r, r) for r in wide["row_code"]]
+        order = _order("row", table)
+        wide["_r"] = [order.get(r, 999) for r in wide["row_code"]]
+        wide = wide.sort_values(["report", "_r", "row_code"], kind="mergesort").drop(columns="_r")
+    else:
+        wide = wide.sort_values(["report"], kind="mergesort")
+    return _text(wide, lead + headers)
+
+
+def checks_table(checks: pd.DataFrame) -> pd.DataFrame:
+    """checks.csv: the identity checks in a stable order (report, identity number, as given)."""
+    frame = checks.sort_values(["report", "number"], kind="mergesort") if len(checks) else checks
+    return _text(frame, CHECK_COLUMNS)
+
+
+def log_table(log: pd.DataFrame | Iterable | None, manifest: pd.DataFrame | None = None) -> pd.DataFrame:
+    """extraction_log.csv: one row per input file, with the report id taken from the manifest."""
+    frame = log_frame(log)
+    man = _manifest(manifest)
+    if "report" not in frame.columns or frame["report"].isna().all():
+        by_file = dict(zip(man.get("file", []), man.get("report", [])))
+        frame["report"] = [by_file.get(f, "") for f in frame.get("file", [])]
+    if "seconds" in frame.columns:
+        frame["seconds"] = [None if pd.isna(s) else round(float(s), 1) for s in frame["seconds"]]
+    frame = _text(frame, LOG_COLUMNS)
+    return frame.sort_values(["file", "report", "status", "reason"], kind="mergesort").reset_index(drop=True)
+
+
+def reports_table(cells: pd.DataFrame, manifest: pd.DataFrame | None, log: pd.DataFrame | Iterable | None,
+                  checks: pd.DataFrame) -> pd.DataFrame:
+    """reports.csv: one row per report: metadata, extraction status, checks and headline figures."""
+    from openness import metrics
+
+    man = _manifest(manifest)
+    reports = sorted(set(man["report"].dropna().astype(str)) | set(cells["report"].dropna().astype(str)))
+    meta_cols = _manifest_columns(man)
+    meta = man.drop_duplicates("report", keep="first").set_index("report") if len(man) else man.set_index("report")
+    logs = log_table(log, man)
+    # a report's status: the log row of the file its manifest row lists, else any of its rows
+    by_file = {(r, f): (s, why) for r, f, s, why in zip(logs["report"], logs["file"], logs["status"], logs["reason"]) if r}
+    by_report = {}
+    for (r, _), value in sorted(by_file.items()):
+        by_report.setdefault(r, value)
+
+    rows = []
+    for rep in reports:
+        row = {c: (meta.at[rep, c] if rep in meta.index and c in meta.columns else None) for c in meta_cols}
+        row["report"] = rep
+        row["status"], row["reason"] = by_file.get((rep, plain(row.get("file"))), by_report.get(rep, ("", "")))
+        mine = cells[cells["report"] == rep]
+        blank = mine["value"].fillna("").astype(str).str.strip() == ""
+        row["figures"] = int((~blank).sum())
+        row["blanks"] = int(blank.sum())
+        own = checks[checks["report"] == rep] if len(checks) else checks
+        for s in ("pass", "fail", "not_checked"):
+            row[f"checks_{s}"] = int((own["status"] == s).sum()) if len(own) else 0
+        failed = own[own["status"] == "fail"] if len(own) else own
+        row["failed_checks"] = "; ".join(f"{i} {s}".strip() for i, s in zip(failed.get("identity", []), failed.get("scope", [])))
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if not len(frame):
+        return pd.DataFrame(columns=[f.name for f in _reports_fields(meta_cols)])
+    frame = frame.set_index("report")
+
+    if len(cells):
+        vol = metrics.requests_volume(cells)
+        rates = metrics.indicators(cells)
+        rates = rates.set_index(["report", "indicator"])[["numerator", "denominator"]]
+    else:
+        vol, rates = pd.DataFrame(), pd.DataFrame()
+
+    def volume(rep: str, col: str) -> object:
+        return vol.at[rep, col] if rep in vol.index else None
+
+    def rate(rep: str, name: str) -> str:
+        if (rep, name) not in rates.index:
+            return ""
+        num, den = rates.loc[(rep, name)]
+        return _rate(num, den)
+
+    frame["requests_new"] = [volume(r, "new") for r in frame.index]
+    frame["requests_handled"] = [volume(r, "handled") for r in frame.index]
+    frame["disclosure_rate"] = [rate(r, "disclosure_rate") for r in frame.index]
+    frame["not_held_share"] = [rate(r, "not_held_rate") for r in frame.index]
+    frame["review_total"] = [volume(r, "reviews") for r in frame.index]
+    frame["litigation_total"] = [volume(r, "suits") for r in frame.index]
+    frame = frame.reset_index()
+    return _text(frame, [f.name for f in _reports_fields(meta_cols)])
+
+
+def codebook_table() -> pd.DataFrame:
+    """codebook.csv: the official label paths, codes, English names and units."""
+    return codebook().copy()
+
+
+# ---------------------------------------------------------------- dictionary
+
+
+def _manifest_fields(columns: list[str]) -> list[Field]:
+    known = {
+        "report": Field("report", "string", "Report id: body and year, e.g. hongze-2023."),
+        "file": Field("file", "string", "Input file, relative to data/raw/."),
+        "body": Field("body", "string", "The government body that published the report (its official Chinese name)."),
+        "level": Field("level", "string", "Administrative level of the body (e.g. county, city, department)."),
+        "province": Field("province", "string", "Province."),
+        "city": Field("city", "string", "Prefecture-level city."),
+        "year": Field("year", "integer", "The year the report covers (not the year it was published).", "year"),
+        "template": Field("template", "string", "Layout of the statistical tables: 2019, 2021 or mixed (template.md)."),
+        "source_url": Field("source_url", "string", "The official page or file the figures were published at, where known."),
+        "provenance": Field("provenance", "string", "Where the input file comes from (e.g. a specimen re-typeset from the published figures)."),
+        "sha256": Field("sha256", "string", "SHA-256 of the input file."),
+    }
+    return [known.get(c, Field(c, "string", "Manifest column, as given in data/raw/manifest.csv.")) for c in columns]
+
+
+def _reports_fields(meta_cols: list[str]) -> list[Field]:
+    return _manifest_fields(meta_cols) + [
+        Field("status", "string", "Extraction status: ok (every figure of the three tables found), partial, failed; '' if the file was not processed."),
+        Field("reason", "string", "Why the extraction is partial or failed, in plain words."),
+        Field("figures", "integer", "Number of figures extracted (cells with a printed number).", "cells"),
+        Field("blanks", "integer", "Number of official cells printed blank (kept blank, never read as 0).", "cells"),
+        Field("checks_pass", "integer", "Identities 1-4 of this report that hold.", "checks"),
+        Field("checks_fail", "integer", "Identities 1-4 of this report that break as printed (see checks.csv).", "checks"),
+        Field("checks_not_checked", "integer", "Identities 1-4 that could not be checked (a term blank or missing).", "checks"),
+        Field("failed_checks", "string", "The breaks: identity id and scope, separated by '; '."),
+        Field("requests_new", "integer", "Requests received this year: 一、本年新收政府信息公开申请数量, 总计 column, as printed.", "requests"),
+        Field("requests_handled", "integer", "Requests handled: 三、本年度办理结果 / （七）总计, 总计 column, as printed.", "requests"),
+        Field("disclosure_rate", "number", "公开率: (（一）予以公开 + （二）部分公开) / （七）总计, 总计 column; a share from 0 to 1, rounded to 4 decimals; '' when a term is blank or missing or nothing was handled.", "share"),
+        Field("not_held_share", "number", "不掌握率: （四）1.本机关不掌握相关政府信息 / （七）总计, 总计 column; a share from 0 to 1, rounded to 4 decimals; '' as above.", "share"),
+        Field("review_total", "integer", "Administrative reviews: 行政复议 / 总计 as printed (it may not equal its parts: see checks.csv).", "cases"),
+        Field("litigation_total", "integer", "Lawsuits: 行政诉讼 未经复议直接起诉 总计 + 复议后起诉 总计, as printed.", "cases"),
+    ]
+
+
+def _wide_fields(table: str) -> list[Field]:
+    lead = [Field("report", "string", "Report id (see reports.csv).")]
+    if table != "appeals":
+        lead += [
+            Field("row_code", "string", "Row code (codebook.csv)."),
+            Field("row", "string", "Official label path of the row (template.md)."),
+        ]
+    english = dict(zip(codebook()["code"] + "|" + codebook()["table"] + "|" + codebook()["kind"], codebook()["english"]))
+    fields = []
+    for code, label, unit in _codes("column", table):
+        kind = "number" if unit in MONEY_UNITS else "integer"
+        desc = f"{english[f'{code}|{table}|column']}: {label}, as printed ('' when printed blank or not in this report's template)."
+        fields.append(Field(wide_header(table, code), kind, desc, unit, title=code))
+    return lead + fields
+
+
+def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list[Field]]]:
+    """Every CSV of data/clean: (what it holds, its columns)."""
+    meta_cols = meta_cols or MANIFEST_COLUMNS
+    return {
+        "reports.csv": ("One row per report: manifest metadata, extraction status, checks and headline figures.",
+                        _reports_fields(meta_cols)),
+        "cells.csv": ("One row per official figure of the three statistical tables (tidy), with where it was printed.", [
+            Field("report", "string", "Report id (see reports.csv)."),
+            Field("table", "string", "proactive (table 1), requests (table 2) or appeals (table 3)."),
+            Field("row", "string", "Official label path of the row ('' for appeals, which has one row)."),
+            Field("column", "string", "Official label path of the column."),
+            Field("value", "number", "The figure as printed, as a plain number; '' when the cell is printed blank (never read as 0). Unit: see codebook.csv.", "see codebook.csv"),
+            Field("row_code", "string", "Row code (codebook.csv); '' for appeals."),
+            Field("column_code", "string", "Column code (codebook.csv)."),
+            Field("text", "string", "The cell's text exactly as printed."),
+            Field("page", "integer", "Page of the source PDF (1-based); '' for HTML sources.", "page"),
+            Field("bbox", "string", "The cell's box on the page: x0 y0 x1 y1 in PDF points (1/72 inch), origin bottom-left; '' for HTML.", "pt"),
+            Field("method", "string", "How the cell was extracted (e.g. Camelot lattice, html)."),
+            Field("locator", "string", "Where in a source without pages (e.g. 'table 2, row 6, column 4')."),
+        ]),
+        "proactive.csv": ("Table 1 (主动公开政府信息情况), one row per report and row; columns of both templates.",
+                          _wide_fields("proactive")),
+        "requests.csv": ("Table 2 (收到和处理政府信息公开申请情况), one row per report and row; the seven applicant columns.",
+                         _wide_fields("requests")),
+        "appeals.csv": ("Table 3 (政府信息公开行政复议、行政诉讼情况), one row per report; its 15 columns.",
+                        _wide_fields("appeals")),
+        "checks.csv": ("Every identity of template.md for every report, and the cross-year ones for consecutive years of the same body.", [
+            Field("report", "string", "Report id, or 'a→b' for a cross-year check between consecutive reports a and b of one body."),
+            Field("identity", "string", "Identity id: requests_balance, requests_handled_total, requests_applicant_total, appeals_group_total, carry_over, documents_in_force."),
+            Field("number", "integer", "The identity's number in template.md (1-6)."),
+            Field("table", "string", "The table it concerns."),
+            Field("scope", "string", "The column (1, 2, 5), row (3, 6) or group (4) checked, as a code; '' when a whole table is missing."),
+            Field("scope_label", "string", "The same scope as an official label path."),
+            Field("description", "string", "The identity in plain English and Chinese."),
+            Field("left_terms", "string", "The left side's terms as code=value ('(blank)' or '(missing)' when unreadable)."),
+            Field("right_terms", "string", "The right side's terms, likewise."),
+            Field("left", "number", "Left side as printed ('' when a term is unreadable)."),
+            Field("right", "number", "Right side as printed ('' when a term is unreadable)."),
+            Field("difference", "number", "left − right ('' when not checked)."),
+            Field("status", "string", "pass, fail (a break as printed: reported, never corrected) or not_checked."),
+            Field("reason", "string", "For not_checked: every term that is blank, missing or not a number, by label path."),
+            Field("rough", "boolean", "true for identity 6, a rough check that revisions and expiries of documents break."),
+        ]),
+        "extraction_log.csv": ("One row per input file: how its extraction went.", [
+            Field("file", "string", "Input file, relative to data/raw/."),
+            Field("report", "string", "Report id, from the manifest ('' when the file is not in it)."),
+            Field("status", "string", "ok, partial or failed."),
+            Field("reason", "string", "Why, in plain words ('' when ok)."),
+            Field("seconds", "number", "Extraction time, rounded to 0.1 s.", "s"),
+        ]),
+        "codebook.csv": ("The official schema: every table, row and column with its label path, code, English name and unit.", [
+            Field("kind", "string", "table, row or column."),
+            Field("table", "string", "proactive, requests or appeals."),
+            Field("code", "string", "Short code used in the other files."),
+            Field("label", "string", "Official label path (template.md)."),
+            Field("english", "string", "English name."),
+            Field("unit", "string", "Unit of the figures (requests, cases, documents, 10k yuan, yuan, ...)."),
+            Field("templates", "string", "Templates that have it: 2019, 2021, mixed (space-separated)."),
+        ]),
+    }
+
+
+PRIMARY_KEYS = {
+    "reports.csv": ["report"],
+    "proactive.csv": ["report", "row_code"],
+    "requests.csv": ["report", "row_code"],
+    "appeals.csv": ["report"],
+    "codebook.csv": ["kind", "table", "code"],
+}
+FOREIGN_KEYS = ("cells.csv", "proactive.csv", "requests.csv", "appeals.csv")
+
+
+def datapackage(meta_cols: list[str] | None = None, sources: list[dict] | None = None) -> dict:
+    """The Frictionless Data Package descriptor of data/clean."""
+    resources_ = []
+    for name, (description, fields) in file_fields(meta_cols).items():
+        schema: dict = {
+            "fields": [
+                {k: v for k, v in (("name", f.name), ("title", f.title), ("type", f.type),
+                                   ("description", f.description + (f" Unit: {f.unit}." if f.unit else "")))
+                 if v}
+                for f in fields
+            ],
+            "missingValues": [""],
+        }
+        if name in PRIMARY_KEYS:
+            schema["primaryKey"] = PRIMARY_KEYS[name]
+        if name in FOREIGN_KEYS:
+            schema["foreignKeys"] = [{"fields": ["report"], "reference": {"resource": "reports", "fields": ["report"]}}]
+        resources_.append({
+            "name": name.removesuffix(".csv"),
+            "path": name,
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": ENCODING,
+            "description": description,
+            "schema": schema,
+        })
+    package = {
+        "profile": "tabular-data-package",
+        "name": "openness-clean",
+        "title": "China government information disclosure annual reports (政府信息公开工作年度报告): checked figures",
+        "description": "The three statistical tables of each report as tidy and wide CSVs, with the identity checks "
+                       "of the official template, an extraction log and the codebook. See README.md.",
+        "version": __version__,
+        "resources": resources_,
+    }
+    if sources:
+        package["sources"] = sources
+    return package
+
+
+def _sources(manifest: pd.DataFrame) -> list[dict]:
+    """One Frictionless source per report with an official URL, sorted by report."""
+    if "source_url" not in manifest.columns:
+        return []
+    out = []
+    man = manifest.drop_duplicates("report").sort_values("report")
+    for _, m in man.iterrows():
+        url = plain(m.get("source_url"))
+        if url:
+            title = " ".join(x for x in (plain(m.get("body")), plain(m.get("year"))) if x) or plain(m["report"])
+            out.append({"title": f"{title} ({plain(m['report'])})", "path": url})
+    return out
+
+
+def _markdown_table(fields: list[Field]) -> str:
+    lines = ["| column | type | unit | meaning |", "| --- | --- | --- | --- |"]
+    for f in fields:
+        desc = f.description.replace("|", "\\|")
+        lines.append(f"| `{f.name}` | {f.type} | {f.unit} | {desc} |")
+    return "\n".join(lines)
+
+
+def readme(reports: pd.DataFrame, checks: pd.DataFrame, meta_cols: list[str] | None = None) -> str:
+    """The data dictionary of data/clean (README.md), from the template and the column lists."""
+    template = resources.files("openness").joinpath("clean_readme.md").read_text(encoding="utf-8")
+    sections = []
+    for name, (description, fields) in file_fields(meta_cols).items():
+        sections.append(f"### `{name}`\n\n{description}\n\n{_markdown_table(fields)}\n")
+    n = len(reports)
+    years = sorted({y for y in reports.get("year", []) if y})
+    status = reports["status"].value_counts().to_dict() if n else {}
+    own = checks[~checks["report"].str.contains("→")] if len(checks) else checks
+    broken = own.loc[own["status"] == "fail", "report"].nunique() if len(own) else 0
+    summary = (
+        f"{n} reports"
+        + (f" covering {years[0]}–{years[-1]}" if years else "")
+        + f"; extraction ok {status.get('ok', 0)}, partial {status.get('partial', 0)}, failed {status.get('failed', 0)}; "
+        + f"{int((own['status'] == 'fail').sum()) if len(own) else 0} identity breaks as printed in "
+        + f"{broken} report{'' if broken == 1 else 's'}."
+    )
+    return (template.replace("{{version}}", __version__)
+            .replace("{{summary}}", summary)
+            .replace("{{files}}", "\n".join(sections).rstrip() + "\n"))
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def write_clean(out_dir: str | Path, cells: pd.DataFrame, manifest: pd.DataFrame | None,
+                log: pd.DataFrame | Iterable | None, checks: pd.DataFrame) -> list[Path]:
+    """Write every file of data/clean into out_dir (created if needed); return the paths written."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    man = _manifest(manifest)
+    meta_cols = _manifest_columns(man)
+    reports = reports_table(cells, man, log, checks)
+    written = [
+        _write_csv(reports, out / "reports.csv"),
+        _write_csv(cells_table(cells), out / "cells.csv"),
+        _write_csv(wide_table(cells, "proactive"), out / "proactive.csv"),
+        _write_csv(wide_table(cells, "requests"), out / "requests.csv"),
+        _write_csv(wide_table(cells, "appeals"), out / "appeals.csv"),
+        _write_csv(checks_table(checks), out / "checks.csv"),
+        _write_csv(log_table(log, man), out / "extraction_log.csv"),
+        _write_csv(codebook_table(), out / "codebook.csv"),
+    ]
+    (out / "README.md").write_text(readme(reports, checks, meta_cols), encoding="utf-8")
+    package = datapackage(meta_cols, _sources(man))
+    (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return written + [out / "README.md", out / "datapackage.json"]
