@@ -171,7 +171,8 @@ def similarity(printed: str, official: str) -> float:
 
     Exact keys score 1. An abbreviation (the printed text, numbering aside,
     found whole inside the official label, with the same numbering) scores
-    0.9. Otherwise the difflib ratio, which tolerates a missing, extra or
+    0.9; one whose characters appear in order in the official label, 0.8.
+    Otherwise the difflib ratio, which tolerates a missing, extra or
     misprinted character.
     """
     if printed == official:
@@ -184,7 +185,14 @@ def similarity(printed: str, official: str) -> float:
         return 0.0  # 2.重复申请 is never 3.要求提供公开出版物
     if num_p == num_o and len(rest_p) >= 2 and rest_p in rest_o:
         return 0.9
+    if num_p and num_p == num_o and len(rest_p) >= 4 and _subsequence(rest_p, rest_o):
+        return 0.8  # 2.逾期未缴纳费用 for 2.申请人逾期未按收费通知要求缴纳费用…
     return SequenceMatcher(None, printed, official, autojunk=False).ratio()
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
 
 
 def best_match(printed: str, candidates: list[tuple[str, object]]) -> tuple[object | None, float]:
@@ -218,14 +226,18 @@ def match_row(table: str, printed: str, section: str | None = None) -> Entry | N
     narrows the candidates. Rows of every template are candidates: the
     template is decided afterwards from which rows were found.
     """
+    return match_row_scored(table, printed, section)[0]
+
+
+def match_row_scored(table: str, printed: str, section: str | None = None) -> tuple[Entry | None, float]:
+    """`match_row` with the match's score (1 for an exact key), to compare readings."""
     rows = entries("row", table)
     if section:
         rows = [r for r in rows if r.section == section] or rows
     seen: dict[str, Entry] = {}
     for r in rows:
         seen.setdefault(r.leaf, r)  # one candidate per distinct leaf (规章 is in every template)
-    found, _ = best_match(printed, [(leaf, r) for leaf, r in seen.items()])
-    return found  # type: ignore[return-value]
+    return best_match(printed, [(leaf, r) for leaf, r in seen.items()])  # type: ignore[return-value]
 
 
 def match_column(table: str, printed_path: list[str], candidates: list[Entry] | None = None) -> Entry | None:

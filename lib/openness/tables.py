@@ -314,14 +314,18 @@ def map_requests(grids: list[Grid], report: str, file: str) -> _Mapped:
     i = 0
     while i < len(lines):
         line = lines[i]
-        row = labels.match_row("requests", line.leaf) if line.leaf else None
+        row, score = _match(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if nxt is not None and (row is None or (not nxt.labels and line.blank)):
+        if nxt is not None and (score < 1.0 or (line.blank and not nxt.labels)) and _match(nxt)[0] is None:
+            # The next printed row places nowhere on its own: the rest of a label
+            # cut by a page break or wrapped onto a row of its own, or figures
+            # whose label stayed on this row. Join when that reads better.
             joined = _join(line, nxt)
-            joined_row = labels.match_row("requests", joined.leaf) if joined.leaf else None
-            if joined_row is not None and (row is None or not nxt.labels):
-                line, row = joined, joined_row
-                i += 1
+            if joined is not None:
+                jrow, jscore = _match(joined)
+                if jrow is not None and jscore >= score:
+                    line, row = joined, jrow
+                    i += 1
         i += 1
         if row is None:
             out.problems.append(Problem(file, "unplaced_label", f"row label {line.leaf!r} matches no official row", "requests", line.leaf, line.grid.page))
@@ -336,8 +340,17 @@ def map_requests(grids: list[Grid], report: str, file: str) -> _Mapped:
     return out
 
 
-def _join(a: _Line, b: _Line) -> _Line:
-    """Two printed rows that are one row cut by a page break (or a wrapped label)."""
+def _match(line: _Line) -> tuple[Entry | None, float]:
+    return labels.match_row_scored("requests", line.leaf) if line.leaf else (None, 0.0)
+
+
+def _join(a: _Line, b: _Line) -> _Line | None:
+    """Two printed rows that are one row cut by a page break (or a wrapped label).
+
+    None when both print a figure in the same column: then they are two rows.
+    """
+    if any(a.values.get(k) and b.values.get(k) and a.values[k].text.strip() and b.values[k].text.strip() for k in a.values):
+        return None
     text = (a.leaf + b.leaf) if b.labels else a.leaf
     lab = list(a.labels[:-1]) + [Span(0, 0, text, a.labels[-1].box if a.labels else None, a.labels[-1].row if a.labels else 0, a.grid)] if a.labels else list(b.labels)
     values = {}

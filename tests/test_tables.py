@@ -1,0 +1,187 @@
+"""Grids -> official cells, at the level of extracted grids (as Camelot or HTML hand them over)."""
+
+from __future__ import annotations
+
+import pytest
+from gridmaker import make_grid
+
+from openness import labels
+from openness.tables import classify, grids_to_extraction
+
+# A 2019-template table 1, as 平潭 2019 and many 2019/2020 reports print it.
+T1_2019 = [
+    ["第二十条第（一）项", "<", "<", "<"],
+    ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
+    ["规章", "0", "0", "0"],
+    ["规范性文件", "12", "12", "86"],
+    ["第二十条第（五）项", "<", "<", "<"],
+    ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+    ["行政许可", "120", "-15", "3,402"],
+    ["其他对外管理服务事项", "33", "0", "２１"],
+    ["第二十条第（六）项", "<", "<", "<"],
+    ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+    ["行政处罚", "57", "+3", "1210"],
+    ["行政强制", "4", "—", "9"],
+    ["第二十条第（八）项", "<", "<", "<"],
+    ["信息内容", "上一年项目数量", "本年增/减", "<"],
+    ["行政事业性收费", "6", "-1", "<"],
+    ["第二十条第（九）项", "<", "<", "<"],
+    ["信息内容", "采购项目数量", "采购总金额", "<"],
+    ["政府集中采购", "15", "251000元", "<"],
+]
+
+_COLS = ["自然人", "法人或其他组织", "<", "<", "<", "<", "总计"]
+_SUB = ["^", "商业\n企业", "科研\n机构", "社会\n公益\n组织", "法律\n服务\n机构", "其他", "^"]
+T2_HEAD = [
+    ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "<", "<", "申请人情况", "<", "<", "<", "<", "<", "<"],
+    ["^", "^", "^"] + _COLS,
+    ["^", "^", "^"] + _SUB,
+]
+
+
+def _row(label_cells: list[str], values: list[str]) -> list[str]:
+    return label_cells + values
+
+
+def _t2_rows_2019() -> list[list[str]]:
+    v = lambda n: [str(n), "0", "0", "0", "0", "0", str(n)]  # noqa: E731
+    return [
+        _row(["一、本年新收政府信息公开申请数量", "<", "<"], v(30)),
+        _row(["二、上年结转政府信息公开申请数量", "<", "<"], v(2)),
+        _row(["三、本年度办理结果", "（一）予以公开", "<"], v(10)),
+        _row(["^", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "<"], v(3)),
+        _row(["^", "（三）不予公开", "1.属于国家秘密"], v(0)),
+        _row(["^", "^", "2.其他法律行政法规禁止公开"], v(0)),
+        _row(["^", "^", "3.危及“三安全一稳定”"], v(0)),
+        _row(["^", "^", "4.保护第三方合法权益"], v(1)),
+        _row(["^", "^", "5.属于三类内部事务信息"], v(0)),
+        _row(["^", "^", "6.属于四类过程性信息"], v(2)),
+        _row(["^", "^", "7.属于行政执法案卷"], v(0)),
+        _row(["^", "^", "8.属于行政查询事项"], v(0)),
+        _row(["^", "（四）无法提供", "1.本机关不掌握相关政府信息"], v(9)),
+        _row(["^", "^", "2.没有现成信息需要另行制作"], v(1)),
+        _row(["^", "^", "3.补正后申请内容仍不明确"], v(0)),
+        _row(["^", "（五）不予处理", "1.信访举报投诉类申请"], v(2)),
+        _row(["^", "^", "2.重复申请"], v(1)),
+        _row(["^", "^", "3.要求提供公开出版物"], v(0)),
+        _row(["^", "^", "4.无正当理由大量反复申请"], v(0)),
+        _row(["^", "^", "5.要求行政机关确认或重新出具已获取信息"], v(0)),
+        _row(["^", "（六）其他处理", "<"], v(1)),
+        _row(["^", "（七）总计", "<"], v(29)),
+        _row(["四、结转下年度继续办理", "<", "<"], v(3)),
+    ]
+
+
+T3 = [
+    ["行政复议", "<", "<", "<", "<", "行政诉讼", "<", "<", "<", "<", "<", "<", "<", "<", "<"],
+    ["结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总\n计", "未经复议直接起诉", "<", "<", "<", "<", "复议后起诉", "<", "<", "<", "<"],
+    ["^", "^", "^", "^", "^", "结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总计", "结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总计"],
+    ["1", "3", "1", "0", "5", "0", "0", "0", "0", "0", "1", "0", "0", "0", "1"],
+]
+
+
+def _cells(ex):
+    return {(c.table, c.row_code, c.column_code): c for c in ex.cells}
+
+
+def test_2019_template_end_to_end():
+    grids = [
+        make_grid(T1_2019, page=2, index=0),
+        make_grid(T2_HEAD + _t2_rows_2019(), page=3, index=1),
+        make_grid(T3, page=4, index=2),
+    ]
+    assert [classify(g) for g in grids] == ["proactive", "requests", "appeals"]
+    ex = grids_to_extraction(grids, "specimen-2019", "test.pdf")
+    assert ex.template == "2019"
+    assert ex.problems == []
+    assert ex.status == "ok"
+    assert len(ex.cells) == len(labels.official_cells("2019"))
+    c = _cells(ex)
+    assert c[("proactive", "normative_docs", "total_published")].value == "86"
+    assert c[("proactive", "licensing", "items_change")].value == "-15"
+    assert c[("proactive", "licensing", "decision_count")].value == "3402"
+    assert c[("proactive", "other_services", "decision_count")].value == "21"  # full-width digits
+    assert c[("proactive", "penalties", "items_change")].value == "3"
+    nil = c[("proactive", "coercion", "items_change")]
+    assert (nil.value, nil.text) == ("", "—")  # a dash is kept as printed, never turned into 0
+    assert c[("proactive", "fees", "items_change")].value == "-1"
+    amount = c[("proactive", "procurement", "procurement_amount")]
+    assert (amount.value, amount.text, amount.column) == ("251000", "251000元", "采购总金额")
+    assert c[("proactive", "procurement", "procurement_items")].row == "第二十条第（九）项 / 政府集中采购"
+    assert c[("requests", "other_handling", "total")].row == "三、本年度办理结果 / （六）其他处理"
+    assert c[("requests", "total_handled", "natural_person")].value == "29"
+    assert c[("appeals", "", "review_corrected")].value == "3"
+    assert c[("appeals", "", "suit_after_review_total")].value == "1"
+    assert c[("requests", "new", "business")].page == 3
+
+
+@pytest.mark.parametrize(
+    "before,after",
+    [
+        # the break cuts the label; the figures stay with the first half
+        ((["^", "^", "3.要求提供公开"], ["2", "0", "0", "0", "0", "0", "2"]), (["", "", "出版物"], [""] * 7)),
+        # the break cuts the label; the figures go with the second half
+        ((["^", "^", "3.要求提供"], [""] * 7), (["", "", "公开出版物"], ["2", "0", "0", "0", "0", "0", "2"])),
+        # the whole label stays; the figures go over the break on a row of their own
+        ((["^", "^", "3.要求提供公开出版物"], [""] * 7), (["", "", ""], ["2", "0", "0", "0", "0", "0", "2"])),
+    ],
+)
+def test_table2_over_a_page_break_with_a_cut_row(before, after):
+    """Rows after the break have no header; the break cuts one row in two."""
+    rows = _t2_rows_2019()
+    cut = 17  # 3.要求提供公开出版物
+    first = T2_HEAD + rows[:cut] + [_row(*before)]
+    second = [_row(*after)] + rows[cut + 1:]
+    grids = [make_grid(first, page=3, index=0), make_grid(second, page=4, index=0), make_grid(T3, page=4, index=1)]
+    ex = grids_to_extraction(grids, "split", "test.pdf")
+    c = _cells(ex)
+    assert [p for p in ex.problems if p.table == "requests"] == []
+    assert c[("requests", "not_processed_publication", "total")].value == "2"
+    assert c[("requests", "not_processed_publication", "business")].value == "0"
+    assert c[("requests", "not_processed_mass", "total")].value == "0"  # the row after is its own
+    assert c[("requests", "carried_out", "total")].value == "3"
+    assert c[("requests", "carried_out", "total")].page == 4
+    assert ex.complete["requests"] is True
+
+
+def test_a_stray_fragment_is_reported_not_merged_into_the_next_row():
+    rows = _t2_rows_2019()
+    rows.insert(18, _row(["^", "^", "出版物"], [""] * 7))  # after a complete 3.要求提供公开出版物 row
+    ex = grids_to_extraction([make_grid(T2_HEAD + rows, page=3)], "stray", "stray.pdf")
+    assert [(p.kind, p.label) for p in ex.problems if p.table == "requests"] == [("unplaced_label", "出版物")]
+    assert _cells(ex)[("requests", "not_processed_mass", "total")].value == "0"
+
+
+def test_missing_table_and_row_are_reported_not_filled():
+    rows = [r for r in _t2_rows_2019() if not r[2].startswith("2.重复申请")]
+    ex = grids_to_extraction([make_grid(T2_HEAD + rows, page=1), make_grid(T3, page=2)], "partial", "test.pdf")
+    assert ex.status == "partial"
+    assert ex.complete == {"proactive": False, "requests": False, "appeals": True}
+    kinds = {(p.kind, p.table, p.label) for p in ex.problems}
+    assert ("missing_table", "proactive", None) in kinds
+    assert ("missing_row", "requests", "三、本年度办理结果 / （五）不予处理 / 2.重复申请") in kinds
+    assert ("requests", "not_processed_repeat", "total") not in _cells(ex)
+
+
+def test_last_row_dropped_is_reported():
+    """Camelot can drop a table's last row: the schema's row count catches it."""
+    rows = _t2_rows_2019()[:-1]
+    ex = grids_to_extraction([make_grid(T1_2019), make_grid(T2_HEAD + rows, page=2), make_grid(T3, page=3)], "dropped", "t.pdf")
+    assert ex.complete["requests"] is False
+    assert any(p.kind == "missing_row" and p.label == "四、结转下年度继续办理" for p in ex.problems)
+
+
+def test_unplaced_label_is_reported_with_page():
+    rows = _t2_rows_2019()
+    rows.insert(5, _row(["^", "（三）补充说明", "<"], ["1"] * 7))
+    ex = grids_to_extraction([make_grid(T2_HEAD + rows, page=7)], "odd", "odd.pdf")
+    problem = [p for p in ex.problems if p.kind == "unplaced_label"]
+    assert len(problem) == 1
+    assert problem[0].page == 7 and "补充说明" in problem[0].message and problem[0].file == "odd.pdf"
+
+
+def test_html_grids_without_boxes():
+    grids = [make_grid(T2_HEAD + _t2_rows_2019(), page=None, index=3)]
+    ex = grids_to_extraction(grids, "web", "web.html")
+    cell = _cells(ex)[("requests", "granted", "natural_person")]
+    assert (cell.page, cell.bbox, cell.locator) == (None, None, "table 4, row 6, column 4")
