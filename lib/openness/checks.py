@@ -21,9 +21,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from importlib import resources
 
 import pandas as pd
+
+from openness.labels import codebook
 
 COLUMNS = [
     "report", "identity", "number", "table", "scope", "scope_label", "description",
@@ -50,6 +51,7 @@ APPEAL_GROUPS = {
 }
 APPEAL_PARTS = ("upheld", "corrected", "other", "pending")
 DOCUMENT_ROWS = ("rules", "admin_normative_docs")
+DOCUMENT_COLUMNS = ("issued", "repealed", "in_force")
 
 IDENTITIES: dict[str, tuple[int, str, str]] = {
     # id: (number in template.md, table, description in plain English + Chinese)
@@ -89,10 +91,8 @@ IDENTITIES: dict[str, tuple[int, str, str]] = {
 
 @lru_cache(maxsize=1)
 def _labels() -> dict[tuple[str, str, str], str]:
-    """(kind, table, code) -> official label path, from the package codebook."""
-    with resources.files("openness").joinpath("codebook.csv").open(encoding="utf-8") as f:
-        book = pd.read_csv(f, dtype=str, keep_default_na=False)
-    return {(k, t, c): lab for k, t, c, lab in zip(book["kind"], book["table"], book["code"], book["label"])}
+    """(kind, table, code) -> official label path, in codebook order."""
+    return {(e.kind, e.table, e.code): e.label for e in codebook()}
 
 
 def _label(table: str, row: str, column: str) -> str:
@@ -117,6 +117,11 @@ class _Report:
             self.values.setdefault((t, r, c), []).append(str(v).strip())
         self.tables = {t for t, _, _ in self.values}
         self.rows = {(t, r) for t, r, _ in self.values}
+
+    def has_columns(self, table: str, columns: Iterable[str]) -> bool:
+        """Whether any figure of the table sits in one of these columns."""
+        wanted = set(columns)
+        return any(t == table and c in wanted for t, _, c in self.values)
 
     def get(self, term: Term) -> tuple[Decimal | None, str]:
         """The term's value, or None and why it cannot be read ('blank', 'missing', ...)."""
@@ -267,8 +272,15 @@ def check_pair(before: str, after: str, cells_before: pd.DataFrame, cells_after:
             right = _side([(b, ("requests", "carried_in", col), 1)])
             out.append(_result(pair, "carry_over", col, _col_label("requests", col), left, right))
     missing = [r.name for r in (a, b) if "proactive" not in r.tables]
+    old_layout = [r.name for r in (a, b) if "proactive" in r.tables and not r.has_columns("proactive", DOCUMENT_COLUMNS)]
     if missing:
         out.append(_no_table(pair, "documents_in_force", missing))
+    elif old_layout:
+        row = _no_table(pair, "documents_in_force", [])
+        row["reason"] = "; ".join(
+            f"{name}: table 1 has no 本年制发件数 / 本年废止件数 / 现行有效件数 (2019 template)" for name in old_layout
+        )
+        out.append(row)
     else:
         for row in DOCUMENT_ROWS:
             left = _side([
