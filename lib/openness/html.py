@@ -355,35 +355,58 @@ def _leaf_tables(soup: BeautifulSoup) -> list[tuple[int, Tag]]:
     ]
 
 
+@dataclass
+class _Piece:
+    """One report table being assembled from one or more <table>s."""
+
+    order: int
+    kind: str
+    text: list[list[str]]
+    span: list[list[int]]
+
+
+def _stack(top: tuple[list[list[str]], list[list[int]]], bottom: tuple[list[list[str]], list[list[int]]]):
+    """Two grids of equal width one above the other, span ids kept distinct."""
+    offset = max((s for row in top[1] for s in row), default=-1) + 1
+    return top[0] + bottom[0], top[1] + [[s + offset for s in row] for row in bottom[1]]
+
+
 def report_grids(soup: BeautifulSoup, source: str) -> list[Grid]:
     """One Grid per statistical table of the report, in page order (index: the <table>'s order in the page)."""
-    grids: list[Grid] = []
-    kinds: list[str] = []
-    previous_kept = False  # whether the table just before this one was kept
+    pieces: list[_Piece] = []
+    previous_kept = False  # whether the <table> just before this one belongs to the report
     for order, table in _leaf_tables(soup):
-        text, span = simplify(*layout(table))
+        raw = layout(table)
+        text, span = simplify(*raw)
         if not text:
             previous_kept = False  # an empty table still separates two tables
             continue
         kind = table_kind(text)
-        joins = (
-            previous_kept
-            and grids
-            and len(text[0]) == grids[-1].n_cols
-            and (kind in (None, kinds[-1]))
-            and not _has_header(text, kinds[-1])
+        last = pieces[-1] if pieces and previous_kept else None
+        if (
+            last is not None
+            and kind in (None, last.kind)
+            and not _has_header(text, last.kind)
             and (kind is not None or _mostly_numbers(text))
-        )
-        if joins:
-            last = grids[-1]
-            offset = max(s for row in last.span for s in row) + 1
-            last.text.extend(text)
-            last.span.extend([[s + offset for s in row] for row in span])
-            last.boxes.extend([[None] * len(text[0]) for _ in text])
-            previous_kept = True
-            continue
+        ):
+            # A continuation: join the raw layouts when they line up (so a column
+            # blank in one part alone is not lost), else the simplified ones.
+            if len(raw[0][0]) == len(last.text[0]):
+                last.text, last.span = _stack((last.text, last.span), raw)
+                continue
+            last_text, last_span = simplify(last.text, last.span)
+            if len(text[0]) == len(last_text[0]):
+                last.text, last.span = _stack((last_text, last_span), (text, span))
+                continue
         if kind is None:
             previous_kept = False
+            continue
+        pieces.append(_Piece(order, kind, raw[0], raw[1]))
+        previous_kept = True
+    grids = []
+    for piece in pieces:
+        text, span = simplify(piece.text, piece.span)
+        if not text:
             continue
         grids.append(
             Grid(
@@ -393,9 +416,7 @@ def report_grids(soup: BeautifulSoup, source: str) -> list[Grid]:
                 span=span,
                 boxes=[[None] * len(text[0]) for _ in text],
                 method=METHOD,
-                index=order,
+                index=piece.order,
             )
         )
-        kinds.append(kind)
-        previous_kept = True
     return grids
