@@ -185,3 +185,22 @@ def test_html_grids_without_boxes():
     ex = grids_to_extraction(grids, "web", "web.html")
     cell = _cells(ex)[("requests", "granted", "natural_person")]
     assert (cell.page, cell.bbox, cell.locator) == (None, None, "table 4, row 6, column 4")
+
+
+def test_2021_table1_printing_the_short_row_label_and_no_rules_row():
+    """平潭 departments print 规范性文件 under 2021 columns and leave out 规章: the row means
+    行政规范性文件, and the missing 规章 row is reported, not filled."""
+    t1 = [
+        ["第二十条第（一）项", "<", "<", "<"],
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规范性文件", "2", "12", "0"],
+        ["第二十条第（五）项", "<", "<", "<"],
+        ["信息内容", "本年处理决定数量", "<", "<"],
+        ["行政许可", "1396", "<", "<"],
+    ]
+    ex = grids_to_extraction([make_grid(t1)], "dept", "dept.html")
+    c = _cells(ex)
+    assert c[("proactive", "admin_normative_docs", "repealed")].value == "12"
+    assert c[("proactive", "licensing", "decisions")].value == "1396"
+    assert ("proactive", "normative_docs", "issued") not in c
+    assert any(p.kind == "missing_row" and p.label == "第二十条第（一）项 / 规章" for p in ex.problems)

@@ -218,20 +218,21 @@ def best_match(printed: str, candidates: list[tuple[str, object]]) -> tuple[obje
     return candidates[i][1], best
 
 
-def match_row(table: str, printed: str, section: str | None = None) -> Entry | None:
+def match_row(table: str, printed: str, section: str | None = None, template: str | None = None) -> Entry | None:
     """The official row a printed row label (its own cell's text) stands for.
 
     Rows are matched by their leaf label, which is unique within a table once
     numbering is kept; for table 1, `section` (an official 第二十条 label)
     narrows the candidates. Rows of every template are candidates: the
-    template is decided afterwards from which rows were found.
+    template is decided afterwards from which rows were found, unless the
+    caller knows it (a table-1 section whose columns are 2021's).
     """
-    return match_row_scored(table, printed, section)[0]
+    return match_row_scored(table, printed, section, template)[0]
 
 
-def match_row_scored(table: str, printed: str, section: str | None = None) -> tuple[Entry | None, float]:
+def match_row_scored(table: str, printed: str, section: str | None = None, template: str | None = None) -> tuple[Entry | None, float]:
     """`match_row` with the match's score (1 for an exact key), to compare readings."""
-    rows = entries("row", table)
+    rows = entries("row", table, template)
     if section:
         rows = [r for r in rows if r.section == section] or rows
     seen: dict[str, Entry] = {}

@@ -210,7 +210,7 @@ def map_proactive(grids: list[Grid], report: str, file: str) -> _Mapped:
                     cols = list(range(s.first, s.last + 1))
                     header.append(ColumnRef(col, grid, cols, *_x_range(grid, cols)))
                 continue
-            row = labels.match_row("proactive", first.text, section)
+            row = labels.match_row("proactive", first.text, section, _header_template(header))
             if row is None:
                 out.problems.append(Problem(file, "unplaced_label", f"row label {first.text!r} matches no official row", "proactive", first.text, grid.page))
                 continue
@@ -231,6 +231,17 @@ def map_proactive(grids: list[Grid], report: str, file: str) -> _Mapped:
                 if (cell := _cell(report, "proactive", row, ref.entry, span, out.problems, file)) is not None:
                     out.cells.append(cell)
     return out
+
+
+def _header_template(header: list[ColumnRef]) -> str | None:
+    """'2019' or '2021' when a table-1 header's columns belong to one template only.
+
+    A 2021 table that prints 规范性文件 (without 行政) means the 2021 row.
+    """
+    for template in ("2019", "2021"):
+        if header and all(template in ref.entry.templates for ref in header):
+            return template
+    return None
 
 
 # --------------------------------------------------------------- table 2
