@@ -575,11 +575,11 @@ class Progress:
             tqdm.tqdm.monitor_interval = 0  # no monitor thread: the build forks children
             self.bar = tqdm.tqdm(total=total, unit="file", file=self.stream, dynamic_ncols=True)
 
-    def update(self, extraction: Extraction, cached: bool) -> None:
+    def update(self, extraction: Extraction, cached: bool, refused: bool = False) -> None:
         """Report one finished file."""
         self.done += 1
-        how = "cached" if cached else f"{extraction.seconds:.1f} s"
-        line = f"[{self.done}/{self.total}] {extraction.status:<7} {extraction.file} ({how})"
+        how = "" if refused else " (cached)" if cached else f" ({extraction.seconds:.1f} s)"
+        line = f"[{self.done}/{self.total}] {extraction.status:<7} {extraction.file}{how}"
         if extraction.status != "ok" and extraction.reason:
             line += f": {extraction.reason}"
         if self.bar is None:
@@ -683,7 +683,7 @@ def extract_all(
         outcomes[i] = Outcome(item, extraction, cached)
         outcomes[i].input.meta = _metadata(item, result.guessed)
         if progress:
-            progress.update(extraction, cached)
+            progress.update(extraction, cached, item.refused is not None)
 
     for i, item in enumerate(inputs):
         if item.refused is not None:

@@ -1,0 +1,318 @@
+"""The build: bad inputs each get one reason, good figures come through, outputs are replaced atomically.
+
+The bad inputs are made here from a real report (../shared/corpus/hongze-2023.pdf,
+copied into pytest's tmp folder only): truncated, encrypted, rasterised to
+images, a blank page, its first page alone (not a report), without the page of
+table 3, a text file named .pdf, an empty file, a duplicate, a manifest row
+whose file is missing, and a file that hangs the parser.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from openness import build as b
+from openness.extract import extract_report
+
+from conftest import CORPUS, need
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIFEST_HEADER = "report,file,body,level,province,city,year,template,source_url,provenance,sha256\n"
+BODY = "淮安市洪泽区人民政府"
+
+
+def manifest_row(report: str, file: str, year: int = 2023, sha256: str = "") -> str:
+    return f"{report},{file},{BODY},county,江苏省,淮安市,{year},mixed,,test copy,{sha256}\n"
+
+
+def make_bad_inputs(folder: Path) -> None:
+    """One good report and every kind of bad input, made from hongze-2023.pdf."""
+    import pypdfium2 as pdfium
+    from pypdf import PdfWriter
+
+    src_path = need(CORPUS / "hongze-2023.pdf")
+    folder.mkdir(parents=True, exist_ok=True)
+    data = src_path.read_bytes()
+    (folder / "hongze-2023.pdf").write_bytes(data)
+    (folder / "copy.pdf").write_bytes(data)
+    (folder / "truncated.pdf").write_bytes(data[: len(data) // 2])
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "notes.pdf").write_text("这不是PDF文件，只是一段说明文字。\n", encoding="utf-8")
+    writer = PdfWriter(clone_from=str(src_path))
+    writer.encrypt("secret", algorithm="RC4-128")
+    writer.write(folder / "encrypted.pdf")
+    src = pdfium.PdfDocument(str(src_path))
+    images = [src[i].render(scale=1).to_pil().convert("RGB") for i in range(len(src))]
+    images[0].save(folder / "scanned.pdf", save_all=True, append_images=images[1:])
+    blank = pdfium.PdfDocument.new()
+    blank.new_page(595, 842)
+    blank.save(folder / "blank.pdf")
+    prose = pdfium.PdfDocument.new()
+    prose.import_pages(src, [0])  # the title and 一、总体情况: words of a report, no tables
+    prose.save(folder / "prose.pdf")
+    no_table3 = pdfium.PdfDocument.new()
+    no_table3.import_pages(src, [0, 1, 2, 4])  # page 4 holds the end of table 2 and table 3
+    no_table3.save(folder / "no-table3.pdf")
+    rows = [
+        manifest_row("hongze-2023", "hongze-2023.pdf", sha256=b.file_sha256(folder / "hongze-2023.pdf")),
+        manifest_row("copy", "copy.pdf"),
+        manifest_row("truncated", "truncated.pdf"),
+        manifest_row("empty", "empty.pdf"),
+        manifest_row("notes", "notes.pdf"),
+        manifest_row("encrypted", "encrypted.pdf"),
+        manifest_row("scanned", "scanned.pdf"),
+        manifest_row("blank", "blank.pdf"),
+        manifest_row("prose", "prose.pdf"),
+        manifest_row("no-table3", "no-table3.pdf"),
+        manifest_row("gone", "gone.pdf"),
+        manifest_row("hongze-2023", "blank.pdf"),  # a report id listed twice
+    ]
+    (folder / "manifest.csv").write_text(MANIFEST_HEADER + "".join(rows), encoding="utf-8")
+
+
+EXPECTED = {  # file -> (status, words of its reason)
+    "hongze-2023.pdf": ("ok", ""),
+    "copy.pdf": ("failed", "duplicate: same content as hongze-2023.pdf"),
+    "truncated.pdf": ("failed", "truncated"),
+    "empty.pdf": ("failed", "empty file"),
+    "notes.pdf": ("failed", "not a PDF"),
+    "encrypted.pdf": ("failed", "encrypted PDF"),
+    "scanned.pdf": ("failed", "no text layer"),
+    "blank.pdf": ("failed", "no text layer"),
+    "prose.pdf": ("failed", "not an annual report"),
+    "no-table3.pdf": ("partial", "table appeals not found"),
+    "gone.pdf": ("failed", "file not found"),
+}
+
+
+def read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def bad_build(tmp_path_factory):
+    """The bad-input folder built once: (raw, out, cache, result, progress text)."""
+    tmp = tmp_path_factory.mktemp("build")
+    raw, out, cache = tmp / "raw", tmp / "clean", tmp / "cache"
+    make_bad_inputs(raw)
+    log = io.StringIO()
+    result = b.build(raw, out, jobs=2, cache_dir=cache, progress=False, stream=log)
+    return raw, out, cache, result, log.getvalue()
+
+
+def test_every_bad_input_gets_one_reason_and_the_build_goes_on(bad_build):
+    raw, out, _, result, progress = bad_build
+    assert result.exit_code == 1
+    log = read(out / "extraction_log.csv")
+    assert list(log.columns[:5]) == ["file", "report", "status", "reason", "seconds"]
+    rows = {(r.file, r.report): r for r in log.itertuples()}
+    assert len(rows) == len(log) == 12  # one row per manifest row
+    lines = {line.split()[2].rstrip(":"): line for line in progress.splitlines() if line.startswith("[")}
+    for file, (status, words) in EXPECTED.items():
+        row = rows[(file, Path(file).stem)]
+        assert row.status == status, file
+        assert words in row.reason, (file, row.reason)
+        assert words in lines[file]  # the same reason on the console
+    twice = rows[("blank.pdf", "hongze-2023")]
+    assert twice.status == "failed" and "duplicate report id 'hongze-2023'" in twice.reason
+    assert rows[("hongze-2023.pdf", "hongze-2023")].reason == ""
+
+
+def test_the_good_report_comes_through_with_its_printed_figures(bad_build, truth):
+    _, out, _, _, _ = bad_build
+    cells = read(out / "cells.csv")
+    got = cells[cells.report == "hongze-2023"].set_index(["table", "row", "column"])["value"]
+    want = truth[truth.report == "hongze-2023"].set_index(["table", "row", "column"])["value"]
+    assert len(want) == 186
+    assert got.sort_index().to_dict() == want.sort_index().to_dict()
+    assert set(cells.report) == {"hongze-2023", "no-table3"}  # nothing from the bad files
+
+    reports = read(out / "reports.csv").set_index("report")
+    assert reports.at["hongze-2023", "status"] == "ok"
+    assert reports.at["hongze-2023", "body"] == BODY
+    assert reports.at["hongze-2023", "sha256"] == b.file_sha256(need(CORPUS / "hongze-2023.pdf"))
+    assert reports.at["encrypted", "status"] == "failed"
+
+    checks = read(out / "checks.csv")
+    broken = checks[(checks.report == "hongze-2023") & (checks.status == "fail")]
+    assert len(broken) == 2 and set(broken.number) == {"4"}  # table 3's two breaks as printed
+
+
+def test_the_built_data_package_validates(bad_build):
+    frictionless = pytest.importorskip("frictionless")
+    _, out, _, _, _ = bad_build
+    report = frictionless.validate(out / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+
+
+def test_a_rebuild_with_nothing_changed_extracts_nothing(bad_build):
+    raw, out, cache, first, _ = bad_build
+    before = snapshot(out)
+    again = b.build(raw, out, jobs=2, cache_dir=cache, progress=False, stream=io.StringIO())
+    extracted = [o for o in first.outcomes if o.input.refused is None]
+    assert len(extracted) == 8 and not any(o.cached for o in extracted)
+    assert all(o.cached for o in again.outcomes if o.input.refused is None)
+    assert again.extracted == 0 and again.up_to_date
+    assert again.exit_code == 1
+    assert snapshot(out) == before
+
+
+def test_a_changed_file_alone_is_extracted_again(bad_build, tmp_path):
+    raw, _, cache, _, _ = bad_build
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    (copy / "truncated.pdf").write_bytes(need(CORPUS / "hongze-2023.pdf").read_bytes()[:1000])
+    stream = io.StringIO()
+    result = b.build(copy, tmp_path / "clean", jobs=2, cache_dir=cache, progress=False, stream=stream)
+    fresh = [o.extraction.file for o in result.outcomes if not o.cached and o.input.refused is None]
+    assert fresh == ["truncated.pdf"]
+    assert stream.getvalue().count("(cached)") == 7
+
+
+def hang_on_hang_pdf(path, report=None):
+    """The real extractor, except that a file named hang.pdf never finishes."""
+    if Path(path).name == "hang.pdf":
+        time.sleep(600)
+    return extract_report(path, report)
+
+
+def test_a_file_that_hangs_the_parser_is_stopped_and_the_build_goes_on(tmp_path):
+    import pypdfium2 as pdfium
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    src = pdfium.PdfDocument(str(need(CORPUS / "hongze-2023.pdf")))
+    prose = pdfium.PdfDocument.new()
+    prose.import_pages(src, [0])
+    prose.save(raw / "prose.pdf")
+    (raw / "hang.pdf").write_bytes((raw / "prose.pdf").read_bytes() + b"\n% another file\n")
+    stream = io.StringIO()
+    result = b.build(raw, tmp_path / "clean", jobs=2, timeout=2, cache_dir=tmp_path / "cache",
+                     extract=hang_on_hang_pdf, progress=False, stream=stream)
+    by_file = {o.extraction.file: o.extraction for o in result.outcomes}
+    assert by_file["hang.pdf"].status == "failed"
+    assert by_file["hang.pdf"].reason == "stopped after 2 s: the parser did not finish within the time limit"
+    assert "not an annual report" in by_file["prose.pdf"].reason
+    assert result.exit_code == 1
+    log = read(tmp_path / "clean" / "extraction_log.csv").set_index("file")
+    assert "time limit" in log.at["hang.pdf", "reason"]
+    # no manifest: metadata guessed from the title, and flagged
+    reports = read(tmp_path / "clean" / "reports.csv").set_index("report")
+    assert reports.at["prose", "body"] == "洪泽区人民政府" and reports.at["prose", "year"] == "2023"
+    assert reports.at["prose", "metadata"] == "guessed from the title"
+    # a time-out is not cached: the next build tries the file again
+    again = b.build(raw, tmp_path / "clean", jobs=2, timeout=2, cache_dir=tmp_path / "cache",
+                    extract=hang_on_hang_pdf, progress=False, stream=io.StringIO())
+    cached = {o.extraction.file: o.cached for o in again.outcomes}
+    assert cached == {"hang.pdf": False, "prose.pdf": True}
+
+
+def test_a_crashing_parser_costs_one_file(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "crash.html").write_text("<html><title>x</title></html>", encoding="utf-8")
+    result = b.build(raw, tmp_path / "clean", jobs=1, cache_dir=None, extract=crash_on_crash_html,
+                     progress=False, stream=io.StringIO())
+    (outcome,) = result.outcomes
+    assert outcome.extraction.status == "failed"
+    assert outcome.extraction.reason == "the parser crashed (SIGSEGV)"
+
+
+def crash_on_crash_html(path, report=None):
+    """An extractor that dies the way a segfaulting C library does."""
+    import faulthandler
+
+    faulthandler.disable()  # pytest's traceback dump would only add noise
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def test_a_failed_write_leaves_the_previous_outputs_intact(bad_build, tmp_path, monkeypatch):
+    raw, out, cache, _, _ = bad_build
+    previous = tmp_path / "clean"
+    shutil.copytree(out, previous)
+    before = snapshot(previous)
+    import openness.outputs
+
+    def write_half(out_dir, *args, **kwargs):
+        Path(out_dir, "cells.csv").write_text("report,table\nhalf,", encoding="utf-8")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openness.outputs, "write_clean", write_half)
+    with pytest.raises(OSError, match="disk full"):
+        b.build(raw, previous, force=False, cache_dir=cache, jobs=2, progress=False, stream=io.StringIO())
+    assert snapshot(previous) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean"]  # no temporary folder left
+
+
+def test_a_killed_rebuild_leaves_the_previous_outputs_intact(bad_build, tmp_path):
+    raw, out, _, _, _ = bad_build
+    previous = tmp_path / "clean"
+    shutil.copytree(out, previous)
+    before = snapshot(previous)
+    command = [sys.executable, "-m", "openness", "build", "--raw", str(raw), "--out", str(previous),
+               "--cache", str(tmp_path / "cache"), "--force", "--jobs", "1"]
+    proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        for line in proc.stderr:  # the first report extracted: the build is mid-way
+            if "hongze-2023.pdf (" in line:
+                break
+        else:
+            pytest.fail("the build ended before extracting anything")
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    assert snapshot(previous) == before
+    # the next build clears whatever the killed one left and completes
+    done = subprocess.run(command[:-3] + ["--jobs", "2"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert "12 inputs: 1 ok, 1 partial, 10 failed" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "clean"]
+    assert read(previous / "cells.csv").equals(read(out / "cells.csv"))
+
+
+def test_an_interrupted_swap_is_undone_by_the_next_build(tmp_path):
+    out = tmp_path / "clean"
+    old = tmp_path / ".clean.old-99999999"  # no such process: the swap was cut between two renames
+    old.mkdir()
+    (old / "cells.csv").write_text("previous", encoding="utf-8")
+    stale = tmp_path / ".clean.new-99999999-abc"
+    stale.mkdir()
+    b.tidy_leftovers(out)
+    assert (out / "cells.csv").read_text(encoding="utf-8") == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean"]
+
+
+def test_replace_dir_swaps_whole_folders(tmp_path):
+    out, new = tmp_path / "out", tmp_path / "new"
+    out.mkdir()
+    (out / "a.csv").write_text("old", encoding="utf-8")
+    (out / "gone.csv").write_text("old", encoding="utf-8")
+    new.mkdir()
+    (new / "a.csv").write_text("new", encoding="utf-8")
+    b.replace_dir(new, out)
+    assert sorted(p.name for p in out.iterdir()) == ["a.csv"]
+    assert (out / "a.csv").read_text(encoding="utf-8") == "new"
+    assert not new.exists()
+
+
+def test_the_cache_fingerprint_follows_the_extraction_code():
+    names = {p.name for p in b.extraction_modules()}
+    assert {"extract.py", "tables.py", "labels.py", "model.py", "html.py", "build.py"} <= names
+    assert not names & {"outputs.py", "checks.py", "metrics.py", "cli.py"}  # output code does not void the cache
+    assert b.code_fingerprint() != b.code_fingerprint(hang_on_hang_pdf)
