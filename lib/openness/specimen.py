@@ -11,12 +11,9 @@ come from a small `Layout` record so a rendering can be reproduced exactly.
 
 from __future__ import annotations
 
-import csv
 import random
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +25,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
+from openness import labels
 from openness.fonts import cjk_font_path
 
 FONT = "NotoSansSC"
@@ -42,24 +40,6 @@ FILLER = (
     "如需了解原报告的具体表述，请查阅发布机关网站上的原件。",
     "此段文字用于模拟正文篇幅，使表格在页面上的位置与真实报告相近。",
 )
-
-# Table 1 as printed: (section, rows, columns) per template, in order (template.md).
-PROACTIVE = {
-    "2021": (
-        ("第二十条第（一）项", ("规章", "行政规范性文件"), ("本年制发件数", "本年废止件数", "现行有效件数")),
-        ("第二十条第（五）项", ("行政许可",), ("本年处理决定数量",)),
-        ("第二十条第（六）项", ("行政处罚", "行政强制"), ("本年处理决定数量",)),
-        ("第二十条第（八）项", ("行政事业性收费",), ("本年收费金额（单位：万元）",)),
-    ),
-    "2019": (
-        ("第二十条第（一）项", ("规章", "规范性文件"), ("本年新制作数量", "本年新公开数量", "对外公开总数量")),
-        ("第二十条第（五）项", ("行政许可", "其他对外管理服务事项"), ("上一年项目数量", "本年增/减", "处理决定数量")),
-        ("第二十条第（六）项", ("行政处罚", "行政强制"), ("上一年项目数量", "本年增/减", "处理决定数量")),
-        ("第二十条第（八）项", ("行政事业性收费",), ("上一年项目数量", "本年增/减")),
-        ("第二十条第（九）项", ("政府集中采购",), ("采购项目数量", "采购总金额")),
-    ),
-}
-PROACTIVE["mixed"] = PROACTIVE["2021"]
 
 TOP_LEFT = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 SECTIONS = (
@@ -84,7 +64,7 @@ ALTERNATIVES: dict[str, tuple[str, ...]] = {
         "1.申请人无正当理由逾期不补正、行政机关不再受理其政府信息公开申请",
     ),
     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请": (
-        "2.逾期不缴纳费用",
+        "2.申请人逾期未按收费通知要求缴纳费用",
         "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再受理其政府信息公开申请",
     ),
     TOP_LEFT: ("（本列数据的钩稽关系为：第一项加第二项之和，等于第三项加第四项之和）",),
@@ -131,28 +111,47 @@ class Rendering:
     layout: Layout
 
 
-@lru_cache(maxsize=1)
-def _codebook() -> list[dict[str, str]]:
-    with files("openness").joinpath("codebook.csv").open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+@dataclass
+class _Shape:
+    """Which rows and columns the figures fill, in the official order."""
+
+    proactive: list[tuple[str, list[str], list[str]]]  # (section, row leaves, columns)
+    requests_rows: list[str]
+    requests_cols: list[str]
+    appeals_cols: list[str]
 
 
-def _labels(kind: str, table: str, template: str) -> list[str]:
-    return [r["label"] for r in _codebook() if r["kind"] == kind and r["table"] == table and template in r["templates"].split()]
+def _shape(values: dict[tuple[str, str, str], str]) -> _Shape:
+    """The tables' layout from the cells present, ordered as in the codebook."""
+    order = {(e.table, e.kind, e.label): i for i, e in enumerate(labels.codebook())}
 
+    def ordered(items, table, kind):
+        unknown = [x for x in items if (table, kind, x) not in order]
+        if unknown:
+            raise ValueError(f"not an official {kind} of table {table}: {unknown[:3]}")
+        return sorted(items, key=lambda x: order[(table, kind, x)])
 
-def official_cells(template: str) -> list[tuple[str, str, str]]:
-    """Every official (table, row, column) of a template, in reading order."""
-    if template not in TEMPLATES:
-        raise ValueError(f"unknown template {template!r}; expected one of {TEMPLATES}")
-    cells = []
-    for section, rows, cols in PROACTIVE[template]:
-        for row in rows:
-            cells += [("proactive", f"{section} / {row}", col) for col in cols]
-    for row in _labels("row", "requests", template):
-        cells += [("requests", row, col) for col in _labels("column", "requests", template)]
-    cells += [("appeals", "", col) for col in _labels("column", "appeals", template)]
-    return cells
+    t1 = [(r, c) for t, r, c in values if t == "proactive"]
+    sections: dict[str, tuple[set[str], set[str]]] = {}
+    for row in ordered({r for r, _ in t1}, "proactive", "row"):
+        sec, leaf = row.split(" / ")
+        sections.setdefault(sec, (set(), set()))[0].add(row)
+    proactive = []
+    for sec, (rows, _) in sections.items():
+        rows_o = ordered(rows, "proactive", "row")
+        cols = ordered({c for r, c in t1 if r in rows}, "proactive", "column")
+        missing = [(r, c) for r in rows_o for c in cols if ("proactive", r, c) not in values]
+        if missing:
+            raise ValueError(f"table 1: cells missing from printed rows: {missing[:3]}")
+        proactive.append((sec, [r.split(" / ")[1] for r in rows_o], cols))
+    t2 = [(r, c) for t, r, c in values if t == "requests"]
+    rows2 = ordered({r for r, _ in t2}, "requests", "row")
+    cols2 = ordered({c for _, c in t2}, "requests", "column")
+    missing = [(r, c) for r in rows2 for c in cols2 if ("requests", r, c) not in values]
+    if missing:
+        raise ValueError(f"table 2: cells missing from printed rows: {missing[:3]}")
+    cols3 = ordered({c for t, _, c in values if t == "appeals"}, "appeals", "column")
+    return _Shape(proactive, rows2, cols2, cols3)
 
 
 def _font() -> str:
@@ -273,11 +272,11 @@ def _table(grid: _Grid, layout: Layout, size: float) -> Table:
     return Table(grid.text, colWidths=grid.widths, style=style, repeatRows=0, hAlign="CENTER")
 
 
-def _proactive_grids(values: dict, template: str, pr: _Printer, width: float, size: float, layout: Layout) -> list[_Grid]:
+def _proactive_grids(values: dict, shape: _Shape, pr: _Printer, width: float, size: float, layout: Layout) -> list[_Grid]:
     label_w = width * 0.3
     sub_w = (width - label_w) / 6
     grids, g = [], None
-    for section, rows, cols in PROACTIVE[template]:
+    for section, rows, cols in shape.proactive:
         if g is None or layout.proactive_split:
             g = _Grid(text=[], spans=[], header=0, widths=[label_w] + [sub_w] * 6)
             grids.append(g)
@@ -305,11 +304,11 @@ def _proactive_grids(values: dict, template: str, pr: _Printer, width: float, si
     return grids
 
 
-def _requests_grid(values: dict, template: str, pr: _Printer, width: float, size: float) -> _Grid:
+def _requests_grid(values: dict, shape: _Shape, pr: _Printer, width: float, size: float) -> _Grid:
     w0, w1 = size * 1.6 + 4, size * 5.5 + 4
     w2 = width * 0.42 - w0 - w1
     wv = (width - w0 - w1 - w2) / 7
-    cols = _labels("column", "requests", template)
+    cols = shape.requests_cols
     text = [[""] * 10 for _ in range(3)]
     spans = [(0, 0, 2, 2), (3, 0, 9, 0), (3, 1, 3, 2), (4, 1, 8, 1), (9, 1, 9, 2)]
     text[0][0] = _wrap(pr("requests:top-left", TOP_LEFT), w0 + w1 + w2 - 6, size)
@@ -320,7 +319,7 @@ def _requests_grid(values: dict, template: str, pr: _Printer, width: float, size
     for i, col in enumerate(cols[1:6]):
         text[2][4 + i] = _wrap(pr(col), wv - 4, size)
     grid = _Grid(text=text, spans=spans, header=3, widths=[w0, w1, w2] + [wv] * 7, shaded=[0, 1, 2])
-    rows = _labels("row", "requests", template)
+    rows = shape.requests_rows
     third = [i for i, r in enumerate(rows) if r.startswith("三、")]
     groups: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
@@ -354,8 +353,8 @@ def _requests_grid(values: dict, template: str, pr: _Printer, width: float, size
     return grid
 
 
-def _appeals_grid(values: dict, pr: _Printer, width: float, size: float, layout: Layout) -> _Grid:
-    cols = _labels("column", "appeals", "2021")
+def _appeals_grid(values: dict, shape: _Shape, pr: _Printer, width: float, size: float, layout: Layout) -> _Grid:
+    cols = shape.appeals_cols
     w = width / 15
     text = [[""] * 15 for _ in range(4)]
     spans = [(5, 0, 14, 0), (5, 1, 9, 1), (10, 1, 14, 1)]
@@ -408,8 +407,7 @@ def _split(grid: _Grid, k: int, layout: Layout, size: float) -> tuple[_Grid, _Gr
                 moved += [(c0, r, c1, r), (c0, r + 1, c1, r + 1)]
             else:
                 moved.append((c0, r0, c1, r1 + 1))
-        spans = moved
-        cut += 1
+        spans = moved  # the bottom piece (row r + 1 = cut) opens the second part
     a_spans, b_spans = [], []
     a_text = text[:cut]
     b_text = [list(x) for x in (text[: grid.header] if layout.repeat_header else [])] + text[cut:]
@@ -467,8 +465,8 @@ def _footer(canvas, doc):
     canvas.restoreState()
 
 
-def _values(figures: pd.DataFrame, template: str) -> dict[tuple[str, str, str], str]:
-    need = official_cells(template)
+def _values(figures: pd.DataFrame) -> dict[tuple[str, str, str], str]:
+    """(table, row, column) -> value as given; '' is a blank cell."""
     got: dict[tuple[str, str, str], str] = {}
     for t, r, c, v in figures[["table", "row", "column", "value"]].itertuples(index=False):
         r = "" if pd.isna(r) else str(r)
@@ -477,11 +475,14 @@ def _values(figures: pd.DataFrame, template: str) -> dict[tuple[str, str, str], 
         if key in got and got[key] != v:
             raise ValueError(f"two values for {key}: {got[key]!r} and {v!r}")
         got[key] = v
-    missing = [k for k in need if k not in got]
-    extra = [k for k in got if k not in set(need)]
-    if missing or extra:
-        raise ValueError(f"figures do not match the {template} template: missing {missing[:5]}, not in it {extra[:5]}")
     return got
+
+
+def check_template(figures: pd.DataFrame, template: str) -> list[str]:
+    """What keeps the figures from being exactly the official cells of a template ([] if nothing)."""
+    need = {(c.table, c.row, c.column) for c in labels.official_cells(template)}
+    got = set(_values(figures))
+    return [f"missing {k}" for k in sorted(need - got)] + [f"not in the {template} template: {k}" for k in sorted(got - need)]
 
 
 def render_report(
@@ -493,10 +494,26 @@ def render_report(
     year: int,
     layout: Layout | None = None,
     note: str | None = None,
+    partial: bool = False,
 ) -> Rendering:
-    """Write the figures of one report (long format: table,row,column,value) as a specimen PDF."""
+    """Write the figures of one report (long format: table,row,column,value) as a specimen PDF.
+
+    The figures must be exactly the official cells of `template`, unless
+    `partial`: then the tables print the rows the figures have (a report that
+    leaves out a row, or prints 规范性文件 under the 2021 template), in the
+    official order; a cell missing from a printed row is still an error.
+    """
     layout = layout or Layout()
-    values = _values(figures, template)
+    if template not in labels.TEMPLATES:
+        raise ValueError(f"unknown template {template!r}; expected one of {labels.TEMPLATES}")
+    if not partial and (wrong := check_template(figures, template)):
+        raise ValueError(f"figures are not the official cells of the {template} template: {wrong[:5]}")
+    values = _values(figures)
+    shape = _shape(values)
+    if shape.requests_rows and len(shape.requests_cols) != 7:
+        raise ValueError(f"table 2 needs its seven applicant columns, the figures have {shape.requests_cols}")
+    if shape.appeals_cols and len(shape.appeals_cols) != 15:
+        raise ValueError(f"table 3 needs its fifteen columns, the figures have {shape.appeals_cols}")
     _font()
     pr = _Printer(layout)
     path = Path(path)
@@ -523,14 +540,16 @@ def render_report(
     prose()
     heading(1)
     size = layout.font_size
-    for grid in _proactive_grids(values, template, pr, width, size, layout):
+    for grid in _proactive_grids(values, shape, pr, width, size, layout):
         t = _table(grid, layout, size)
         t._specimen_tag = "proactive"
         story += [t, Spacer(1, 6)]
 
     # Table 2: shrink the type until each part fits on a page.
-    while True:
-        grid = _requests_grid(values, template, pr, width, size)
+    tables: list[Table] = []
+    heights = [0.0]
+    while shape.requests_rows:
+        grid = _requests_grid(values, shape, pr, width, size)
         parts = [grid] if layout.table2_break is None else list(_split(grid, _check_break(layout, grid), layout, size))
         tables = [_table(p, layout, size) for p in parts]
         heights = [t.wrap(width, frame_h)[1] for t in tables]
@@ -546,12 +565,15 @@ def render_report(
             story.append(PageBreak())
     story.append(Spacer(1, 6))
 
-    small = min(layout.font_size, 9.0)
-    t = _table(_appeals_grid(values, pr, width, small, layout), layout, small)
-    t._specimen_tag = "appeals"
-    story.append(CondPageBreak(t.wrap(width, frame_h)[1] + 60))
-    heading(3)
-    story.append(t)
+    if shape.appeals_cols:
+        small = min(layout.font_size, 9.0)
+        t = _table(_appeals_grid(values, shape, pr, width, small, layout), layout, small)
+        t._specimen_tag = "appeals"
+        story.append(CondPageBreak(t.wrap(width, frame_h)[1] + 60))
+        heading(3)
+        story.append(t)
+    else:
+        heading(3)
     heading(4)
     prose()
     heading(5)
@@ -586,7 +608,7 @@ def random_layout(seed: int) -> Layout:
         line_width=rng.choice((0.5, 0.75, 1.0)),
         shade=rng.random() < 0.4,
         proactive_split=rng.random() < 0.3,
-        table2_break=rng.randint(3, 24) if rng.random() < 0.8 else None,
+        table2_break=rng.randint(1, 22) if rng.random() < 0.8 else None,
         cut_row=rng.random() < 0.4,
         cut_figures=rng.choice(("first", "second")),
         span_text=rng.choice(("first", "second", "cut")),
