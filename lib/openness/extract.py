@@ -21,10 +21,17 @@ from .tables import grids_to_extraction
 
 log = logging.getLogger(__name__)
 
-# Words of the three tables, as label keys: a page holding any of them is read.
-_PAGE_WORDS = (
-    "第二十条第", "信息内容", "申请人情况", "本年新收", "本年度办理结果", "不予公开", "无法提供",
-    "不予处理", "结转下年度", "行政复议", "行政诉讼", "行政许可", "行政处罚", "行政事业性收费",
+# Words printed in the three tables and seldom in prose, as label keys. A page
+# with two of them holds a table; so may the page after it (a table's tail).
+_TABLE_WORDS = (
+    "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额",
+    "本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量", "采购总金额",
+    "申请人情况", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "本年新收政府信息公开申请数量",
+    "上年结转政府信息公开申请数量", "本年度办理结果", "属于国家秘密", "三安全一稳定", "保护第三方合法权益",
+    "三类内部事务信息", "四类过程性信息", "属于行政执法案卷", "属于行政查询事项", "本机关不掌握相关政府信息",
+    "没有现成信息需要另行制作", "补正后申请内容仍不明确", "信访举报投诉类申请", "要求提供公开出版物",
+    "无正当理由大量反复申请", "重新出具已获取信息", "逾期不补正", "结转下年度继续办理",
+    "结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉",
 )
 # A report says what it is in its text; a PDF with none of these is not one.
 _REPORT_WORDS = ("政府信息公开", "申请人情况", "行政复议")
@@ -32,6 +39,9 @@ MIN_TEXT_CHARS = 50  # fewer characters of text than this over all pages: a scan
 
 ENGINE = "vector"
 FALLBACK_ENGINE = "combined"
+# pdfminer's text-box ordering (boxes_flow) is the slowest part of Camelot's
+# page layout and tables do not need it: cells take the text lines inside them.
+LAYOUT = {"boxes_flow": None}
 
 
 class InputError(Exception):
@@ -76,8 +86,13 @@ def page_texts(path: str | Path) -> list[str]:
 
 
 def table_pages(texts: list[str]) -> list[int]:
-    """1-based numbers of the pages whose text mentions the tables' words."""
-    return [i + 1 for i, t in enumerate(texts) if any(w in label_key(t) for w in _PAGE_WORDS)]
+    """1-based numbers of the pages that hold the tables, judged from their text.
+
+    A page printing two table words holds a table; the page after one is read
+    too when it prints one (the last rows of a table cut by a page break).
+    """
+    hits = [sum(1 for w in _TABLE_WORDS if w in label_key(t)) for t in texts]
+    return [i + 1 for i, h in enumerate(hits) if h >= 2 or (h >= 1 and i > 0 and hits[i - 1] >= 2)]
 
 
 def grids_from_camelot(tables, source: str, method: str) -> list[Grid]:
@@ -127,7 +142,7 @@ def camelot_grids(path: str | Path, pages: list[int], engine: str) -> list[Grid]
         return []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor="lattice", engine=engine)
+        tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor="lattice", engine=engine, layout_kwargs=LAYOUT)
     return grids_from_camelot(tables, str(path), f"camelot-lattice-{engine}")
 
 
