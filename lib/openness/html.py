@@ -11,26 +11,32 @@ How the grid is built, and what is normalised (nothing else is changed):
 
 - Layout: the HTML table model. A cell with rowspan/colspan covers every
   position it spans; its text is repeated at each one and `span[r][c]` is an
-  id shared by all of them. Rows and cells of nested tables belong to the inner
-  table only; a table that holds other tables is a layout container and is not
-  itself a grid.
+  id shared by all of them (every cell has an id; a row shorter than the
+  table is padded with blank cells of their own). Rows and cells of nested
+  tables belong to the inner table only.
 - Text of a cell: its visible text (no scripts, styles, comments or elements
   hidden with display:none / visibility:hidden / `hidden`), with <br> and block
-  boundaries as '\\n', &nbsp; and every whitespace run as one space, each line
+  boundaries as '\n', &nbsp; and every whitespace run as one space, each line
   stripped and empty lines dropped. Full-width digits, stray spaces inside
   numbers and odd labels are left as printed for the label and number parsers.
 - Hidden rows are skipped. Then a row or a column is dropped when it holds no
   cell of its own: every cell touching it either also covers another remaining
-  row/column or is blank. Dropping such a line loses no text. It removes empty
-  rows, spacer columns and the misaligned header of 平潭 2021's table 2, where
-  自然人 spans two columns over an empty cell and 商业企业 spans the second of
-  them and the next: that middle column has no cell of its own in any row, so
-  it goes and seven applicant columns remain.
+  row/column or is blank (one line at a time, so no text is ever lost). This
+  removes empty rows, spacer columns and the misaligned header of 平潭 2021's
+  table 2, where 自然人 spans two columns over a blank cell and 商业企业 spans
+  the second of them and the next, as do all the 商业企业 figures: that middle
+  column has no cell of its own in any row, so it goes and seven applicant
+  columns remain.
 - Only the report's tables are kept, recognised by content: 第二十条 (table 1),
   申请人情况 / 本年新收 / 本年度办理结果 / 结转下年度 (table 2), 行政复议 /
-  行政诉讼 (table 3). A table split over several <table>s is joined back: a
-  table that directly follows a report table, with the same number of columns,
-  and does not start a new table (no header of its own) is appended to it.
+  行政诉讼 (table 3). Which label means what is left to `openness.tables`.
+  A layout table that holds the report's tables is not itself read (the
+  nested tables are); a small table nested in a report table's cell is part
+  of that cell's text.
+- A table split over several <table>s is joined back: a <table> that directly
+  follows a report table, without a header of its own and either with report
+  words or mostly numbers (a data row cut off), is appended below it when the
+  widths agree (first as laid out, else after dropping empty lines).
 """
 
 from __future__ import annotations
@@ -348,11 +354,30 @@ def _mostly_numbers(text: list[list[str]]) -> bool:
     return bool(cells) and sum(bool(_NUMBERISH.match(t)) for t in cells) * 2 >= len(cells)
 
 
-def _leaf_tables(soup: BeautifulSoup) -> list[tuple[int, Tag]]:
-    """(order among all the page's <table>s, table), without hidden tables or layout containers."""
-    return [
-        (i, t) for i, t in enumerate(soup.find_all("table")) if not _hidden(t) and t.find("table") is None
-    ]
+def _has_markers(tag: Tag) -> bool:
+    """Whether an element's text holds any word of the report's tables."""
+    flat = _squeeze(tag.get_text())
+    return any(_squeeze(w) in flat for words in _MARKERS.values() for w in words)
+
+
+def _candidate_tables(soup: BeautifulSoup) -> list[tuple[int, Tag]]:
+    """(order among all the page's <table>s, table) for the tables that can be report tables.
+
+    Skipped: hidden tables (or inside hidden elements); layout containers, i.e.
+    tables holding a nested table with report words (the nested ones are read);
+    and tables nested in a cell of a table that is read (their text is part of
+    that cell's text).
+    """
+    tables = soup.find_all("table")
+    container = {id(t) for t in tables if any(_has_markers(n) for n in t.find_all("table"))}
+    out = []
+    for i, t in enumerate(tables):
+        if id(t) in container or _hidden(t) or any(_hidden(a) for a in t.parents if isinstance(a, Tag)):
+            continue
+        if any(id(a) not in container for a in t.find_parents("table")):
+            continue
+        out.append((i, t))
+    return out
 
 
 @dataclass
@@ -375,7 +400,7 @@ def report_grids(soup: BeautifulSoup, source: str) -> list[Grid]:
     """One Grid per statistical table of the report, in page order (index: the <table>'s order in the page)."""
     pieces: list[_Piece] = []
     previous_kept = False  # whether the <table> just before this one belongs to the report
-    for order, table in _leaf_tables(soup):
+    for order, table in _candidate_tables(soup):
         raw = layout(table)
         text, span = simplify(*raw)
         if not text:
