@@ -405,3 +405,26 @@ def test_identity_breaks_as_published():
         for rep in ("jinjingpianqu-2023", "jinjingpianqu-2024")
         for identity, scope in (("requests_balance", "business"), ("requests_applicant_total", "carried_out"))
     }
+
+
+def test_gbk_page_reads_the_same(tmp_path):
+    original = source("caizhengju-2024")
+    markup = original.read_text(encoding="utf-8").replace('<meta charset="utf-8">', '<meta charset="gbk">')
+    page = tmp_path / "caizhengju-2024.html"
+    page.write_bytes(markup.encode("gbk"))
+    a, b = read_html(original), read_html(page)
+    assert b.title == a.title == "平潭综合实验区财政金融局2024年度政府信息公开工作年度报告"
+    assert [g.text for g in b.grids] == [g.text for g in a.grids]
+
+
+def test_cli_prints_html_figures_like_pdf_ones(capsys):
+    from openness.cli import EXTRACT_COLUMNS, main
+
+    assert main(["extract", str(source("pingtan-2020"))]) == 0
+    out = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert len(out) == 198 and list(out[0]) == EXTRACT_COLUMNS
+    total = next(r for r in out if r["row"] == "三、本年度办理结果 / （七）总计" and r["column"] == "总计")
+    assert (total["report"], total["value"], total["page"], total["bbox"], total["method"]) == (
+        "pingtan-2020", "21", "", "", "html"
+    )
+    assert total["locator"] == "table 2, row 25, column 10"
