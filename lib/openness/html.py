@@ -334,8 +334,8 @@ def table_kind(text: list[list[str]]) -> str | None:
     kinds = [k for k, words in _MARKERS.items() if any(_squeeze(w) in flat for w in words)]
     if not kinds:
         return None
-    # Table 3's words can appear in a long table-2 or table-1 cell only in prose;
-    # when several match, the first marker in reading order decides.
+    # Words of several tables (a note under table 2 may mention 行政复议, or one
+    # <table> may hold all three): the word read first decides.
     return min(kinds, key=lambda k: min(flat.find(_squeeze(w)) for w in _MARKERS[k] if _squeeze(w) in flat))
 
 
