@@ -109,12 +109,10 @@ Term = tuple[str, str, str]  # table, row_code, column_code
 class _Report:
     """The figures of one report, looked up by (table, row_code, column_code)."""
 
-    def __init__(self, name: str, cells: pd.DataFrame):
+    def __init__(self, name: str, values: dict[Term, list[str]]):
         self.name = name
         self.tag = ""  # prefix naming the report in reasons, for cross-year checks
-        self.values: dict[Term, list[str]] = {}
-        for t, r, c, v in zip(cells["table"], cells["row_code"].fillna(""), cells["column_code"], cells["value"].fillna("")):
-            self.values.setdefault((t, r, c), []).append(str(v).strip())
+        self.values = values
         self.tables = {t for t, _, _ in self.values}
         self.rows = {(t, r) for t, r, _ in self.values}
 
@@ -220,9 +218,22 @@ def _requests_columns() -> list[str]:
     return [c for (k, t, c) in _labels() if k == "column" and t == "requests"]
 
 
+def _index(cells: pd.DataFrame) -> dict[str, dict[Term, list[str]]]:
+    """The printed values of every report by (table, row_code, column_code), blanks as ''."""
+    out: dict[str, dict[Term, list[str]]] = {}
+    columns = [cells[c].fillna("").astype(str).str.strip().tolist() for c in ("report", "table", "row_code", "column_code", "value")]
+    for report, t, r, c, v in zip(*columns):
+        out.setdefault(report, {}).setdefault((t, r, c), []).append(v)
+    return out
+
+
 def check_report(name: str, cells: pd.DataFrame) -> list[dict]:
     """Identities 1-4 of template.md for the cells of one report."""
-    rep = _Report(name, cells)
+    return _check_report(_Report(name, _index(cells).get(name, {})))
+
+
+def _check_report(rep: _Report) -> list[dict]:
+    name = rep.name
     out: list[dict] = []
     columns = _requests_columns()
     if "requests" not in rep.tables:
@@ -257,9 +268,14 @@ def check_report(name: str, cells: pd.DataFrame) -> list[dict]:
     return out
 
 
-def check_pair(before: str, after: str, cells_before: pd.DataFrame, cells_after: pd.DataFrame) -> list[dict]:
+def check_pair(before: str, after: str, cells: pd.DataFrame) -> list[dict]:
     """Cross-year identities 5 and 6 between two consecutive reports of one body."""
-    a, b = _Report(before, cells_before), _Report(after, cells_after)
+    index = _index(cells)
+    return _check_pair(_Report(before, index.get(before, {})), _Report(after, index.get(after, {})))
+
+
+def _check_pair(a: _Report, b: _Report) -> list[dict]:
+    before, after = a.name, b.name
     a.tag, b.tag = f"{before} ", f"{after} "
     pair = f"{before}→{after}"
     out: list[dict] = []
@@ -328,15 +344,12 @@ def _numbers(values: list) -> pd.Series:
 
 def run_checks(cells: pd.DataFrame, periods: Mapping[str, tuple[str, int]] | None = None) -> pd.DataFrame:
     """Every identity for every report, plus cross-year ones for consecutive reports of a body."""
-    cells = cells.copy()
-    cells["row_code"] = cells["row_code"].fillna("")
-    groups = {name: g for name, g in cells.groupby("report", sort=True)}
+    index = _index(cells)
     rows: list[dict] = []
-    for name in sorted(groups):
-        rows.extend(check_report(name, groups[name]))
-    empty = cells.iloc[0:0]
+    for name in sorted(index):
+        rows.extend(_check_report(_Report(name, index[name])))
     for a, b in consecutive_pairs(periods or {}):
-        rows.extend(check_pair(a, b, groups.get(a, empty), groups.get(b, empty)))
+        rows.extend(_check_pair(_Report(a, index.get(a, {})), _Report(b, index.get(b, {}))))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("left", "right", "difference"):
         frame[col] = _numbers(list(frame[col])) if len(frame) else pd.Series([], dtype="Int64")

@@ -59,13 +59,15 @@ def codebook() -> pd.DataFrame:
         return pd.read_csv(f, dtype=str, keep_default_na=False)
 
 
-def _codes(kind: str, table: str) -> list[tuple[str, str, str]]:
+@lru_cache(maxsize=None)
+def _codes(kind: str, table: str) -> tuple[tuple[str, str, str], ...]:
     """(code, label, unit) of the rows or columns of one table, in codebook order."""
     book = codebook()
     sel = book[(book["kind"] == kind) & (book["table"] == table)]
-    return list(zip(sel["code"], sel["label"], sel["unit"]))
+    return tuple(zip(sel["code"], sel["label"], sel["unit"]))
 
 
+@lru_cache(maxsize=None)
 def _order(kind: str, table: str) -> dict[str, int]:
     return {code: i for i, (code, _, _) in enumerate(_codes(kind, table))}
 
@@ -81,6 +83,8 @@ def wide_header(table: str, code: str) -> str:
 
 def plain(x: object) -> str:
     """A value as CSV text: numbers plain ('7730.28', '-15', '3'), missing as ''."""
+    if type(x) is str:
+        return x
     if x is None or x is pd.NA or x is pd.NaT:
         return ""
     if isinstance(x, bool):
@@ -115,23 +119,12 @@ def _bbox(box: object) -> str:
     return " ".join(plain(round(float(v), BBOX_DECIMALS)) for v in box)
 
 
-def _rate(num: float, den: float) -> str:
-    """num/den rounded to RATE_DECIMALS, '' when either is missing or den is 0."""
-    if pd.isna(num) or pd.isna(den) or den == 0:
-        return ""
-    q = Decimal(1).scaleb(-RATE_DECIMALS)
-    return _decimal((Decimal(repr(float(num))) / Decimal(repr(float(den)))).quantize(q, ROUND_HALF_UP))
-
-
 def _text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """The frame with exactly these columns, every value formatted as CSV text."""
-    out = pd.DataFrame(index=frame.index)
-    for col in columns:
-        if col in frame.columns:
-            out[col] = [plain(v) for v in frame[col].astype(object)]
-        else:
-            out[col] = ""
-    return out.reset_index(drop=True)
+    n = len(frame)
+    data = {col: [plain(v) for v in frame[col].astype(object).tolist()] if col in frame.columns else [""] * n
+            for col in columns}
+    return pd.DataFrame(data, columns=columns, dtype=object)
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
@@ -163,7 +156,8 @@ def log_frame(log: pd.DataFrame | Iterable[Mapping | object] | None) -> pd.DataF
             rows.append(dict(item))
         else:
             rows.append({c: getattr(item, c, None) for c in LOG_COLUMNS})
-    return pd.DataFrame(rows, columns=sorted({k for r in rows for k in r}, key=lambda c: (c not in LOG_COLUMNS, LOG_COLUMNS.index(c) if c in LOG_COLUMNS else 0, c)))
+    keys = {k for r in rows for k in r}
+    return pd.DataFrame(rows, columns=[c for c in LOG_COLUMNS if c in keys] + sorted(keys - set(LOG_COLUMNS)))
 
 
 def _manifest(manifest: pd.DataFrame | None) -> pd.DataFrame:
@@ -187,9 +181,12 @@ def _sorted_cells(cells: pd.DataFrame) -> pd.DataFrame:
     frame["row_code"] = frame["row_code"].fillna("").astype(str)
     frame["column_code"] = frame["column_code"].fillna("").astype(str)
     t_order = {t: i for i, t in enumerate(TABLES)}
-    frame["_t"] = frame["table"].map(t_order).fillna(len(TABLES))
-    frame["_r"] = [_order("row", t).get(r, 999) for t, r in zip(frame["table"], frame["row_code"])]
-    frame["_c"] = [_order("column", t).get(c, 999) for t, c in zip(frame["table"], frame["column_code"])]
+    rows = {(t, code): i for t in TABLES for code, i in _order("row", t).items()}
+    cols = {(t, code): i for t in TABLES for code, i in _order("column", t).items()}
+    tables = frame["table"].tolist()
+    frame["_t"] = [t_order.get(t, len(TABLES)) for t in tables]
+    frame["_r"] = [rows.get(k, 999) for k in zip(tables, frame["row_code"].tolist())]
+    frame["_c"] = [cols.get(k, 999) for k in zip(tables, frame["column_code"].tolist())]
     keys = ["report", "_t", "_r", "_c", "row", "column", "page"]
     frame = frame.sort_values(keys, kind="mergesort", na_position="first")
     return frame.drop(columns=["_t", "_r", "_c"])
@@ -248,6 +245,37 @@ def log_table(log: pd.DataFrame | Iterable | None, manifest: pd.DataFrame | None
     return frame.sort_values(["file", "report", "status", "reason"], kind="mergesort").reset_index(drop=True)
 
 
+# Headline counts of reports.csv: signed sums of (table, row_code, column_code, sign), as printed.
+HEADLINES = {
+    "requests_new": (("requests", "new", "total", 1),),
+    "requests_handled": (("requests", "total_handled", "total", 1),),
+    "review_total": (("appeals", "", "review_total", 1),),
+    "litigation_total": (("appeals", "", "suit_direct_total", 1), ("appeals", "", "suit_after_review_total", 1)),
+}
+
+
+def _values(cells: pd.DataFrame) -> dict[tuple[str, str, str, str], str]:
+    """The first printed value of every (report, table, row_code, column_code)."""
+    columns = [cells[c].fillna("").astype(str).str.strip().tolist()
+               for c in ("report", "table", "row_code", "column_code", "value")]
+    out: dict[tuple[str, str, str, str], str] = {}
+    for report, t, r, c, v in zip(*columns):
+        out.setdefault((report, t, r if t != "appeals" else "", c), v)
+    return out
+
+
+def _sum(values: dict, report: str, terms: tuple) -> Decimal | None:
+    """Signed sum of printed figures; None as soon as one is blank, absent or not a number."""
+    total = Decimal(0)
+    for table, row, column, sign in terms:
+        text = values.get((report, table, row, column), "")
+        try:
+            total += sign * Decimal(text)
+        except ArithmeticError:
+            return None
+    return total
+
+
 def reports_table(cells: pd.DataFrame, manifest: pd.DataFrame | None, log: pd.DataFrame | Iterable | None,
                   checks: pd.DataFrame) -> pd.DataFrame:
     """reports.csv: one row per report: metadata, extraction status, checks and headline figures."""
@@ -264,48 +292,47 @@ def reports_table(cells: pd.DataFrame, manifest: pd.DataFrame | None, log: pd.Da
     for (r, _), value in sorted(by_file.items()):
         by_report.setdefault(r, value)
 
+    blank = cells["value"].fillna("").astype(str).str.strip() == ""
+    figures = cells.loc[~blank, "report"].value_counts().to_dict()
+    blanks = cells.loc[blank, "report"].value_counts().to_dict()
+    own = checks[["report", "status", "identity", "scope"]] if len(checks) else pd.DataFrame(columns=["report", "status", "identity", "scope"])
+    counts = own.groupby(["report", "status"]).size().to_dict()
+    failed = own[own["status"] == "fail"]
+    breaks: dict[str, list[str]] = {}
+    for r, i, s in zip(failed["report"], failed["identity"], failed["scope"]):
+        breaks.setdefault(r, []).append(f"{i} {s}".strip())
+
     rows = []
     for rep in reports:
         row = {c: (meta.at[rep, c] if rep in meta.index and c in meta.columns else None) for c in meta_cols}
         row["report"] = rep
         row["status"], row["reason"] = by_file.get((rep, plain(row.get("file"))), by_report.get(rep, ("", "")))
-        mine = cells[cells["report"] == rep]
-        blank = mine["value"].fillna("").astype(str).str.strip() == ""
-        row["figures"] = int((~blank).sum())
-        row["blanks"] = int(blank.sum())
-        own = checks[checks["report"] == rep] if len(checks) else checks
+        row["figures"] = figures.get(rep, 0)
+        row["blanks"] = blanks.get(rep, 0)
         for s in ("pass", "fail", "not_checked"):
-            row[f"checks_{s}"] = int((own["status"] == s).sum()) if len(own) else 0
-        failed = own[own["status"] == "fail"] if len(own) else own
-        row["failed_checks"] = "; ".join(f"{i} {s}".strip() for i, s in zip(failed.get("identity", []), failed.get("scope", [])))
+            row[f"checks_{s}"] = counts.get((rep, s), 0)
+        row["failed_checks"] = "; ".join(breaks.get(rep, []))
         rows.append(row)
     frame = pd.DataFrame(rows)
     if not len(frame):
         return pd.DataFrame(columns=[f.name for f in _reports_fields(meta_cols)])
     frame = frame.set_index("report")
 
-    if len(cells):
-        vol = metrics.requests_volume(cells)
-        rates = metrics.indicators(cells)
-        rates = rates.set_index(["report", "indicator"])[["numerator", "denominator"]]
-    else:
-        vol, rates = pd.DataFrame(), pd.DataFrame()
+    values = _values(cells)
 
-    def volume(rep: str, col: str) -> object:
-        return vol.at[rep, col] if rep in vol.index else None
+    def volume(rep: str, terms: tuple) -> Decimal | None:
+        return _sum(values, rep, terms)
 
     def rate(rep: str, name: str) -> str:
-        if (rep, name) not in rates.index:
-            return ""
-        num, den = rates.loc[(rep, name)]
-        return _rate(num, den)
+        ind = metrics.BY_NAME[name]
+        num, den = _sum(values, rep, ind.numerator), _sum(values, rep, ind.denominator)
+        return "" if num is None or den is None or den == 0 else _decimal(
+            (num / den).quantize(Decimal(1).scaleb(-RATE_DECIMALS), ROUND_HALF_UP))
 
-    frame["requests_new"] = [volume(r, "new") for r in frame.index]
-    frame["requests_handled"] = [volume(r, "handled") for r in frame.index]
+    for column, terms in HEADLINES.items():
+        frame[column] = [volume(r, terms) for r in frame.index]
     frame["disclosure_rate"] = [rate(r, "disclosure_rate") for r in frame.index]
     frame["not_held_share"] = [rate(r, "not_held_rate") for r in frame.index]
-    frame["review_total"] = [volume(r, "reviews") for r in frame.index]
-    frame["litigation_total"] = [volume(r, "suits") for r in frame.index]
     frame = frame.reset_index()
     return _text(frame, [f.name for f in _reports_fields(meta_cols)])
 

@@ -1,0 +1,239 @@
+"""openness.outputs: the files of data/clean, written from real extractions and truth.csv figures."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from openness.checks import periods, run_checks
+from openness.labels import codebook
+from openness.model import Extraction
+from openness.outputs import ENCODING, cells_frame, file_fields, wide_header, write_clean
+
+from conftest import CORPUS, need
+from test_checks import with_codes
+
+BOM = b"\xef\xbb\xbf"
+CSVS = ["reports.csv", "cells.csv", "proactive.csv", "requests.csv", "appeals.csv", "checks.csv",
+        "extraction_log.csv", "codebook.csv"]
+PLAIN = re.compile(r"^-?\d+(\.\d*[1-9])?$")  # no separators, no exponent, no trailing zeros
+
+MANIFEST = pd.DataFrame([
+    # report, file, body, level, province, city, year, template, source_url, provenance, sha256
+    ["fenyang-2023", "fenyang-2023.pdf", "汾阳市人民政府", "county", "山西省", "吕梁市", "2023", "2021", "", "figures from truth.csv", ""],
+    ["hongze-2023", "hongze-2023.pdf", "淮安市洪泽区人民政府", "county", "江苏省", "淮安市", "2023", "mixed", "", "original PDF", ""],
+    ["hongze-2024", "hongze-2024.pdf", "淮安市洪泽区人民政府", "county", "江苏省", "淮安市", "2024", "mixed", "", "original PDF", ""],
+    ["pingtan-2020", "html/pingtan-2020.html", "平潭综合实验区", "prefecture", "福建省", "", "2020", "2019",
+     "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202103/t20210305_80595.htm", "official web page", ""],
+    ["pingtan-2021", "html/pingtan-2021.html", "平潭综合实验区", "prefecture", "福建省", "", "2021", "2021",
+     "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202202/t20220208_80613.htm", "official web page", ""],
+    ["lost-2024", "lost-2024.pdf", "某局", "department", "", "", "2024", "", "", "", ""],
+], columns=["report", "file", "body", "level", "province", "city", "year", "template", "source_url", "provenance", "sha256"])
+
+
+@pytest.fixture(scope="module")
+def inputs(truth):
+    """Real extractions (two PDFs, two HTML pages) plus 汾阳 2023's figures from truth.csv (text only)."""
+    from openness.extract import extract_report
+
+    files = {"hongze-2023": "hongze-2023.pdf", "hongze-2024": "hongze-2024.pdf",
+             "pingtan-2020": "html/pingtan-2020.html", "pingtan-2021": "html/pingtan-2021.html"}
+    exs = [extract_report(need(CORPUS / f), report=r) for r, f in files.items()]
+    fenyang = with_codes(truth[truth.report == "fenyang-2023"])
+    fenyang["text"], fenyang["page"], fenyang["bbox"], fenyang["method"], fenyang["locator"] = (
+        fenyang["value"], None, None, "truth.csv", "")
+    cells = pd.concat([cells_frame(exs), fenyang], ignore_index=True)
+    log = [{"file": files[e.report], "report": e.report, "status": e.status, "reason": e.reason, "seconds": e.seconds}
+           for e in exs]
+    log.append({"file": "fenyang-2023.pdf", "report": "fenyang-2023", "status": "ok", "reason": "", "seconds": 0.04})
+    log.append({"file": "lost-2024.pdf", "report": "lost-2024", "status": "failed", "reason": "the file listed in the manifest is missing", "seconds": 0})
+    checks = run_checks(cells, periods(MANIFEST))
+    return cells, MANIFEST, log, checks
+
+
+@pytest.fixture(scope="module")
+def clean(inputs, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("clean")
+    written = write_clean(out, *inputs)
+    assert sorted(p.name for p in written) == sorted(CSVS + ["README.md", "datapackage.json"])
+    return out
+
+
+def read(clean: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(clean / name, dtype=str, keep_default_na=False, encoding=ENCODING)
+
+
+def test_every_csv_is_utf8_with_a_bom(clean):
+    for name in CSVS:
+        raw = (clean / name).read_bytes()
+        assert raw.startswith(BOM), name
+        assert not raw[3:].startswith(BOM), name
+        raw.decode("utf-8")
+        assert b"\r" not in raw
+
+
+def test_numbers_are_plain(clean):
+    """Every field the schema calls a number or an integer is a plain number or empty."""
+    for name, (_, fields) in file_fields(list(MANIFEST.columns)).items():
+        frame = read(clean, name)
+        for f in fields:
+            if f.type in ("integer", "number"):
+                bad = [v for v in frame[f.name] if v != "" and not PLAIN.match(v)]
+                assert not bad, (name, f.name, bad[:5])
+    cells = read(clean, "cells.csv")
+    fee = cells[(cells.report == "hongze-2023") & (cells.column_code == "fee_amount")]
+    assert fee.value.tolist() == ["7730.28"]
+    assert cells[(cells.report == "fenyang-2023") & (cells.column_code == "fee_amount")].value.tolist() == ["1760.1263"]
+    # 平潭 2020 is on the 2019 template: 本年增/减 can be negative, and stays as printed
+    change = cells[(cells.report == "pingtan-2020") & (cells.column_code == "items_change")]
+    assert len(change) and all(PLAIN.match(v) or v == "" for v in change.value)
+
+
+def test_cells_keep_their_provenance(clean, inputs):
+    cells = read(clean, "cells.csv")
+    assert list(cells.columns) == ["report", "table", "row", "column", "value", "row_code", "column_code",
+                                   "text", "page", "bbox", "method", "locator"]
+    assert len(cells) == len(inputs[0])
+    first = cells[cells.report == "hongze-2023"].iloc[0]
+    assert (first.table, first.row_code, first.column_code) == ("proactive", "rules", "issued")
+    assert first.page.isdigit()
+    box = [float(x) for x in first.bbox.split()]
+    assert len(box) == 4 and box[0] < box[2] and box[1] < box[3]
+    assert all(re.fullmatch(r"-?\d+(\.\d{1,2})?", x) for x in first.bbox.split())
+    html = cells[cells.report == "pingtan-2020"]
+    assert (html.page == "").all() and (html.bbox == "").all() and (html.locator != "").all()
+    # sorted: reports, then tables in template order
+    assert cells.report.tolist() == sorted(cells.report)
+    assert cells[cells.report == "hongze-2023"].table.drop_duplicates().tolist() == ["proactive", "requests", "appeals"]
+
+
+def test_codebook_is_complete(clean):
+    book = read(clean, "codebook.csv")
+    assert [(e.kind, e.table, e.code, e.label) for e in codebook()] == list(zip(book.kind, book.table, book.code, book.label))
+    codes = {(t, c) for t, c in zip(book.table, book.code)}
+    cells = read(clean, "cells.csv")
+    assert {(t, c) for t, c in zip(cells.table, cells.column_code)} <= codes
+    assert {(t, r) for t, r in zip(cells.table, cells.row_code) if r} <= codes
+
+
+def _melt(wide: pd.DataFrame, table: str) -> set[tuple[str, str, str, str]]:
+    """The wide table back to (report, row_code, column_code, value), dropping empty fields."""
+    columns = [e.code for e in codebook() if e.kind == "column" and e.table == table]
+    out = set()
+    for _, r in wide.iterrows():
+        for code in columns:
+            value = r[wide_header(table, code)]
+            if value != "":
+                out.add((r.report, r.get("row_code", ""), code, value))
+    return out
+
+
+@pytest.mark.parametrize("table", ["proactive", "requests", "appeals"])
+def test_wide_tables_agree_with_the_tidy_cells(clean, table):
+    cells = read(clean, "cells.csv")
+    tidy = cells[(cells.table == table) & (cells.value != "")]
+    expected = set(zip(tidy.report, tidy.row_code, tidy.column_code, tidy.value))
+    wide = read(clean, f"{table}.csv")
+    assert _melt(wide, table) == expected
+    if table == "appeals":
+        assert wide.report.tolist() == sorted(set(cells[cells.table == "appeals"].report))
+        hongze = wide[wide.report == "hongze-2023"].iloc[0]
+        assert (hongze["行政复议 / 结果维持 (review_upheld)"], hongze["行政复议 / 总计 (review_total)"]) == ("10", "0")
+    else:
+        pairs = set(zip(cells[cells.table == table].report, cells[cells.table == table].row_code))
+        assert set(zip(wide.report, wide.row_code)) == pairs and len(wide) == len(pairs)
+    if table == "requests":
+        header = ["report", "row_code", "row"] + [wide_header("requests", c) for c in (
+            "natural_person", "business", "research", "social_welfare", "legal_services", "other_org", "total")]
+        assert list(wide.columns) == header
+        assert header[3] == "自然人 (natural_person)"
+
+
+def test_reports_headline_figures(clean):
+    reports = read(clean, "reports.csv").set_index("report")
+    assert reports.index.tolist() == ["fenyang-2023", "hongze-2023", "hongze-2024", "lost-2024", "pingtan-2020", "pingtan-2021"]
+    h = reports.loc["hongze-2023"]
+    assert (h.body, h.year, h.status) == ("淮安市洪泽区人民政府", "2023", "ok")
+    assert (h.requests_new, h.requests_handled) == ("21", "21")
+    assert h.disclosure_rate == "0.1905"  # (0 + 4) / 21
+    assert h.not_held_share == "0.4762"  # 10 / 21
+    assert (h.review_total, h.litigation_total) == ("0", "0")  # as printed, beside 11 reviews
+    assert (h.checks_fail, h.checks_pass, h.checks_not_checked) == ("2", "38", "0")
+    assert h.failed_checks == "appeals_group_total review; appeals_group_total suit_after_review"
+    assert reports.loc["pingtan-2020"].checks_fail == "2"
+    assert reports.loc["pingtan-2020"].source_url.startswith("https://www.pingtan.gov.cn/")
+    lost = reports.loc["lost-2024"]
+    assert (lost.status, lost.figures, lost.requests_new, lost.disclosure_rate) == ("failed", "0", "", "")
+    assert lost.reason == "the file listed in the manifest is missing"
+
+
+def test_checks_and_log(clean):
+    checks = read(clean, "checks.csv")
+    fails = checks[checks.status == "fail"]
+    assert ("hongze-2023", "appeals_group_total", "review", "0", "11", "-11") in set(
+        zip(fails.report, fails.identity, fails.scope, fails.left, fails.right, fails.difference))
+    assert "hongze-2023→hongze-2024" in set(checks.report)
+    assert set(checks.rough) == {"true", "false"}
+    log = read(clean, "extraction_log.csv")
+    assert list(log.columns) == ["file", "report", "status", "reason", "seconds"]
+    assert log.file.tolist() == sorted(log.file)
+    assert dict(zip(log.file, log.status))["lost-2024.pdf"] == "failed"
+    assert dict(zip(log.file, log.seconds))["fenyang-2023.pdf"] == "0"  # 0.04 s rounded to 0.1 s
+
+
+def test_datapackage_validates_with_frictionless(clean, tmp_path):
+    from frictionless import Package
+
+    report = Package(str(clean / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = json.loads((clean / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["path"] for r in package["resources"]] == CSVS
+    assert {s["path"] for s in package["sources"]} == set(MANIFEST.source_url) - {""}
+    # the validation bites: a count written with a thousands separator makes the package invalid
+    broken = tmp_path / "broken"
+    shutil.copytree(clean, broken)
+    text = (broken / "requests.csv").read_text(encoding=ENCODING)
+    lines = text.split("\n")
+    fields = lines[1].split(",")
+    fields[3] = '"1,234"'
+    lines[1] = ",".join(fields)
+    (broken / "requests.csv").write_text("\n".join(lines), encoding=ENCODING)
+    assert not Package(str(broken / "datapackage.json")).validate().valid
+
+
+def test_readme_documents_every_file_and_column(clean):
+    text = (clean / "README.md").read_text(encoding="utf-8")
+    for name, (_, fields) in file_fields(list(MANIFEST.columns)).items():
+        assert f"### `{name}`" in text
+        section = text.split(f"### `{name}`", 1)[1].split("\n### ", 1)[0]
+        for f in fields:
+            assert f"| `{f.name}` |" in section, (name, f.name)
+    assert "6 reports covering 2020–2024" in text
+    assert "How to cite" in text and "{{" not in text
+
+
+def test_rebuild_is_byte_identical(inputs, clean, tmp_path):
+    cells, manifest, log, checks = inputs
+    shuffled = cells.sample(frac=1, random_state=7)
+    write_clean(tmp_path, shuffled, manifest.iloc[::-1], list(reversed(log)), checks)
+    for name in CSVS + ["README.md", "datapackage.json"]:
+        assert (tmp_path / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def test_a_build_where_everything_failed_is_still_a_valid_package(tmp_path):
+    from frictionless import Package
+
+    cells = cells_frame([Extraction(report="lost-2024", file="lost-2024.pdf")])
+    log = [{"file": "lost-2024.pdf", "status": "failed", "reason": "the file is empty", "seconds": 0.0}]
+    write_clean(tmp_path, cells, MANIFEST[MANIFEST.report == "lost-2024"], log, run_checks(cells, {}))
+    reports = read(tmp_path, "reports.csv")
+    assert reports.report.tolist() == ["lost-2024"] and reports.status.tolist() == ["failed"]
+    assert read(tmp_path, "extraction_log.csv").report.tolist() == ["lost-2024"]  # from the manifest
+    assert len(read(tmp_path, "requests.csv")) == 0
+    report = Package(str(tmp_path / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
