@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JOBS   ?=
 
-.PHONY: build test bench lab clean-venv
+.PHONY: build test bench lab clean-venv roundtrip-long specimens
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ build: $(STAMP)
 ## test: the whole test suite, notebooks included (what CI runs)
 test: $(STAMP)
 	$(PY) -m pytest
+
+## roundtrip-long: the specimen round-trip property test with many generated reports (CI runs a few)
+roundtrip-long: $(STAMP)
+	ROUNDTRIP_EXAMPLES=$${ROUNDTRIP_EXAMPLES:-300} ROUNDTRIP_RANDOM=1 $(PY) -m pytest -q tests/test_roundtrip.py -k random_figures
+
+## specimens: rebuild data/raw (figures and specimen PDFs) from the originals in ../shared
+specimens: $(STAMP)
+	$(PY) -m openness.specimens
 
 ## bench: speed, memory and accuracy figures (printed and written to bench/results.csv)
 bench: $(STAMP)

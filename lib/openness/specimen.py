@@ -106,7 +106,7 @@ class Rendering:
 
     path: Path
     pages: int
-    labels: dict[str, str]  # official label path -> text as printed ('\n' = line break)
+    labels: dict[str, str]  # label (official path, or section:N) -> text as printed, '\n' a line break
     table2_pages: tuple[int, ...]  # pages the parts of table 2 landed on
     layout: Layout
 
@@ -178,6 +178,12 @@ class _Printer:
             out = self.layout.labels[path]
         else:
             out = self._vary(text)
+        self.printed[path] = out
+        return out
+
+    def wrapped(self, width: float, size: float, path: str, text: str | None = None) -> str:
+        """The printed label at `path`, broken into lines no wider than `width` (recorded so)."""
+        out = _wrap(self(path, text), width, size)
         self.printed[path] = out
         return out
 
@@ -281,18 +287,18 @@ def _proactive_grids(values: dict, shape: _Shape, pr: _Printer, width: float, si
             g = _Grid(text=[], spans=[], header=0, widths=[label_w] + [sub_w] * 6)
             grids.append(g)
         r = len(g.text)
-        g.text.append([_wrap(pr(section), width - 6, size)] + [""] * 6)
+        g.text.append([pr.wrapped(width - 6, size, section)] + [""] * 6)
         g.spans.append((0, r, 6, r))
         g.shaded.append(r)
         per = 6 // len(cols)
-        head = [_wrap(pr(f"{section} / 信息内容", "信息内容"), label_w - 6, size)] + [""] * 6
+        head = [pr.wrapped(label_w - 6, size, f"{section} / 信息内容", "信息内容")] + [""] * 6
         for i, col in enumerate(cols):
-            head[1 + i * per] = _wrap(pr(f"{section} / {col}", col), sub_w * per - 6, size)
+            head[1 + i * per] = pr.wrapped(sub_w * per - 6, size, f"{section} / {col}", col)
             g.spans.append((1 + i * per, r + 1, per * (i + 1), r + 1))
         g.text.append(head)
         for row in rows:
             path = f"{section} / {row}"
-            line = [_wrap(pr(path), label_w - 6, size)] + [""] * 6
+            line = [pr.wrapped(label_w - 6, size, path)] + [""] * 6
             g.label_cells[len(g.text)] = 0
             for i, col in enumerate(cols):
                 value = values[("proactive", path, col)]
@@ -311,13 +317,13 @@ def _requests_grid(values: dict, shape: _Shape, pr: _Printer, width: float, size
     cols = shape.requests_cols
     text = [[""] * 10 for _ in range(3)]
     spans = [(0, 0, 2, 2), (3, 0, 9, 0), (3, 1, 3, 2), (4, 1, 8, 1), (9, 1, 9, 2)]
-    text[0][0] = _wrap(pr("requests:top-left", TOP_LEFT), w0 + w1 + w2 - 6, size)
+    text[0][0] = pr.wrapped(w0 + w1 + w2 - 6, size, "requests:top-left", TOP_LEFT)
     text[0][3] = pr("申请人情况")
-    text[1][3] = _wrap(pr("自然人"), wv - 4, size)
+    text[1][3] = pr.wrapped(wv - 4, size, "自然人")
     text[1][4] = pr("法人或其他组织")
-    text[1][9] = _wrap(pr("总计"), wv - 4, size)
+    text[1][9] = pr.wrapped(wv - 4, size, "总计")
     for i, col in enumerate(cols[1:6]):
-        text[2][4 + i] = _wrap(pr(col), wv - 4, size)
+        text[2][4 + i] = pr.wrapped(wv - 4, size, col)
     grid = _Grid(text=text, spans=spans, header=3, widths=[w0, w1, w2] + [wv] * 7, shaded=[0, 1, 2])
     rows = shape.requests_rows
     third = [i for i, r in enumerate(rows) if r.startswith("三、")]
@@ -327,20 +333,20 @@ def _requests_grid(values: dict, shape: _Shape, pr: _Printer, width: float, size
         line = [""] * 10
         r = len(grid.text)
         if len(parts) == 1:  # 一、 二、 四、
-            line[0] = _wrap(pr(row), w0 + w1 + w2 - 6, size)
+            line[0] = pr.wrapped(w0 + w1 + w2 - 6, size, row)
             grid.spans.append((0, r, 2, r))
             grid.label_cells[r] = 0
         elif len(parts) == 2:  # （一） （二） （七） and the one-row （六）
-            line[1] = _wrap(pr(row), w1 + w2 - 6, size)
+            line[1] = pr.wrapped(w1 + w2 - 6, size, row)
             grid.spans.append((1, r, 2, r))
             grid.label_cells[r] = 1
         else:
             group = " / ".join(parts[:2])
             if group not in groups:
                 groups[group] = []
-                line[1] = _wrap(pr(group), w1 - 4, size)
+                line[1] = pr.wrapped(w1 - 4, size, group)
             groups[group].append(r)
-            line[2] = _wrap(pr(row), w2 - 6, size)
+            line[2] = pr.wrapped(w2 - 6, size, row)
             grid.label_cells[r] = 2
         for j, col in enumerate(cols):
             line[3 + j] = values[("requests", row, col)]
@@ -360,8 +366,8 @@ def _appeals_grid(values: dict, shape: _Shape, pr: _Printer, width: float, size:
     spans = [(5, 0, 14, 0), (5, 1, 9, 1), (10, 1, 14, 1)]
     text[0][0] = pr("行政复议")
     text[0][5] = pr("行政诉讼")
-    text[1][5] = _wrap(pr("行政诉讼 / 未经复议直接起诉"), 5 * w - 4, size)
-    text[1][10] = _wrap(pr("行政诉讼 / 复议后起诉"), 5 * w - 4, size)
+    text[1][5] = pr.wrapped(5 * w - 4, size, "行政诉讼 / 未经复议直接起诉")
+    text[1][10] = pr.wrapped(5 * w - 4, size, "行政诉讼 / 复议后起诉")
     if layout.review_leaf_span:
         spans.append((0, 0, 4, 0))
         spans += [(c, 1, c, 2) for c in range(5)]
@@ -370,7 +376,7 @@ def _appeals_grid(values: dict, shape: _Shape, pr: _Printer, width: float, size:
         spans += [(0, 0, 4, 1)]
         leaf_row = {c: 2 for c in range(5)}
     for c, col in enumerate(cols):
-        text[leaf_row.get(c, 2)][c] = _wrap(pr(col), w - 4, size)
+        text[leaf_row.get(c, 2)][c] = pr.wrapped(w - 4, size, col)
         text[3][c] = _wrap(values[("appeals", "", col)], w - 2, size)
     return _Grid(text=text, spans=spans, header=3, widths=[w] * 15, shaded=[0, 1, 2])
 
