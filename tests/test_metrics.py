@@ -117,6 +117,15 @@ def test_requests_volume_and_refusal_mix(cells):
     assert mix.loc["hongze-2023", "属于行政执法案卷"] == 1
 
 
+def test_outcome_mix_by_hand(cells):
+    mix = metrics.outcome_mix(cells)
+    # 汾阳 2023 (2021 template, 其他处理 in three rows): 予以公开 3, 不予公开 1, 不掌握 1; sums to （七）总计 5
+    assert mix.loc["fenyang-2023"].tolist() == [3, 0, 1, 1, 0, 0, 0]
+    # 洪泽 2023 (其他处理 printed as one row): 部分公开 4, 不予公开 3, 不掌握 10, 另行制作 3, 信访 1 = 21
+    assert mix.loc["hongze-2023"].tolist() == [0, 4, 3, 10, 3, 1, 0]
+    assert mix.loc["hongze-2023"].sum() == 21
+
+
 def test_blank_is_missing_not_zero(cells):
     blanked = cells.copy()
     hit = (blanked.report == "hongze-2023") & (blanked.row_code == "partly_granted") & (blanked.column_code == "total")

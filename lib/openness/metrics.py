@@ -187,6 +187,33 @@ def refusal_mix(cells: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("report")
 
 
+# How requests ended, in seven groups (template.md, table 2, 三、本年度办理结果). 其他处理 is one row
+# in the 2019 template and three in the 2021 one: whichever rows the report prints are summed.
+OUTCOMES = {
+    "予以公开": ("granted",),
+    "部分公开": ("partly_granted",),
+    "不予公开": tuple(REFUSAL_REASONS),
+    "无法提供：本机关不掌握": ("unable_not_held",),
+    "无法提供：其他": ("unable_needs_creation", "unable_unclear"),
+    "不予处理": ("not_processed_complaint", "not_processed_repeat", "not_processed_publication",
+                 "not_processed_mass", "not_processed_confirm"),
+    "其他处理": ("other_handling", "other_no_correction", "other_no_fee", "other_other"),
+}
+
+
+def outcome_mix(cells: pd.DataFrame) -> pd.DataFrame:
+    """Requests handled by outcome group, one row per report (总计 column; NaN if a printed row is blank)."""
+    lookup = _lookup(cells)
+    rows = {}
+    for report in sorted(cells["report"].unique()):
+        row = {}
+        for group, codes in OUTCOMES.items():
+            present = tuple(_req(c) for c in codes if (report, "requests", c, "total") in lookup.index)
+            row[group] = _sum(lookup, report, present) if present else float("nan")
+        rows[report] = row
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("report")
+
+
 def figure(cells: pd.DataFrame, table: str, row_code: str, column_code: str) -> pd.Series:
     """One figure for every report, by codes (NaN where blank or absent)."""
     lookup = _lookup(cells)
