@@ -358,6 +358,7 @@ def _manifest_fields(columns: list[str]) -> list[Field]:
         "source_url": Field("source_url", "string", "The official page or file the figures were published at, where known."),
         "provenance": Field("provenance", "string", "Where the input file comes from (e.g. a specimen re-typeset from the published figures)."),
         "sha256": Field("sha256", "string", "SHA-256 of the input file."),
+        "published": Field("published", "string", "Date the report was published (YYYY-MM-DD), where known."),
         "metadata": Field("metadata", "string", "How body and year were obtained when the report is not in a manifest ('guessed from the title')."),
     }
     return [known.get(c, Field(c, "string", "Manifest column, as given in data/raw/manifest.csv.")) for c in columns]
