@@ -316,3 +316,25 @@ def test_the_cache_fingerprint_follows_the_extraction_code():
     assert {"extract.py", "tables.py", "labels.py", "model.py", "html.py", "build.py"} <= names
     assert not names & {"outputs.py", "checks.py", "metrics.py", "cli.py"}  # output code does not void the cache
     assert b.code_fingerprint() != b.code_fingerprint(hang_on_hang_pdf)
+
+
+def failing_extract(path, report=None):
+    """An extractor that raises, as a parser bug would."""
+    raise KeyError("natural_person")
+
+
+def test_an_extractor_exception_is_said_plainly(tmp_path):
+    data = need(CORPUS / "hongze-2023.pdf").read_bytes()
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "fine.pdf").write_bytes(data)
+    (raw / "cut.pdf").write_bytes(data[:5000])
+    (raw / "page.pdf").write_text("<html><body>404</body></html>", encoding="utf-8")
+    result = b.build(raw, tmp_path / "clean", jobs=1, cache_dir=None, extract=failing_extract,
+                     progress=False, stream=io.StringIO())
+    reasons = {o.extraction.file: o.extraction.reason for o in result.outcomes}
+    assert reasons == {
+        "cut.pdf": "truncated or corrupt PDF: the file ends before the PDF's end marker",
+        "fine.pdf": "the extractor failed on this file (KeyError: 'natural_person')",
+        "page.pdf": "not a PDF: the file named .pdf is an HTML page",
+    }

@@ -39,9 +39,11 @@ def make_corpus(raw: Path) -> None:
     if specimens.exists():
         table = pd.read_csv(specimens, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         pdfs = table[table.file.str.lower().str.endswith(".pdf")].head(SPECIMENS)
+        (raw / "specimens").mkdir()
         for row in pdfs.to_dict("records"):
-            shutil.copyfile(specimens.parent / row["file"], raw / Path(row["file"]).name)
-            row["file"] = Path(row["file"]).name
+            name = Path(row["file"]).name
+            shutil.copyfile(specimens.parent / row["file"], raw / "specimens" / name)
+            row["file"], row["report"] = f"specimens/{name}", f"specimen-{row['report']}"
             rows.append(",".join(row.get(c, "") for c in header.split(",")))
     (raw / "manifest.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
 
@@ -64,7 +66,8 @@ def test_a_dask_cluster_builds_the_same_outputs_as_the_local_build(tmp_path):
                          progress=False, stream=io.StringIO())
     assert remote.exit_code == local.exit_code == 1  # the truncated copy fails in both
     assert [o.extraction.status for o in remote.outcomes] == [o.extraction.status for o in local.outcomes]
-    assert remote.outcomes[0].extraction.status == "ok" and len(remote.outcomes[0].extraction.cells) == 186
+    first = remote.outcomes[0].extraction
+    assert first.status == "ok" and len(first.cells) == 186, first.reason
     mine, theirs = outputs(tmp_path / "local"), outputs(tmp_path / "dask")
     assert mine.keys() == theirs.keys()
     for name in mine:

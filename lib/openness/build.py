@@ -24,7 +24,6 @@ import json
 import os
 import pickle
 import re
-import selectors
 import shutil
 import signal
 import sys
@@ -33,6 +32,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 
 from openness.model import Extraction, Problem
@@ -203,7 +204,7 @@ class JobResult:
 
 
 def sniff_reason(path: Path) -> str:
-    """A plain-words reason why a file is not a readable PDF/HTML report, from its bytes."""
+    """A plain-words reason why a file is not a readable PDF, from its bytes ('' when it looks fine)."""
     size = path.stat().st_size
     if size == 0:
         return "empty file (0 bytes)"
@@ -213,14 +214,14 @@ def sniff_reason(path: Path) -> str:
         tail = f.read()
     if path.suffix.lower() == ".pdf":
         if b"%PDF-" not in head[:1024]:
-            kind = "an HTML page" if b"<html" in head.lower() else "text" if _looks_text(head) else "not a PDF"
-            return f"not a PDF: the file named .pdf is {kind}" if kind != "not a PDF" else "not a PDF: no %PDF header"
+            if b"<html" in head.lower():
+                return "not a PDF: the file named .pdf is an HTML page"
+            return "not a PDF: the file named .pdf is text" if _looks_text(head) else "not a PDF: no %PDF header"
         if b"/Encrypt" in tail or b"/Encrypt" in head:
             return "encrypted PDF: it cannot be read without its password"
         if b"%%EOF" not in tail:
             return "truncated or corrupt PDF: the file ends before the PDF's end marker"
-        return "corrupt PDF: the PDF reader could not open it"
-    return "unreadable file"
+    return ""
 
 
 def _looks_text(data: bytes) -> bool:
@@ -243,9 +244,9 @@ def run_job(job: Job) -> JobResult:
         extraction = extract(path, job.report)
     except Exception as error:  # the extractor's failure on this file, said in plain words
         reason = sniff_reason(path)
-        if reason in ("unreadable file", "corrupt PDF: the PDF reader could not open it"):
-            reason = f"{reason} ({type(error).__name__}: {str(error)[:200]})"
-        extraction = Extraction(report=job.report, file=job.file, problems=[Problem(job.file, "unreadable", reason)])
+        kind = "unreadable" if reason else "error"
+        reason = reason or f"the extractor failed on this file ({type(error).__name__}: {str(error)[:200]})"
+        extraction = Extraction(report=job.report, file=job.file, problems=[Problem(job.file, kind, reason)])
     seconds = time.perf_counter() - start
     return JobResult(_relabel(extraction, job, seconds), guessed)
 
@@ -270,113 +271,162 @@ def failed_result(job: Job, kind: str, reason: str, seconds: float) -> JobResult
 
 
 # ---------------------------------------------------------------------------
-# Child processes with a time limit (fork: the parent's imports are shared, start-up is cheap)
+# Worker processes with a time limit per file
+#
+# Each worker is a fork of this process (the extractor's imports are shared, not
+# repeated) that takes one job at a time from a pipe. A worker whose file runs
+# past the time limit is killed and replaced; one that crashes costs its file
+# only; every MAX_TASKS files a worker is retired, so whatever a parser leaks
+# cannot pile up. (A fork per file would be simpler, but a fork of a process
+# holding Camelot and OpenCV costs ~20 ms here, as much as a small report.)
+
+MAX_TASKS = 100
 
 
 @dataclass
-class _Child:
+class _Worker:
     pid: int
-    fd: int
-    key: object
-    job: Job
-    started: float
-    deadline: float
-    chunks: list[bytes] = field(default_factory=list)
+    inbox: Connection  # jobs, parent -> worker
+    outbox: Connection  # results, worker -> parent
+    done: int = 0
+    key: object = None
+    job: Job | None = None
+    started: float = 0.0
+    deadline: float = 0.0
 
 
-def _fork(key: object, job: Job, timeout: float) -> _Child:
-    """Start a child that runs the job and writes its pickled JobResult to a pipe."""
-    read_fd, write_fd = os.pipe()
+def _serve(inbox: Connection, outbox: Connection) -> None:
+    """A worker's loop: run jobs until told to stop (None) or the pipe closes."""
+    while True:
+        try:
+            job = inbox.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        try:
+            result = run_job(job)
+        except BaseException as error:  # noqa: BLE001 - reported to the parent as this file's failure
+            result = failed_result(job, "error", f"the extractor failed: {type(error).__name__}: {error}", 0.0)
+        try:
+            outbox.send(result)
+        except Exception as error:  # noqa: BLE001 - a result that cannot be pickled
+            outbox.send(failed_result(job, "error", f"the extractor's result could not be sent: {error}", 0.0))
+
+
+def _spawn(others: list[_Worker]) -> _Worker:
+    """Fork a worker (closing its copies of the other workers' pipes)."""
+    job_r, job_w = os.pipe()
+    result_r, result_w = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
-    if pid == 0:  # child
+    if pid == 0:  # the worker
         code = 0
         try:
-            os.close(read_fd)
+            os.close(job_w)
+            os.close(result_r)
+            for other in others:
+                other.inbox.close()
+                other.outbox.close()
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-            try:
-                payload = pickle.dumps(run_job(job), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException as error:  # noqa: BLE001 - reported to the parent
-                payload = pickle.dumps(failed_result(job, "error", f"the extractor failed: {type(error).__name__}: {error}", 0.0))
-            with os.fdopen(write_fd, "wb") as pipe:
-                pipe.write(payload)
+            _serve(Connection(job_r, writable=False), Connection(result_w, readable=False))
         except BaseException:  # noqa: BLE001
             code = 1
         finally:
             os._exit(code)
-    os.close(write_fd)
-    now = time.monotonic()
-    return _Child(pid, read_fd, key, job, now, now + timeout)
+    os.close(job_r)
+    os.close(result_w)
+    return _Worker(pid, Connection(job_w, readable=False), Connection(result_r, writable=False))
 
 
-def _finish(child: _Child, timed_out: bool, timeout: float) -> JobResult:
-    """Reap a child and turn what it sent (or how it died) into a JobResult."""
-    if timed_out:
+def _reap(worker: _Worker, kill: bool) -> int:
+    """Stop a worker (killing it if asked) and return its wait status."""
+    if kill:
         try:
-            os.kill(child.pid, signal.SIGKILL)
+            os.kill(worker.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    _, status = os.waitpid(child.pid, 0)
-    os.close(child.fd)
-    seconds = time.monotonic() - child.started
-    if timed_out:
-        return failed_result(child.job, "timeout", f"stopped after {timeout:g} s: the parser did not finish within the time limit", seconds)
-    data = b"".join(child.chunks)
-    if data:
+    else:
         try:
-            return pickle.loads(data)
-        except Exception as error:  # noqa: BLE001
-            return failed_result(child.job, "crash", f"the extractor's result could not be read ({error})", seconds)
+            worker.inbox.send(None)
+        except OSError:
+            pass
+    worker.inbox.close()
+    worker.outbox.close()
+    try:
+        return os.waitpid(worker.pid, 0)[1]
+    except ChildProcessError:
+        return 0
+
+
+def _died(worker: _Worker, status: int) -> JobResult:
+    """The failed result of a file whose worker died under it."""
+    assert worker.job is not None
+    seconds = time.monotonic() - worker.started
     if os.WIFSIGNALED(status):
         name = signal.Signals(os.WTERMSIG(status)).name
-        return failed_result(child.job, "crash", f"the parser crashed ({name})", seconds)
-    return failed_result(child.job, "crash", f"the parser exited without a result (status {os.waitstatus_to_exitcode(status)})", seconds)
+        return failed_result(worker.job, "crash", f"the parser crashed ({name})", seconds)
+    return failed_result(worker.job, "crash", f"the parser exited without a result (status {os.waitstatus_to_exitcode(status)})", seconds)
 
 
 def run_forked(jobs: Iterable[tuple[object, Job]], workers: int, timeout: float) -> Iterator[tuple[object, JobResult]]:
-    """Run jobs in forked children, `workers` at a time, each stopped after `timeout` s; yield as they finish."""
+    """Run jobs in `workers` forked worker processes, each file stopped after `timeout` s; yield results as they come."""
     pending = deque(jobs)
-    running: dict[int, _Child] = {}
-    selector = selectors.DefaultSelector()
+    idle: list[_Worker] = []
+    busy: dict[Connection, _Worker] = {}
     try:
-        while pending or running:
-            while pending and len(running) < max(1, workers):
-                key, job = pending.popleft()
-                child = _fork(key, job, timeout)
-                running[child.fd] = child
-                selector.register(child.fd, selectors.EVENT_READ)
-            wait = max(0.0, min(c.deadline for c in running.values()) - time.monotonic())
-            for selected, _ in selector.select(timeout=wait):
-                child = running[selected.fd]
-                data = os.read(child.fd, 1 << 16)
-                if data:
-                    child.chunks.append(data)
+        while pending or busy:
+            while pending and len(busy) < max(1, workers):
+                worker = idle.pop() if idle else _spawn(idle + list(busy.values()))
+                worker.key, worker.job = pending.popleft()
+                try:
+                    worker.inbox.send(worker.job)
+                except OSError:  # it died while idle: replace it, same job
+                    _reap(worker, kill=True)
+                    pending.appendleft((worker.key, worker.job))
                     continue
-                selector.unregister(child.fd)
-                del running[child.fd]
-                yield child.key, _finish(child, False, timeout)
+                worker.started = time.monotonic()
+                worker.deadline = worker.started + timeout
+                busy[worker.outbox] = worker
+            wait = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
+            for conn in mp_wait(list(busy), timeout=wait):
+                worker = busy.pop(conn)
+                try:
+                    result = conn.recv()
+                except (EOFError, OSError):
+                    yield worker.key, _died(worker, _reap(worker, kill=True))
+                    continue
+                except Exception as error:  # noqa: BLE001 - a result that cannot be unpickled
+                    result = failed_result(worker.job, "crash", f"the extractor's result could not be read ({error})", 0.0)
+                worker.done += 1
+                if worker.done >= MAX_TASKS:
+                    _reap(worker, kill=False)
+                else:
+                    idle.append(worker)
+                yield worker.key, result
             now = time.monotonic()
-            for child in [c for c in running.values() if c.deadline <= now]:
-                selector.unregister(child.fd)
-                del running[child.fd]
-                yield child.key, _finish(child, True, timeout)
+            for worker in [w for w in busy.values() if w.deadline <= now]:
+                del busy[worker.outbox]
+                _reap(worker, kill=True)
+                message = f"stopped after {timeout:g} s: the parser did not finish within the time limit"
+                yield worker.key, failed_result(worker.job, "timeout", message, now - worker.started)
     finally:
-        for child in running.values():  # interrupted: leave no child behind
-            try:
-                os.kill(child.pid, signal.SIGKILL)
-                os.waitpid(child.pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-            os.close(child.fd)
-        selector.close()
+        for worker in idle:
+            _reap(worker, kill=False)
+        for worker in busy.values():  # interrupted: leave no worker behind
+            _reap(worker, kill=True)
 
 
 def run_job_limited(job: Job, timeout: float) -> JobResult:
     """Run one job in a forked child with a time limit: the task a Dask worker runs."""
     if job.extract is None:
         import openness.extract  # noqa: F401 - once per worker, shared by its forked children
-    return next(run_forked([(None, job)], 1, timeout))[1]
+    results = run_forked([(None, job)], 1, timeout)
+    try:
+        return next(results)[1]
+    finally:
+        results.close()
 
 
 def run_dask(jobs: list[tuple[object, Job]], address: str, timeout: float) -> Iterator[tuple[object, JobResult]]:
