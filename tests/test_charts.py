@@ -141,3 +141,17 @@ def test_page_proof_draws_the_box_in_pdf_points():
     left, right, bottom, top = whole.images[0].get_extent()
     assert (left, bottom) == (0, 0) and round(right) == 595 and round(top) == 842
     assert close.get_xlim()[0] < 300 < 340 < close.get_xlim()[1]
+
+
+def test_series_annotates_only_the_chosen_columns():
+    frame = pd.DataFrame({"新收申请": [70, 74], "办结申请": [69, 75]}, index=[2021, 2022])
+    fig = charts.series(frame, "平潭：申请", "2021–2022", annotate=["新收申请"])
+    values = [t.get_text() for t in fig.axes[0].texts]
+    assert "70" in values and "74" in values and "69" not in values and "75" not in values
+
+
+def test_report_labels():
+    reports = pd.DataFrame({"report": ["pingtan-gonganju-2024", "hongze-2023"],
+                            "body": ["平潭综合实验区公安局", "淮安市洪泽区人民政府"], "year": [2024, 2023]})
+    assert charts.report_labels(reports).to_dict() == {"pingtan-gonganju-2024": "公安局 2024",
+                                                       "hongze-2023": "淮安市洪泽区人民政府 2023"}

@@ -197,12 +197,16 @@ def why_no_rate(flag: str) -> str:
 
 def series(frame: pd.DataFrame, title: str, year: str | int, *, source: str = SOURCE, ylabel: str = "",
            as_percent: bool = False, template_change: int | None = TEMPLATE_CHANGE,
-           size: tuple[float, float] = (8.0, 4.2)) -> Figure:
-    """Lines over years (index: year; one column per line), with the 2021 template change marked."""
+           annotate: Iterable[str] | None = None, size: tuple[float, float] = (8.0, 4.2)) -> Figure:
+    """Lines over years (index: year; one column per line), with the 2021 template change marked.
+
+    Points are labelled with their values, for the columns in `annotate` (default: all).
+    """
     fig, ax = new(title, year, source, size=size)
+    labelled = set(frame.columns if annotate is None else annotate)
     for i, column in enumerate(frame.columns):
         ax.plot(frame.index, frame[column], marker="o", color=COLOURS[i % len(COLOURS)], label=str(column))
-        for x, y in frame[column].dropna().items():
+        for x, y in (frame[column].dropna().items() if column in labelled else ()):
             ax.annotate(percent(y) if as_percent else f"{y:g}", (x, y), textcoords="offset points",
                         xytext=(0, 6), ha="center", fontsize=8)
     if template_change is not None and frame.index.min() < template_change <= frame.index.max():
@@ -237,6 +241,7 @@ def stacked(frame: pd.DataFrame, title: str, year: str | int, *, source: str = S
             ax.text(total, y, f" {total:g}" + ("（含空白）" if missing else ""), va="center", fontsize=8)
     ax.set_yticks(ypos, [str(i) for i in frame.index])
     ax.set_xlabel(xlabel)
+    ax.margins(x=0.08)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
@@ -247,7 +252,7 @@ def grouped(frame: pd.DataFrame, title: str, year: str | int, *, source: str = S
             size: tuple[float, float] | None = None) -> Figure:
     """Horizontal grouped bars: one group per row label, one bar per column (e.g. 2023 and 2024)."""
     n = len(frame.columns)
-    fig, ax = new(title, year, source, size=size or (8.5, 1.4 + 0.3 * n * len(frame)))
+    fig, ax = new(title, year, source, size=size or (8.5, 1.5 + 0.2 * n * len(frame)))
     height = 0.8 / max(n, 1)
     base = list(range(len(frame)))[::-1]
     for i, column in enumerate(frame.columns):
@@ -255,10 +260,11 @@ def grouped(frame: pd.DataFrame, title: str, year: str | int, *, source: str = S
         values = frame[column]
         ax.barh(ys, values.fillna(0), height=height, color=COLOURS[i % len(COLOURS)], label=str(column))
         for y, v in zip(ys, values):
-            ax.text(0 if pd.isna(v) else v, y, " 空白" if pd.isna(v) else f" {v:g}", va="center", fontsize=7,
+            ax.text(0 if pd.isna(v) else v, y, " —" if pd.isna(v) else f" {v:g}", va="center", fontsize=7,
                     color=MUTED if pd.isna(v) else INK)
     ax.set_yticks(base, [str(i) for i in frame.index])
     ax.set_xlabel(xlabel)
+    ax.margins(x=0.06)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.legend(loc="lower right")
@@ -275,6 +281,7 @@ def bars(values: pd.Series, title: str, year: str | int, *, source: str = SOURCE
         ax.text(0 if pd.isna(v) else v, y, " —" if pd.isna(v) else f" {v:g}", va="center", fontsize=8)
     ax.set_yticks(ypos, [str(i) for i in values.index])
     ax.set_xlabel(xlabel)
+    ax.margins(x=0.06)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     return fig
@@ -308,6 +315,12 @@ def page_proof(pdf: str | Path, page: int, box: Iterable[float], title: str, yea
     for ax in (whole, close):
         ax.tick_params(labelsize=7)
     return fig
+
+
+def report_labels(reports: pd.DataFrame) -> pd.Series:
+    """A short display label per report id, from reports.csv: '公安局 2024', '淮安市洪泽区人民政府 2023'."""
+    return pd.Series([f"{short_name(b)} {y}" for b, y in zip(reports["body"], reports["year"])],
+                     index=pd.Index(reports["report"], name="report"), name="label")
 
 
 def short_name(body: str, prefixes: Iterable[str] = ("平潭综合实验区",)) -> str:

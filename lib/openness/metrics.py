@@ -90,6 +90,13 @@ def load_cells(path: str | Path) -> pd.DataFrame:
     return numeric(cells)
 
 
+def load_reports(path: str | Path) -> pd.DataFrame:
+    """Read reports.csv (one row per report: body, level, year, template, status…) with `year` as int."""
+    reports = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    reports["year"] = reports["year"].astype(int)
+    return reports
+
+
 def numeric(cells: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of the cells with `value` as float, blank -> NaN (missing, not zero)."""
     out = cells.copy()
@@ -250,3 +257,14 @@ def proactive_volumes(cells: pd.DataFrame) -> pd.DataFrame:
                     break
         rows[report] = row
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("report")
+
+
+OVERVIEW_RATES = ["disclosure_rate", "refusal_rate", "not_held_rate", "natural_person_share",
+                  "review_correction_rate", "litigation_correction_rate"]
+
+
+def overview(cells: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """One row per report: body, level, year, template, request volumes and the main rates."""
+    meta = reports.set_index("report")[["body", "level", "year", "template"]]
+    table = meta.join(requests_volume(cells)).join(rates(cells, OVERVIEW_RATES))
+    return table.sort_values(["body", "year"])
