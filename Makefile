@@ -37,7 +37,7 @@ bench: $(STAMP)
 
 ## lab: JupyterLab on the notebooks, in the project's environment
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean-venv:
 	rm -rf $(VENV)
