@@ -33,6 +33,7 @@ _TABLE_WORDS = (
     "无正当理由大量反复申请", "重新出具已获取信息", "逾期不补正", "结转下年度继续办理",
     "结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉",
 )
+_TABLE1_ROW_WORDS = ("行政许可", "其他对外管理服务事项", "行政处罚", "行政强制", "行政事业性收费", "政府集中采购")
 # A report says what it is in its text; a PDF with none of these is not one.
 _REPORT_WORDS = ("政府信息公开", "申请人情况", "行政复议")
 MIN_TEXT_CHARS = 50  # fewer characters of text than this over all pages: a scanned PDF
@@ -91,8 +92,11 @@ def table_pages(texts: list[str]) -> list[int]:
     A page printing two table words holds a table; the page after one is read
     too when it prints one (the last rows of a table cut by a page break).
     """
-    hits = [sum(1 for w in _TABLE_WORDS if w in label_key(t)) for t in texts]
-    return [i + 1 for i, h in enumerate(hits) if h >= 2 or (h >= 1 and i > 0 and hits[i - 1] >= 2)]
+    keys = [label_key(t) for t in texts]
+    hits = [sum(1 for w in _TABLE_WORDS if w in k) for k in keys]
+    # the last rows of table 1 alone on a page print only row labels (行政强制, 行政事业性收费)
+    rows = [any(w in k for w in _TABLE1_ROW_WORDS) for k in keys]
+    return [i + 1 for i, h in enumerate(hits) if h >= 2 or ((h >= 1 or rows[i]) and i > 0 and hits[i - 1] >= 2)]
 
 
 def grids_from_camelot(tables, source: str, method: str) -> list[Grid]:
@@ -142,7 +146,9 @@ def camelot_grids(path: str | Path, pages: list[int], engine: str) -> list[Grid]
         return []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor="lattice", engine=engine, layout_kwargs=LAYOUT)
+        # split_text: two labels that just fit their narrow cells sit close enough for pdfminer
+        # to read them as one line ('商业企业 科研机构'); cut such lines at the ruled cell edges.
+        tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor="lattice", engine=engine, layout_kwargs=LAYOUT, split_text=True)
     return grids_from_camelot(tables, str(path), f"camelot-lattice-{engine}")
 
 
