@@ -208,9 +208,13 @@ def map_proactive(grids: list[Grid], report: str, file: str) -> _Mapped:
                         out.problems.append(Problem(file, "unplaced_label", f"column header {s.text!r} matches no official column", "proactive", s.text, grid.page))
                         continue
                     cols = list(range(s.first, s.last + 1))
-                    header.append(ColumnRef(col, grid, cols, *_x_range(grid, cols)))
+                    header.append(ColumnRef(col, grid, cols, *_header_x(s, grid, cols)))
                 continue
             row = labels.match_row("proactive", first.text, section, _header_template(header))
+            if row is None and section is not None:
+                # the section's own header row stayed alone on the page before and was not
+                # read as a table: `section` is still the previous one
+                row = labels.match_row("proactive", first.text, None, _header_template(header))
             if row is None:
                 out.problems.append(Problem(file, "unplaced_label", f"row label {first.text!r} matches no official row", "proactive", first.text, grid.page))
                 continue
@@ -231,6 +235,13 @@ def map_proactive(grids: list[Grid], report: str, file: str) -> _Mapped:
                 if (cell := _cell(report, "proactive", row, ref.entry, span, out.problems, file)) is not None:
                     out.cells.append(cell)
     return out
+
+
+def _header_x(span: Span, grid: Grid, cols: list[int]) -> tuple[float | None, float | None]:
+    """The x range of a table-1 column: its header cell's own width (本年处理决定数量 spans
+    the three columns of 第二十条第（一）项's figures, and a page break may leave its
+    figures in a grid of their own)."""
+    return (span.box[0], span.box[2]) if span.box else _x_range(grid, cols)
 
 
 def _header_template(header: list[ColumnRef]) -> str | None:
@@ -481,15 +492,35 @@ def completeness(cells: list[Cell], template: str | None, file: str) -> tuple[di
     return complete, problems
 
 
+def _continues(grid: Grid, before: Grid | None, table: str) -> bool:
+    """Whether an unclassified grid is the end of `table` cut off by a page break.
+
+    Only a grid on the page right after the table's last grid, and only when a
+    row label in it is one of that table's rows (行政强制, 四、结转下年度继续办理).
+    """
+    if before is None or grid.page is None or before.page is None or grid.page != before.page + 1:
+        return False
+    for r in range(grid.n_rows):
+        lead = [s for s in row_spans(grid, r) if s.text.strip()]
+        if lead and labels.match_row(table, lead[0].text) is not None:
+            return True
+    return False
+
+
 def grids_to_extraction(grids: list[Grid], report: str, file: str, method: str = "") -> Extraction:
     """Map the grids of one document to official cells, with problems and completeness."""
     by_table: dict[str, list[Grid]] = defaultdict(list)
+    last: Grid | None = None  # the grid read just before, and its table
+    last_table: str | None = None
     for grid in sorted(grids, key=lambda g: (g.page or 0, g.index)):
         table = classify(grid)
         if table is None and by_table.get("appeals") and grid.n_cols == by_table["appeals"][-1].n_cols:
             table = "appeals"  # figures of table 3 pushed onto the next page
+        if table is None and last_table in ("proactive", "requests") and _continues(grid, last, last_table):
+            table = last_table  # the last row or two of a table pushed onto the next page
         if table is not None:
             by_table[table].append(grid)
+        last, last_table = grid, table
     ex = Extraction(report=report, file=file, method=method)
     for table in TABLES:
         mapped = _MAPPERS[table](by_table.get(table, []), report, file)
