@@ -26,7 +26,7 @@ from openness.specimen import Layout, render_report
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
-EXAMPLES = int(os.environ.get("ROUNDTRIP_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("ROUNDTRIP_EXAMPLES", "30"))
 
 APPLICANTS = ["自然人", "法人或其他组织 / 商业企业", "法人或其他组织 / 科研机构", "法人或其他组织 / 社会公益组织",
               "法人或其他组织 / 法律服务机构", "法人或其他组织 / 其他"]
