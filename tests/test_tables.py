@@ -124,6 +124,8 @@ def test_2019_template_end_to_end():
         ((["^", "^", "3.要求提供"], [""] * 7), (["", "", "公开出版物"], ["2", "0", "0", "0", "0", "0", "2"])),
         # the whole label stays; the figures go over the break on a row of their own
         ((["^", "^", "3.要求提供公开出版物"], [""] * 7), (["", "", ""], ["2", "0", "0", "0", "0", "0", "2"])),
+        # a head too short to place, a tail that places on its own only loosely
+        ((["^", "^", "3.要"], [""] * 7), (["", "", "求提供公开出版物"], ["2", "0", "0", "0", "0", "0", "2"])),
     ],
 )
 def test_table2_over_a_page_break_with_a_cut_row(before, after):
@@ -204,3 +206,25 @@ def test_2021_table1_printing_the_short_row_label_and_no_rules_row():
     assert c[("proactive", "licensing", "decisions")].value == "1396"
     assert ("proactive", "normative_docs", "issued") not in c
     assert any(p.kind == "missing_row" and p.label == "第二十条第（一）项 / 规章" for p in ex.problems)
+
+
+@pytest.mark.parametrize(
+    "row,head,tail",
+    [
+        (18, "4.无正当理由大量反", "复申请"),  # the tail alone looks like 2.重复申请
+        (5, "2.其他法", "律行政止公开"),  # the misprinted label, cut
+        (9, "6．属于四", "类过程性信息"),  # the tail alone places loosely as the same row
+    ],
+)
+def test_cut_rows_whose_halves_mislead(row, head, tail):
+    """Cut labels found by the specimen round trip, with the header repeated on the next page."""
+    rows = _t2_rows_2019()
+    first = T2_HEAD + rows[:row] + [_row(["^", "^", head], [""] * 7)]
+    second = T2_HEAD + [_row(["", "", tail], ["5", "0", "0", "0", "0", "0", "5"])] + rows[row + 1:]
+    ex = grids_to_extraction([make_grid(first, page=2), make_grid(second, page=3), make_grid(T3, page=3, index=1)], "cut", "cut.pdf")
+    assert [p for p in ex.problems if p.table == "requests"] == []
+    code = labels.match_row("requests", rows[row][2]).code
+    c = _cells(ex)
+    assert c[("requests", code, "total")].value == "5"
+    assert c[("requests", code, "total")].page == 3
+    assert ex.complete["requests"]

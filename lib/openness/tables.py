@@ -275,20 +275,29 @@ class _Line:
         return not any(s.text.strip() for s in self.values.values())
 
 
+MIN_HEADER_COLUMNS = 4  # of the seven applicant columns, for a header to count as one
+
+
+_HEADER_WORDS = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构")
+
+
 def _request_header(grid: Grid) -> tuple[list[ColumnRef], int] | None:
-    """The applicant columns of a grid that prints table 2's header, and its first data row."""
-    first_data = None
+    """The applicant columns of a grid that prints table 2's header, and its first data row.
+
+    Header rows are the rows at the top that print the applicant headings
+    (a continuation page may repeat them); the first other row is data.
+    """
+    n_header = 0
     for r in range(grid.n_rows):
-        lead = [s for s in row_spans(grid, r) if s.text.strip()]
-        if lead and labels.match_row("requests", lead[0].text) is not None:
-            first_data = r
+        keys = {label_key(t) for t in grid.text[r]}
+        if not any(w in k for k in keys for w in _HEADER_WORDS):
             break
-    if not first_data:
+        n_header = r + 1
+    if not n_header:
         return None
-    header_rows = range(0, first_data)
     refs: dict[str, ColumnRef] = {}
     for c in range(grid.n_cols):
-        path = [p for p in column_path(grid, c, header_rows) if label_key(p) not in ("申请人情况",) and "勾稽" not in label_key(p)]
+        path = [p for p in column_path(grid, c, range(n_header)) if label_key(p) != "申请人情况" and "稽关系" not in label_key(p)]
         if not path:
             continue
         col = labels.match_column("requests", path)
@@ -298,21 +307,25 @@ def _request_header(grid: Grid) -> tuple[list[ColumnRef], int] | None:
             refs[col.code].cols.append(c)
         else:
             refs[col.code] = ColumnRef(col, grid, [c])
+    if len(refs) < MIN_HEADER_COLUMNS:
+        return None  # a stray word at the top, not the applicant header
     for ref in refs.values():
         ref.x0, ref.x1 = _x_range(grid, ref.cols)
-    return list(refs.values()), first_data
+    return list(refs.values()), n_header
 
 
 def map_requests(grids: list[Grid], report: str, file: str) -> _Mapped:
     """Table 2: rows by their printed labels, columns by the applicant header."""
     out = _Mapped()
     header: list[ColumnRef] = []
+    col_entries: dict[str, Entry] = {}
     lines: list[_Line] = []
     for grid in grids:
         start = 0
         parsed = _request_header(grid)
-        if parsed and parsed[0]:
+        if parsed:
             header, start = parsed
+            col_entries.update({ref.entry.code: ref.entry for ref in header})
         if not header:
             out.problems.append(Problem(file, "unplaced_label", "a part of table 2 has no applicant header before it", "requests", None, grid.page))
             continue
@@ -331,23 +344,21 @@ def map_requests(grids: list[Grid], report: str, file: str) -> _Mapped:
             if not lab and line.blank:
                 continue
             lines.append(line)
-    col_entries = {ref.entry.code: ref.entry for ref in header}
     seen: set[str] = set()
     i = 0
     while i < len(lines):
         line = lines[i]
         row, score = _match(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if nxt is not None and (score < 1.0 or (line.blank and not nxt.labels)) and _match(nxt)[0] is None:
-            # The next printed row places nowhere on its own: the rest of a label
-            # cut by a page break or wrapped onto a row of its own, or figures
-            # whose label stayed on this row. Join when that reads better.
-            joined = _join(line, nxt)
-            if joined is not None:
-                jrow, jscore = _match(joined)
-                if jrow is not None and jscore >= score:
-                    line, row = joined, jrow
-                    i += 1
+        if nxt is not None and (joined := _join(line, nxt)) is not None:
+            # A row cut by a page break (or a label wrapped onto a row of its
+            # own) reads as one row when joined: the joined label places, and
+            # neither half places elsewhere. An exact label is not extended.
+            nrow, nscore = _match(nxt)
+            jrow, jscore = _match(joined)
+            if _joins(row, score, nrow, nscore, jrow, jscore):
+                line, row = joined, jrow
+                i += 1
         i += 1
         if row is None:
             out.problems.append(Problem(file, "unplaced_label", f"row label {line.leaf!r} matches no official row", "requests", line.leaf, line.grid.page))
@@ -360,6 +371,25 @@ def map_requests(grids: list[Grid], report: str, file: str) -> _Mapped:
             if (cell := _cell(report, "requests", row, col_entries[code], span, out.problems, file)) is not None:
                 out.cells.append(cell)
     return out
+
+
+def _joins(row, score: float, nrow, nscore: float, jrow, jscore: float) -> bool:
+    """Whether two printed rows are one: the joined label places, better than the halves.
+
+    `row`/`nrow` are what each printed row places as on its own (None: nowhere),
+    `jrow` what the joined label places as; scores are the match scores.
+    """
+    if jrow is None or row not in (None, jrow):
+        return False
+    if score == 1.0 and jscore < 1.0:
+        return False  # an exact label is not extended by a stray fragment
+    if nrow is None:
+        return True  # a tail that places nowhere on its own
+    if row is None:
+        return nrow == jrow and jscore > nscore  # a head, only if it completes the next label
+    if nrow == jrow:
+        return jscore >= max(score, nscore)
+    return nscore < 1.0 and jscore > nscore  # a tail that looked like another row (复申请)
 
 
 def _match(line: _Line) -> tuple[Entry | None, float]:
