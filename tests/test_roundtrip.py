@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from openness import labels
@@ -140,6 +140,9 @@ def mismatches(want: dict, ex) -> list[tuple]:
 @given(case=cases())
 def test_random_figures_and_layouts_round_trip(case, tmp_path):
     template, frame, broken, layout = case
+    event(f"template {template}")
+    event("table 2 unbroken" if layout.table2_break is None else
+          f"table 2 broken, row cut {layout.cut_row}, merged labels to the {layout.span_text} part, header repeated {layout.repeat_header}")
     r = render_report(frame, tmp_path / "specimen.pdf", template=template, body="某某县人民政府", year=2024, layout=layout)
     ex = extract_report(r.path, "specimen")
     wrong = mismatches(as_dict(frame), ex)
