@@ -162,12 +162,19 @@ def test_the_built_data_package_validates(bad_build):
 def test_a_rebuild_with_nothing_changed_extracts_nothing(bad_build):
     raw, out, cache, first, _ = bad_build
     before = snapshot(out)
-    again = b.build(raw, out, jobs=2, cache_dir=cache, progress=False, stream=io.StringIO())
+    stream = io.StringIO()
+    again = b.build(raw, out, jobs=2, cache_dir=cache, progress=False, stream=stream)
     extracted = [o for o in first.outcomes if o.input.refused is None]
     assert len(extracted) == 8 and not any(o.cached for o in extracted)
-    assert all(o.cached for o in again.outcomes if o.input.refused is None)
-    assert again.extracted == 0 and again.up_to_date
-    assert again.exit_code == 1
+    assert again.up_to_date and again.outcomes == [] and stream.getvalue() == ""  # no file opened, none reported
+    assert again.log == first.log and again.exit_code == 1
+    assert "nothing changed" in again.summary()
+    assert snapshot(out) == before
+    # outputs edited by hand are not up to date: rebuilt from the cache, every extraction a cache hit
+    (out / "cells.csv").write_text("edited", encoding="utf-8")
+    third = b.build(raw, out, jobs=2, cache_dir=cache, progress=False, stream=io.StringIO())
+    assert not third.up_to_date and third.extracted == 0
+    assert all(o.cached for o in third.outcomes if o.input.refused is None)
     assert snapshot(out) == before
 
 

@@ -656,20 +656,22 @@ class Outcome:
     input: Input
     extraction: Extraction
     cached: bool = False
+    final: bool = True  # False after a time-out or a crash: the next build tries the file again
 
 
 @dataclass
 class BuildResult:
-    """What a build did."""
+    """What a build did: one log row per input (file, report, status, reason)."""
 
     out: Path
-    outcomes: list[Outcome]
+    outcomes: list[Outcome]  # empty when the outputs were up to date (nothing was loaded)
+    log: list[dict[str, str]]
     up_to_date: bool = False  # nothing changed: outputs left as they were
     seconds: float = 0.0
 
     @property
-    def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.extraction.status == "failed"]
+    def failed(self) -> list[dict[str, str]]:
+        return [row for row in self.log if row["status"] == "failed"]
 
     @property
     def extracted(self) -> int:
@@ -680,13 +682,12 @@ class BuildResult:
         return 1 if self.failed else 0
 
     def summary(self) -> str:
-        counts = {s: sum(1 for o in self.outcomes if o.extraction.status == s) for s in ("ok", "partial", "failed")}
+        counts = {s: sum(1 for row in self.log if row["status"] == s) for s in ("ok", "partial", "failed")}
         cached = sum(1 for o in self.outcomes if o.cached)
-        what = "outputs up to date" if self.up_to_date else f"outputs written to {self.out}"
-        return (
-            f"{len(self.outcomes)} inputs: {counts['ok']} ok, {counts['partial']} partial, {counts['failed']} failed; "
-            f"{self.extracted} extracted, {cached} from cache; {what} in {self.seconds:.1f} s"
-        )
+        head = f"{len(self.log)} inputs: {counts['ok']} ok, {counts['partial']} partial, {counts['failed']} failed; "
+        if self.up_to_date:
+            return head + f"nothing changed, outputs in {self.out} up to date ({self.seconds:.1f} s)"
+        return head + f"{self.extracted} extracted, {cached} from cache; outputs written to {self.out} in {self.seconds:.1f} s"
 
 
 def _metadata(item: Input, guessed: dict[str, str] | None) -> dict[str, str]:
@@ -730,7 +731,7 @@ def extract_all(
     def done(i: int, result: JobResult, cached: bool) -> None:
         item = inputs[i]
         extraction = _with_input_problems(item, result.extraction)
-        outcomes[i] = Outcome(item, extraction, cached)
+        outcomes[i] = Outcome(item, extraction, cached, final=result.cacheable or item.refused is not None)
         outcomes[i].input.meta = _metadata(item, result.guessed)
         if progress:
             progress.update(extraction, cached, item.refused is not None)
@@ -798,12 +799,17 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> None:
         raise
 
 
-def _stamp(outcomes: list[Outcome], fingerprint: str) -> str:
-    """A hash of everything the outputs are made from: inputs, their extractions, the code."""
+def _stamp(inputs: list[Input], fingerprint: str) -> str:
+    """A hash of everything the outputs are made from: the inputs as listed, their contents, the code."""
     h = hashlib.sha256(outputs_fingerprint().encode() + fingerprint.encode())
-    for o in outcomes:
-        h.update(json.dumps([o.input.meta, o.input.sha256, o.extraction.status, o.extraction.reason], sort_keys=True, ensure_ascii=False).encode())
+    for item in inputs:
+        refused = item.refused.message if item.refused else ""
+        h.update(json.dumps([item.report, item.file, item.meta, item.sha256, refused], sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()
+
+
+def _log(outcomes: list[Outcome]) -> list[dict[str, str]]:
+    return [{"file": o.extraction.file, "report": o.extraction.report, "status": o.extraction.status, "reason": o.extraction.reason} for o in outcomes]
 
 
 def build(
@@ -826,29 +832,36 @@ def build(
         raise FileNotFoundError(f"raw folder not found: {raw}")
     tidy_leftovers(out)
     inputs = read_inputs(raw)
+    fingerprint = code_fingerprint(extract)
+
+    # Nothing changed since the last build into `out` (inputs, code, outputs): nothing to do.
+    stamp, stamp_file, previous = _stamp(inputs, fingerprint), None, {}
+    if cache_dir is not None:
+        stamp_file = Path(cache_dir) / "builds" / (hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:32] + ".json")
+        try:
+            previous = json.loads(stamp_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            previous = {}
+    if (not force and previous.get("stamp") == stamp and previous.get("final") and out.is_dir()
+            and previous.get("outputs") == folder_digest(out)):
+        return BuildResult(out, [], previous["log"], up_to_date=True, seconds=time.perf_counter() - start)
+
     cache = Cache(cache_dir) if cache_dir is not None else None
     bar = Progress(len(inputs), stream=stream, bar=progress)
     try:
         outcomes = extract_all(inputs, jobs=jobs, timeout=timeout, cache=cache, force=force, scheduler=scheduler, extract=extract, progress=bar)
     finally:
         bar.close()
-
-    stamp_file = None
-    stamp = _stamp(outcomes, code_fingerprint(extract))
-    if cache_dir is not None:
-        stamp_file = Path(cache_dir) / "builds" / (hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:32] + ".json")
-        if not force and stamp_file.exists() and out.is_dir():
-            try:
-                previous = json.loads(stamp_file.read_text())
-            except (OSError, ValueError):
-                previous = {}
-            if previous.get("stamp") == stamp and previous.get("outputs") == folder_digest(out):
-                return BuildResult(out, outcomes, up_to_date=True, seconds=time.perf_counter() - start)
     write_outputs(outcomes, out)
+    log = _log(outcomes)
     if stamp_file is not None:
         stamp_file.parent.mkdir(parents=True, exist_ok=True)
-        stamp_file.write_text(json.dumps({"stamp": stamp, "outputs": folder_digest(out), "out": str(out.resolve())}))
-    return BuildResult(out, outcomes, seconds=time.perf_counter() - start)
+        record = {"stamp": stamp, "outputs": folder_digest(out), "out": str(out.resolve()),
+                  "final": all(o.final for o in outcomes), "log": log}
+        tmp = stamp_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, stamp_file)
+    return BuildResult(out, outcomes, log, seconds=time.perf_counter() - start)
 
 
 # ---------------------------------------------------------------------------
@@ -875,8 +888,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"build: {error}", file=sys.stderr)
         return 2
     print(result.summary(), file=sys.stderr)
-    for outcome in result.failed:
-        print(f"failed: {outcome.extraction.file}: {outcome.extraction.reason}", file=sys.stderr)
+    for row in result.failed:
+        print(f"failed: {row['file']}: {row['reason']}", file=sys.stderr)
     return result.exit_code
 
 
