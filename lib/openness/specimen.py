@@ -23,7 +23,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from openness import labels
 from openness.fonts import cjk_font_path
@@ -94,6 +94,7 @@ class Layout:
     cut_figures: str = "first"  # where the figures of a cut row go: 'first' or 'second' page
     span_text: str = "first"  # text of a merged label cell cut by the break: 'first', 'second' or 'cut'
     repeat_header: bool = False  # repeat table 2's header rows after the break
+    fill_page: bool = True  # stretch the rows before the break so table 2 runs to the foot of the page
     review_leaf_span: bool = True  # table 3: 行政复议's leaf labels span two header rows
     prose: int = 2  # placeholder paragraphs per prose section
     yuan_suffix: bool = False  # print 采购总金额 with its unit (251000元), as 2019 reports do
@@ -254,7 +255,7 @@ class _Grid:
     label_cells: dict[int, int] = field(default_factory=dict)  # row -> column holding its row label
 
 
-def _table(grid: _Grid, layout: Layout, size: float) -> Table:
+def _table(grid: _Grid, layout: Layout, size: float, row_heights: list[float] | None = None) -> Table:
     style = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), size),
@@ -275,7 +276,32 @@ def _table(grid: _Grid, layout: Layout, size: float) -> Table:
     if layout.shade:
         for r in grid.shaded:
             style.append(("BACKGROUND", (0, r), (-1, r), colors.Color(0.86, 0.9, 0.96)))
-    return Table(grid.text, colWidths=grid.widths, style=style, repeatRows=0, hAlign="CENTER")
+    return Table(grid.text, colWidths=grid.widths, rowHeights=row_heights, style=style, repeatRows=0, hAlign="CENTER")
+
+
+class _FillPage(Flowable):
+    """The part of a table before a page break, its body rows stretched to end at the foot of
+    the page as a table running over a break does (by at most its own height)."""
+
+    def __init__(self, grid: _Grid, layout: Layout, size: float):
+        super().__init__()
+        self.grid, self.layout, self.size = grid, layout, size
+        self.hAlign = "CENTER"
+        self.table = _table(grid, layout, size)
+
+    def wrap(self, avail_width, avail_height):
+        natural = _table(self.grid, self.layout, self.size)
+        _, height = natural.wrap(avail_width, avail_height)
+        rows = list(natural._rowHeights)
+        body = len(rows) - self.grid.header
+        extra = min(max(0.0, avail_height - height - 2), height)
+        if body > 0 and extra > 0:
+            rows = rows[: self.grid.header] + [h + extra / body for h in rows[self.grid.header :]]
+        self.table = _table(self.grid, self.layout, self.size, rows)
+        return self.table.wrap(avail_width, avail_height)
+
+    def draw(self):
+        self.table.drawOn(self.canv, 0, 0)
 
 
 def _proactive_grids(values: dict, shape: _Shape, pr: _Printer, width: float, size: float, layout: Layout) -> list[_Grid]:
@@ -565,6 +591,8 @@ def render_report(
     story.append(CondPageBreak(heights[0] + 60))
     heading(2)
     for i, t in enumerate(tables):
+        if i + 1 < len(tables) and layout.fill_page:
+            t = _FillPage(parts[i], layout, size)
         t._specimen_tag = "requests"
         story.append(t)
         if i + 1 < len(tables):
