@@ -113,6 +113,7 @@ def layouts(draw, template: str) -> Layout:
         cut_figures=draw(st.sampled_from(["first", "second"])),
         span_text=draw(st.sampled_from(["first", "second", "cut"])),
         repeat_header=draw(st.booleans()),
+        fill_page=draw(st.booleans()),
         review_leaf_span=draw(st.booleans()),
         prose=draw(st.integers(0, 4)),
         yuan_suffix=draw(st.booleans()),
@@ -156,6 +157,51 @@ def test_random_figures_and_layouts_round_trip(case, tmp_path):
     broken_found = any(c["status"] == "fail" for c in check_report("specimen", pd.DataFrame([c.as_dict() for c in ex.cells])))
     if not broken and not (frame["value"] == "").any():
         assert not broken_found
+
+
+# ------------------------------------------------------------ pinned layouts
+
+MISPRINT = "三、本年度办理结果 / （三）不予公开 / 2.其他法律行政法规禁止公开"
+MASS = "三、本年度办理结果 / （五）不予处理 / 4.无正当理由大量反复申请"
+# Layouts the round trip once failed on (a precise case each), kept as regression tests.
+PINNED = {
+    "vertical label on the continuation page": ("hongze-2023", "mixed", Layout(variant_rate=0, table2_break=14, span_text="second")),
+    "vertical label cut by the break": ("hongze-2023", "mixed", Layout(variant_rate=0, table2_break=14, span_text="cut")),
+    "header repeated after the break": ("pingtan-2023", "2021", Layout(variant_rate=0, table2_break=12, repeat_header=True)),
+    "continuation opens with a group label": ("pingtan-2019", "2019", Layout(variant_rate=0, table2_break=12, repeat_header=True)),
+    "last row of table 2 alone on the next page": ("hongze-2023", "mixed", Layout(variant_rate=0, table2_break=22)),
+    "narrow header cells side by side": ("pingtan-2023", "2021", Layout(variant_rate=0, font_size=9.0, margin=48.0)),
+    "last row of table 1 alone on the next page": ("pingtan-2021", "2021", Layout(variant_rate=0, proactive_split=True, prose=3, body_size=14.0)),
+    "table 1 section header alone, own table": ("pingtan-2021", "2021", Layout(variant_rate=0, proactive_split=True, prose=3, body_size=16.0)),
+    "table 1 section header alone, one table": ("pingtan-2019", "2019", Layout(variant_rate=0, prose=3, body_size=16.0)),
+    "cut row, its tail reads like another row": ("hongze-2023", "mixed", Layout(
+        variant_rate=0, table2_break=20, cut_row=True, cut_figures="second", repeat_header=True, span_text="second",
+        labels={MASS: "4.无正当理由大量反\n复申请"})),
+    "cut row, its head only the number": ("hongze-2023", "mixed", Layout(
+        variant_rate=0, table2_break=6, cut_row=True, labels={MISPRINT: "2．\n其他法律行政止公开"})),
+}
+
+
+# Open extractor failures, written down precisely; the marker goes once the extractor reads them.
+OPEN = {
+    "cut row, its head only the number": (
+        "the head '2．' (with the figures) places nowhere, the tail '其他法律行政止公开' places as 2.其他法律… "
+        "with 0.818, the joined '2．其他法律行政止公开' only with 0.8 (labels.similarity's subsequence rule "
+        "returns 0.8 below the difflib ratio 0.87), so tables._joins keeps them apart and the row's figures are lost"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=OPEN[n])) if n in OPEN else n for n in PINNED
+])
+def test_pinned_layouts_round_trip(name, tmp_path):
+    report, template, layout = PINNED[name]
+    figures = pd.read_csv(RAW / "figures" / f"{report}.csv", dtype=str, keep_default_na=False)
+    r = render_report(figures, tmp_path / "pinned.pdf", template=template, body="某某区人民政府", year=2023, layout=layout)
+    ex = extract_report(r.path, "pinned")
+    wrong = mismatches(as_dict(figures), ex)
+    assert not wrong, f"{len(wrong)} cells differ: {wrong[:4]}; problems: {[str(p) for p in ex.problems][:4]}"
 
 
 # --------------------------------------------------------- committed specimens
