@@ -577,7 +577,7 @@ def render_report(
         t._specimen_tag = "proactive"
         story += [t, Spacer(1, 6)]
 
-    # Table 2: shrink the type until each part fits on a page.
+    # Table 2: shrink the type until it fits.
     tables: list[Table] = []
     heights = [0.0]
     while shape.requests_rows:
@@ -585,8 +585,9 @@ def render_report(
         parts = [grid] if layout.table2_break is None else list(_split(grid, _check_break(layout, grid), layout, size))
         tables = [_table(p, layout, size) for p in parts]
         heights = [t.wrap(width, frame_h)[1] for t in tables]
-        if max(heights) + 60 <= frame_h or size <= 6:
-            break
+        widest = max(pdfmetrics.stringWidth(v, FONT, size) for (t, _, _), v in values.items() if t == "requests")
+        if (max(heights) + 60 <= frame_h and widest <= grid.widths[3] - 4) or size <= 6:
+            break  # each part fits on a page, each figure in its column
         size -= 0.5
     story.append(CondPageBreak(heights[0] + 60))
     heading(2)
