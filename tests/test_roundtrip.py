@@ -183,13 +183,7 @@ PINNED = {
 
 
 # Open extractor failures, written down precisely; the marker goes once the extractor reads them.
-OPEN = {
-    "cut row, its head only the number": (
-        "the head '2．' (with the figures) places nowhere, the tail '其他法律行政止公开' places as 2.其他法律… "
-        "with 0.818, the joined '2．其他法律行政止公开' only with 0.8 (labels.similarity's subsequence rule "
-        "returns 0.8 below the difflib ratio 0.87), so tables._joins keeps them apart and the row's figures are lost"
-    ),
-}
+OPEN: dict[str, str] = {}  # pinned layouts still failing, with why (none at present)
 
 
 @pytest.mark.parametrize("name", [

@@ -185,9 +185,10 @@ def similarity(printed: str, official: str) -> float:
         return 0.0  # 2.重复申请 is never 3.要求提供公开出版物
     if num_p == num_o and len(rest_p) >= 2 and rest_p in rest_o:
         return 0.9
+    ratio = SequenceMatcher(None, printed, official, autojunk=False).ratio()
     if num_p and num_p == num_o and len(rest_p) >= 4 and _subsequence(rest_p, rest_o):
-        return 0.8  # 2.逾期未缴纳费用 for 2.申请人逾期未按收费通知要求缴纳费用…
-    return SequenceMatcher(None, printed, official, autojunk=False).ratio()
+        return max(0.8, ratio)  # 2.逾期未缴纳费用 for 2.申请人逾期未按收费通知要求缴纳费用…
+    return ratio
 
 
 def _subsequence(short: str, long: str) -> bool:
