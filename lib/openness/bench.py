@@ -44,7 +44,8 @@ RAW = ROOT / "data" / "raw"
 RESULTS = ROOT / "bench" / "results.csv"
 METHODS = ("openness", "camelot", "text")
 COLUMNS = ["date", "machine", "corpus", "method", "reports", "median_s", "p95_s", "reports_per_s", "peak_rss_mb",
-           "cells_right", "cells_wrong", "cells_known", "accuracy", "vs_camelot", "vs_text", "note"]
+           "cells_right", "cells_wrong", "cells_known", "accuracy", "vs_camelot", "vs_camelot_total", "vs_text",
+           "vs_text_total", "note"]
 
 Truth = dict[tuple[str, str, str], str]
 
@@ -370,7 +371,7 @@ def print_row(row: dict) -> None:
         print(f"  {row['corpus']:<34} {row['method']:<10} {row['note']}")
         return
     acc = f"{row['cells_right']}/{row['cells_known']} right, {row['cells_wrong']} wrong" if row["cells_known"] != "" else ""
-    ratios = "".join(f", {k} {row[k]}x" for k in ("vs_camelot", "vs_text") if row.get(k, "") != "")
+    ratios = "".join(f", {k} {row[k]}x" for k in ("vs_camelot", "vs_camelot_total", "vs_text", "vs_text_total") if row.get(k, "") != "")
     print(f"  {row['corpus']:<34} {row['method']:<10} {row['reports']:>5} reports  median {row['median_s']:.3f} s  "
           f"p95 {row['p95_s']:.3f} s  {row['reports_per_s']} reports/s  peak {row['peak_rss_mb']} MB  {acc}{ratios}"
           + (f"  ({row['note']})" if row["note"] else ""))
@@ -397,13 +398,17 @@ def main(argv: list[str] | None = None) -> int:
 
     runs = {m: in_child(measure, m, items) for m in args.methods}
     medians = {m: statistics.median(s.seconds for s in r.samples) for m, r in runs.items()}
+    totals = {m: sum(s.seconds for s in r.samples) for m, r in runs.items()}
     for method, run in runs.items():
-        row = summary(run, corpus)
+        slowest = sorted(run.samples, key=lambda x: -x.seconds)[:3]
+        row = summary(run, corpus, "slowest: " + ", ".join(f"{x.report} {x.seconds:.2f} s" for x in slowest))
         if method == "openness":
             if "camelot" in medians:
                 row["vs_camelot"] = round(medians["camelot"] / medians["openness"], 1)
+                row["vs_camelot_total"] = round(totals["camelot"] / totals["openness"], 1)
             if "text" in medians:
                 row["vs_text"] = round(medians["openness"] / medians["text"], 1)
+                row["vs_text_total"] = round(totals["openness"] / totals["text"], 1)
         rows.append(row)
 
     if args.generated:
