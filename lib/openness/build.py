@@ -418,10 +418,21 @@ def run_forked(jobs: Iterable[tuple[object, Job]], workers: int, timeout: float)
             _reap(worker, kill=True)
 
 
+def preload() -> None:
+    """Import the extractor and the libraries it imports lazily, once, before forking workers.
+
+    Camelot, OpenCV and pandas take about a second to import; imported here, every
+    forked worker has them already instead of paying for them on its first file.
+    """
+    import camelot  # noqa: F401
+    import openness.extract  # noqa: F401
+    import openness.html  # noqa: F401
+
+
 def run_job_limited(job: Job, timeout: float) -> JobResult:
     """Run one job in a forked child with a time limit: the task a Dask worker runs."""
     if job.extract is None:
-        import openness.extract  # noqa: F401 - once per worker, shared by its forked children
+        preload()
     results = run_forked([(None, job)], 1, timeout)
     try:
         return next(results)[1]
@@ -752,7 +763,7 @@ def extract_all(
             results = run_dask(todo, scheduler, timeout)
         else:
             if extract is None:
-                import openness.extract  # noqa: F401 - imported once here, shared by every forked child
+                preload()
             results = run_forked(todo, jobs or os.cpu_count() or 1, timeout)
         for i, result in results:
             if cache is not None and result.cacheable:
