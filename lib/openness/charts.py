@@ -1,12 +1,11 @@
 """The house style for charts: Chinese labels without tofu, a title, a source line and the data's year.
 
-The font is Noto Sans SC from the PyPI package justmytype-intl-cjk (see fonts.py),
-registered with matplotlib at import, with DejaVu Sans (shipped with matplotlib) as
-the fallback for any glyph it lacks. That file is a variable font whose default
-instance is Thin, and matplotlib cannot select another instance; so every text is
-drawn with a thin stroke of its own colour, which makes it read as regular (or bold
-for titles). `save` writes figures/<name>.svg and .png byte for byte the same on
-every run: a fixed SVG hash salt, no dates and no software versions in the metadata.
+The font is Noto Sans SC Regular from openness.fonts (the PyPI package justmytype-intl-cjk,
+instantiated once as Regular), registered with matplotlib at import, with DejaVu Sans
+(shipped with matplotlib) as the fallback for any glyph it lacks. There is no Bold
+file, so bold texts (titles) are drawn with a thin stroke of their own colour. `save`
+writes figures/<name>.svg and .png byte for byte the same on every run: a fixed SVG
+hash salt, no dates and no software versions in the metadata.
 """
 
 from __future__ import annotations
@@ -38,10 +37,9 @@ COLOURS = ["#1f5a91", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f", "#a
            "#9fc5e8", "#f4a6b0", "#f7d08a", "#7fc6cf"]
 SMALL_HATCH = "///"
 
-# Stroke widths, as a fraction of the font size, that make the Thin default instance read as
-# regular or bold (checked by eye on the saved PNGs).
-_STROKE_NORMAL = 0.04
-_STROKE_BOLD = 0.08
+# The stroke width, as a fraction of the font size, that makes Regular read as bold (checked by eye
+# on the saved PNGs).
+_STROKE_BOLD = 0.04
 
 _RC = {
     "font.family": [FAMILY, FALLBACK],
@@ -87,12 +85,8 @@ def style() -> None:
     matplotlib.rcParams.update(_RC)
 
 
-def _embolden(fig: Figure, raster: bool = True) -> None:
-    """Give texts a stroke of their own colour so the Thin font reads as regular (raster) or bold.
-
-    In SVG only bold texts get the stroke: stroked glyphs are written as full outlines each time
-    (about five times the file size), while plain glyphs are defined once and reused.
-    """
+def _embolden(fig: Figure) -> None:
+    """Draw bold texts with a stroke of their own colour: the font has no Bold file."""
     for ax in fig.axes:  # tick labels that exist only once the locator has run
         ax.xaxis.get_major_ticks()
         ax.yaxis.get_major_ticks()
@@ -102,19 +96,17 @@ def _embolden(fig: Figure, raster: bool = True) -> None:
         weight = text.get_fontweight()
         bold = weight in ("bold", "heavy", "black", "semibold", "demibold", "extra bold") or (
             isinstance(weight, (int, float)) and weight >= 600)
-        if bold or raster:
-            width = text.get_fontsize() * (_STROKE_BOLD if bold else _STROKE_NORMAL)
+        if bold:
+            width = text.get_fontsize() * _STROKE_BOLD
             text.set_path_effects([patheffects.Stroke(linewidth=width, foreground=text.get_color())])
-        else:
-            text.set_path_effects([])
-        text._house_stroke = True
+            text._house_stroke = True
 
 
 class HouseFigure(Figure):
-    """A Figure that applies the house stroke to its texts each time it is drawn."""
+    """A Figure that draws its bold texts with the house stroke each time it is drawn."""
 
     def draw(self, renderer):
-        _embolden(self, raster=hasattr(renderer, "buffer_rgba"))
+        _embolden(self)
         return super().draw(renderer)
 
 
