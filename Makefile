@@ -31,9 +31,11 @@ roundtrip-long: $(STAMP)
 specimens: $(STAMP)
 	$(PY) -m openness.specimens
 
-## bench: speed, memory and accuracy figures (printed and written to bench/results.csv)
+## bench: speed, memory and accuracy figures (printed and written to bench/results.csv);
+##        e.g. `make bench BENCH="--generated 1000"` (options: python -m openness.bench --help)
+BENCH ?=
 bench: $(STAMP)
-	$(PY) -m openness.bench
+	$(PY) -m openness.bench $(BENCH)
 
 ## lab: JupyterLab on the notebooks, in the project's environment
 lab: $(STAMP)
