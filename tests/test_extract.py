@@ -77,3 +77,40 @@ def test_cli_prints_csv_and_reports_bad_files(hongze_2024, tmp_path):
     assert lines[0].startswith("report,table,row,column,value,page")
     assert len(lines) == 1 + 186
     assert "hongze-2024,appeals,,行政复议 / 总计," in run.stdout
+
+
+def test_fallback_rereads_pages_of_a_table_the_fast_engine_missed(hongze_2024, monkeypatch):
+    """When the vector engine loses a table, its pages are read again with the rendering engine."""
+    import openness.extract as extract
+
+    real = extract.camelot_grids
+    calls = []
+
+    def lossy(path, pages, engine):
+        calls.append((engine, list(pages)))
+        grids = real(path, pages, engine)
+        if engine == extract.ENGINE:  # simulate lines the vector engine could not see
+            grids = [g for g in grids if "行政复议" not in "".join(g.text[0])]
+        return grids
+
+    monkeypatch.setattr(extract, "camelot_grids", lossy)
+    ex = extract.extract_report(hongze_2024)
+    assert calls == [("vector", [2, 3, 4]), ("combined", [2, 3, 4])]
+    assert ex.status == "ok" and len(ex.cells) == 186
+    assert {c.method for c in ex.cells if c.table == "appeals"} == {"camelot-lattice-combined"}
+
+
+def test_no_second_reading_for_a_row_the_report_does_not_print(monkeypatch):
+    """Departments leave out the 规章 row: reported missing, and not read again for nothing."""
+    from conftest import ROOT
+
+    import openness.extract as extract
+
+    path = ROOT / "data" / "raw" / "pingtan-shehuishiyeju-2023.pdf"
+    engines = []
+    real = extract.camelot_grids
+    monkeypatch.setattr(extract, "camelot_grids", lambda p, pages, engine: engines.append(engine) or real(p, pages, engine))
+    ex = extract.extract_report(path)
+    assert engines == ["vector"]
+    assert ex.status == "partial"
+    assert [(p.kind, p.label) for p in ex.problems] == [("missing_row", "第二十条第（一）项 / 规章")]

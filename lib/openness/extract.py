@@ -153,7 +153,26 @@ def camelot_grids(path: str | Path, pages: list[int], engine: str) -> list[Grid]
 
 
 def _score(ex: Extraction) -> tuple[int, int]:
+    """Complete tables first, then figures found: which of two readings to keep."""
     return sum(ex.complete.get(t, False) for t in TABLES), len(ex.cells)
+
+
+def _worth_reading_again(ex: Extraction, texts: list[str], pages: list[int]) -> bool:
+    """Whether an incomplete reading may be the extractor's fault, not the report's.
+
+    A missing table, a missing cell, or a label that placed nowhere may be a
+    misread; a missing row whose label the table pages do not print at all is
+    the report's own gap (many departments leave out 规章), and reading the
+    pages again would only cost time.
+    """
+    printed = label_key("".join(texts[p - 1] for p in pages))
+    for problem in ex.problems:
+        if problem.kind == "missing_row":
+            if label_key((problem.label or "").split(" / ")[-1]) in printed:
+                return True
+        elif problem.kind in ("missing_table", "missing_cell", "unplaced_label", "duplicate"):
+            return True
+    return False
 
 
 def extract_pdf(path: str | Path, report: str) -> Extraction:
@@ -171,10 +190,19 @@ def extract_pdf(path: str | Path, report: str) -> Extraction:
     pages = table_pages(texts)
     if not pages or not any(w in label_key("".join(texts)) for w in _REPORT_WORDS):
         return Extraction(report, str(path), problems=[Problem(str(path), "not_a_report", "not an annual report: none of its pages holds the statistical tables")])
-    ex = grids_to_extraction(camelot_grids(path, pages, ENGINE), report, str(path), f"camelot-lattice-{ENGINE}")
-    if not all(ex.complete.get(t, False) for t in TABLES):
-        log.info("%s: incomplete with engine %s, trying %s", path, ENGINE, FALLBACK_ENGINE)
-        again = grids_to_extraction(camelot_grids(path, pages, FALLBACK_ENGINE), report, str(path), f"camelot-lattice-{FALLBACK_ENGINE}")
+    grids = camelot_grids(path, pages, ENGINE)
+    ex = grids_to_extraction(grids, report, str(path), f"camelot-lattice-{ENGINE}")
+    incomplete = [t for t in TABLES if not ex.complete.get(t, False)]
+    if incomplete and _worth_reading_again(ex, texts, pages):
+        # Read again, with the rendering engine, only the pages of the incomplete
+        # tables (all table pages when a table was not found at all), and keep
+        # the reading that is more complete. A report that really leaves a row
+        # out costs one page more, not the whole report again.
+        found = {c.page for c in ex.cells if c.table in incomplete}
+        again_pages = sorted(found) if all(any(c.table == t for c in ex.cells) for t in incomplete) else pages
+        log.info("%s: %s incomplete with engine %s, reading pages %s with %s", path, incomplete, ENGINE, again_pages, FALLBACK_ENGINE)
+        kept = [g for g in grids if g.page not in again_pages]
+        again = grids_to_extraction(kept + camelot_grids(path, again_pages, FALLBACK_ENGINE), report, str(path), f"camelot-lattice-{FALLBACK_ENGINE}")
         if _score(again) > _score(ex):
             ex = again
     return ex
