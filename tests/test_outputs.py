@@ -180,7 +180,7 @@ def test_checks_and_log(clean):
     assert "hongze-2023→hongze-2024" in set(checks.report)
     assert set(checks.rough) == {"true", "false"}
     log = read(clean, "extraction_log.csv")
-    assert list(log.columns) == ["file", "report", "status", "reason", "seconds"]
+    assert list(log.columns) == ["file", "report", "sha256", "status", "reason", "seconds"]
     assert log.file.tolist() == sorted(log.file)
     assert dict(zip(log.file, log.status))["lost-2024.pdf"] == "failed"
     assert dict(zip(log.file, log.seconds))["fenyang-2023.pdf"] == "0"  # 0.04 s rounded to 0.1 s

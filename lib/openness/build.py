@@ -782,6 +782,28 @@ def periods(metadata: list[dict[str, str]]) -> dict[str, tuple[str, int]]:
     return out
 
 
+def _keep_timings(log: list[dict], previous_log: Path) -> None:
+    """Keep the previous build's seconds for every file whose bytes and result are unchanged.
+
+    Timings differ on every run; without this, a fresh clone's `make build`
+    could never reproduce the committed data/clean. A file that changed, or
+    whose extraction now ends differently, keeps its newly measured seconds.
+    """
+    import pandas as pd
+
+    try:
+        before = pd.read_csv(previous_log, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError):
+        return
+    if not {"file", "sha256", "status", "reason", "seconds"} <= set(before.columns):
+        return
+    kept = {(r.file, r.sha256, r.status, r.reason): r.seconds for r in before.itertuples() if r.sha256 and r.seconds}
+    for row in log:
+        seconds = kept.get((row["file"], row["sha256"], row["status"], row["reason"]))
+        if seconds is not None:
+            row["seconds"] = float(seconds)
+
+
 def write_outputs(outcomes: list[Outcome], out: Path) -> None:
     """Check the cells and write every output file into a fresh folder beside `out`, then swap it in."""
     import pandas as pd
@@ -794,7 +816,9 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> None:
     cells = cells_frame(extractions)
     checks = run_checks(cells, periods(metadata))
     manifest = pd.DataFrame(metadata).fillna("")
-    log = [{"file": e.file, "report": e.report, "status": e.status, "reason": e.reason, "seconds": e.seconds} for e in extractions]
+    log = [{"file": o.extraction.file, "report": o.extraction.report, "sha256": o.input.sha256 or "", "status": o.extraction.status,
+            "reason": o.extraction.reason, "seconds": o.extraction.seconds} for o in outcomes]
+    _keep_timings(log, out / "extraction_log.csv")
 
     out.parent.mkdir(parents=True, exist_ok=True)
     # the pid in the name tells tidy_leftovers whether the writer is still alive

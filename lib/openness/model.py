@@ -8,7 +8,7 @@ of the data must know about: a missing table, a label that could not be placed.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 TABLES = ("proactive", "requests", "appeals")
 
@@ -61,7 +61,8 @@ class Cell:
     locator: str = ""  # where in the source, for inputs without pages: 'table 2, row 6, column 4'
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The cell's fields as a dict (shallow: dataclasses.asdict deep-copies, 10x slower)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass

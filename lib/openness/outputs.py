@@ -34,7 +34,7 @@ MANIFEST_COLUMNS = ["report", "file", "body", "level", "province", "city", "year
                     "source_url", "provenance", "sha256"]
 CELL_COLUMNS = ["report", "table", "row", "column", "value", "row_code", "column_code",
                 "text", "page", "bbox", "method", "locator"]
-LOG_COLUMNS = ["file", "report", "status", "reason", "seconds"]
+LOG_COLUMNS = ["file", "report", "sha256", "status", "reason", "seconds"]
 MONEY_UNITS = {"10k yuan", "yuan"}
 
 
@@ -445,9 +445,10 @@ def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list
         "extraction_log.csv": ("One row per input file: how its extraction went.", [
             Field("file", "string", "Input file, relative to data/raw/."),
             Field("report", "string", "Report id, from the manifest ('' when the file is not in it)."),
+            Field("sha256", "string", "SHA-256 of the input file the figures were extracted from."),
             Field("status", "string", "ok, partial or failed."),
             Field("reason", "string", "Why, in plain words ('' when ok)."),
-            Field("seconds", "number", "Extraction time, rounded to 0.1 s.", "s"),
+            Field("seconds", "number", "Extraction time, rounded to 0.1 s, of the run that first gave this result for this file (kept while file and result are unchanged, so that a rebuild reproduces the committed files).", "s"),
         ]),
         "codebook.csv": ("The official schema: every table, row and column with its label path, code, English name and unit.", [
             Field("kind", "string", "table, row or column."),
