@@ -6,6 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JOBS   ?=
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
 .PHONY: build test bench lab clean-venv roundtrip-long specimens
 
@@ -18,10 +19,11 @@ $(STAMP): pyproject.toml
 ## build: data/raw -> checked CSVs in data/clean, then re-execute the notebooks
 build: $(STAMP)
 	$(PY) -m openness build --raw data/raw --out data/clean $(if $(JOBS),--jobs $(JOBS))
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
 ## test: the whole test suite, notebooks included (what CI runs)
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 ## roundtrip-long: the specimen round-trip property test with many generated reports (CI runs a few)
 roundtrip-long: $(STAMP)

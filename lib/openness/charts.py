@@ -196,11 +196,16 @@ def series(frame: pd.DataFrame, title: str, year: str | int, *, source: str = SO
     """
     fig, ax = new(title, year, source, size=size)
     labelled = set(frame.columns if annotate is None else annotate)
+    span = float(frame.max().max()) or 1.0
     for i, column in enumerate(frame.columns):
         ax.plot(frame.index, frame[column], marker="o", color=COLOURS[i % len(COLOURS)], label=str(column))
         for x, y in (frame[column].dropna().items() if column in labelled else ()):
+            others = frame.loc[x, [c for c in labelled if c != column]].dropna()
+            # a label just under another one at the same year goes to the right of its point
+            aside = len(others) > 0 and y < others.min() and others.min() - y < 0.1 * span
             ax.annotate(percent(y) if as_percent else f"{y:g}", (x, y), textcoords="offset points",
-                        xytext=(0, 6), ha="center", fontsize=8)
+                        xytext=(7, 0) if aside else (0, 6), va="center" if aside else "baseline",
+                        ha="left" if aside else "center", fontsize=8)
     if template_change is not None and frame.index.min() < template_change <= frame.index.max():
         ax.axvline(template_change - 0.5, color=MUTED, linestyle="--", linewidth=1)
         ax.text(template_change - 0.45, 0.98, f"{template_change} 起启用新模板", transform=ax.get_xaxis_transform(),
@@ -233,7 +238,7 @@ def stacked(frame: pd.DataFrame, title: str, year: str | int, *, source: str = S
             ax.text(total, y, f" {total:g}" + ("（含空白）" if missing else ""), va="center", fontsize=8)
     ax.set_yticks(ypos, [str(i) for i in frame.index])
     ax.set_xlabel(xlabel)
-    ax.margins(x=0.08)
+    ax.set_xlim(0, max(float(left.max()), 1.0) * 1.1)  # room for the totals (zero-width segments pin autoscaling)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
