@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(PY) -m openness build --raw data/raw --out data/clean $(if $(JOBS),--jobs $(JOBS))
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
+	$(VENV)/bin/jupyter nbconvert --to notebook --inplace --coalesce-streams $(NOTEBOOKS)
 
 ## test: the whole test suite, notebooks included (what CI runs)
 test: $(STAMP)
