@@ -203,20 +203,21 @@ def best_match(printed: str, candidates: list[tuple[str, object]]) -> tuple[obje
     is returned with its score, or (None, score) when no candidate is good
     enough or two are too close to call.
     """
-    key = label_key(printed)
-    if not key:
+    i, best = _best_index(label_key(printed), tuple(label_key(text) for text, _ in candidates))
+    return (None, best) if i is None else (candidates[i][1], best)
+
+
+@lru_cache(maxsize=8192)
+def _best_index(key: str, official: tuple[str, ...]) -> tuple[int | None, float]:
+    """Index of the best official key for a printed key, or None (memoised: labels repeat)."""
+    if not key or not official:
         return None, 0.0
-    scored = sorted(
-        ((similarity(key, label_key(text)), i) for i, (text, _) in enumerate(candidates)),
-        reverse=True,
-    )
-    if not scored:
-        return None, 0.0
+    scored = sorted(((similarity(key, o), i) for i, o in enumerate(official)), reverse=True)
     best, i = scored[0]
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
     if best < 1.0 and (best < MIN_SCORE or best - runner_up < MIN_MARGIN):
         return None, best
-    return candidates[i][1], best
+    return i, best
 
 
 def match_row(table: str, printed: str, section: str | None = None, template: str | None = None) -> Entry | None:
