@@ -772,16 +772,6 @@ def extract_all(
     return [outcomes[i] for i in range(len(inputs))]
 
 
-def periods(metadata: list[dict[str, str]]) -> dict[str, tuple[str, int]]:
-    """Body and year of every report that states both: the pairs for the cross-year checks."""
-    out = {}
-    for meta in metadata:
-        body, year = str(meta.get("body") or "").strip(), str(meta.get("year") or "").strip()
-        if body and year.isdigit():
-            out[meta["report"]] = (body, int(year))
-    return out
-
-
 def _keep_timings(log: list[dict], previous_log: Path) -> None:
     """Keep the previous build's seconds for every file whose bytes and result are unchanged.
 
@@ -808,14 +798,13 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> None:
     """Check the cells and write every output file into a fresh folder beside `out`, then swap it in."""
     import pandas as pd
 
-    from openness.checks import run_checks
+    from openness.checks import periods, run_checks
     from openness.outputs import cells_frame, write_clean
 
     extractions = [o.extraction for o in outcomes]
-    metadata = [o.input.meta for o in outcomes]
+    manifest = pd.DataFrame([o.input.meta for o in outcomes]).fillna("")
     cells = cells_frame(extractions)
-    checks = run_checks(cells, periods(metadata))
-    manifest = pd.DataFrame(metadata).fillna("")
+    checks = run_checks(cells, periods(manifest) if {"report", "body", "year"} <= set(manifest.columns) else {})
     log = [{"file": o.extraction.file, "report": o.extraction.report, "sha256": o.input.sha256 or "", "status": o.extraction.status,
             "reason": o.extraction.reason, "seconds": o.extraction.seconds} for o in outcomes]
     _keep_timings(log, out / "extraction_log.csv")

@@ -313,9 +313,11 @@ def periods(manifest: pd.DataFrame) -> dict[str, tuple[str, int]]:
     """report -> (body, year) from manifest metadata (columns report, body, year), for run_checks."""
     out: dict[str, tuple[str, int]] = {}
     for report, body, year in zip(manifest["report"], manifest["body"], manifest["year"]):
-        if pd.isna(report) or pd.isna(body) or pd.isna(year) or str(body).strip() == "" or str(year).strip() == "":
+        if pd.isna(report) or pd.isna(body) or pd.isna(year):
             continue
-        out.setdefault(str(report), (str(body).strip(), int(year)))
+        body, year = str(body).strip(), str(year).strip().removesuffix(".0")
+        if body and year.isdigit():  # a body and a year stated; anything else is not paired
+            out.setdefault(str(report), (body, int(year)))
     return out
 
 
