@@ -43,8 +43,10 @@ ROWS = [
     ("1.逾期不补正", "other_no_correction"),
     ("2.逾期未缴纳费用", "other_no_fee"),
     ("3.其他", "other_other"),
-    # a missing character
+    # a missing character, an extra one
     ("一、本年新收政府信息公开申请数", "new"),
+    ("8.属于行政查询事项的", "refused_query_matter"),
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形。）", "partly_granted"),
 ]
 
 
