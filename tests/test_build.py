@@ -22,7 +22,10 @@ import pandas as pd
 import pytest
 
 from openness import build as b
+from openness.cache import code_fingerprint, extraction_modules
 from openness.extract import extract_report
+from openness.inputs import file_sha256
+from openness.swap import replace_dir, tidy_leftovers
 
 from conftest import CORPUS, need
 
@@ -64,7 +67,7 @@ def make_bad_inputs(folder: Path) -> None:
     no_table3.import_pages(src, [0, 1, 2, 4])  # page 4 holds the end of table 2 and table 3
     no_table3.save(folder / "no-table3.pdf")
     rows = [
-        manifest_row("hongze-2023", "hongze-2023.pdf", sha256=b.file_sha256(folder / "hongze-2023.pdf")),
+        manifest_row("hongze-2023", "hongze-2023.pdf", sha256=file_sha256(folder / "hongze-2023.pdf")),
         manifest_row("copy", "copy.pdf"),
         manifest_row("truncated", "truncated.pdf"),
         manifest_row("empty", "empty.pdf"),
@@ -144,7 +147,7 @@ def test_the_good_report_comes_through_with_its_printed_figures(bad_build, truth
     reports = read(out / "reports.csv").set_index("report")
     assert reports.at["hongze-2023", "status"] == "ok"
     assert reports.at["hongze-2023", "body"] == BODY
-    assert reports.at["hongze-2023", "sha256"] == b.file_sha256(need(CORPUS / "hongze-2023.pdf"))
+    assert reports.at["hongze-2023", "sha256"] == file_sha256(need(CORPUS / "hongze-2023.pdf"))
     assert reports.at["encrypted", "status"] == "failed"
 
     checks = read(out / "checks.csv")
@@ -310,7 +313,7 @@ def test_an_interrupted_swap_is_undone_by_the_next_build(tmp_path):
     (old / "cells.csv").write_text("previous", encoding="utf-8")
     stale = tmp_path / ".clean.new-99999999-abc"
     stale.mkdir()
-    b.tidy_leftovers(out)
+    tidy_leftovers(out)
     assert (out / "cells.csv").read_text(encoding="utf-8") == "previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clean"]
 
@@ -322,17 +325,17 @@ def test_replace_dir_swaps_whole_folders(tmp_path):
     (out / "gone.csv").write_text("old", encoding="utf-8")
     new.mkdir()
     (new / "a.csv").write_text("new", encoding="utf-8")
-    b.replace_dir(new, out)
+    replace_dir(new, out)
     assert sorted(p.name for p in out.iterdir()) == ["a.csv"]
     assert (out / "a.csv").read_text(encoding="utf-8") == "new"
     assert not new.exists()
 
 
 def test_the_cache_fingerprint_follows_the_extraction_code():
-    names = {p.name for p in b.extraction_modules()}
-    assert {"extract.py", "tables.py", "labels.py", "model.py", "html.py", "build.py"} <= names
-    assert not names & {"outputs.py", "checks.py", "metrics.py", "cli.py"}  # output code does not void the cache
-    assert b.code_fingerprint() != b.code_fingerprint(hang_on_hang_pdf)
+    names = {p.name for p in extraction_modules()}
+    assert {"extract.py", "tables.py", "labels.py", "model.py", "html.py", "workers.py", "inputs.py"} <= names
+    assert not names & {"outputs.py", "checks.py", "metrics.py", "cli.py", "build.py"}  # output code does not void the cache
+    assert code_fingerprint() != code_fingerprint(hang_on_hang_pdf)
 
 
 def failing_extract(path, report=None):

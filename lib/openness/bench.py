@@ -312,15 +312,15 @@ def _noop_extract(path, report=None):
 
 def fork_overhead(n: int = 40) -> float:
     """Milliseconds a child process per file adds to each file (fork, pipe, pickle, reap)."""
-    from openness import build
+    from openness import workers
 
-    jobs = [(i, build.Job(f"r{i}", f"r{i}.pdf", os.devnull, False, _noop_extract)) for i in range(n)]
+    jobs = [(i, workers.Job(f"r{i}", f"r{i}.pdf", os.devnull, False, _noop_extract)) for i in range(n)]
     start = time.perf_counter()
     for job in jobs:
-        build.run_job(job[1])
+        workers.run_job(job[1])
     direct = time.perf_counter() - start
     start = time.perf_counter()
-    for _ in build.run_forked(jobs, 1, 60):
+    for _ in workers.run_forked(jobs, 1, 60):
         pass
     forked = time.perf_counter() - start
     return (forked - direct) / n * 1000
@@ -330,25 +330,27 @@ def rebuild(items: list[Item], n: int, folder: Path) -> dict[str, float]:
     """Seconds of a build of n reports whose extractions are all cached, then of a rebuild with nothing changed."""
     import copy
 
-    from openness import build
+    from openness.cache import Cache, cache_key, code_fingerprint
+    from openness.inputs import Input, file_sha256
+    from openness.workers import Job, _relabel, run_job
 
     raw, out, cache_dir = folder / "raw", folder / "clean", folder / "cache"
     raw.mkdir()
     sources = [Path(i.path) for i in items]
-    extracted = {str(p): build.run_job(build.Job(p.stem, p.name, str(p))) for p in sources}
-    fingerprint = build.code_fingerprint()
-    cache = build.Cache(cache_dir)
+    extracted = {str(p): run_job(Job(p.stem, p.name, str(p))) for p in sources}
+    fingerprint = code_fingerprint()
+    cache = Cache(cache_dir)
     rows = ["report,file,body,level,province,city,year,template,source_url,provenance,sha256"]
     for i in range(n):
         src = sources[i % len(sources)]
         report, file = f"r{i:05d}", f"r{i:05d}.pdf"
         (raw / file).write_bytes(src.read_bytes() + f"\n% bench copy {i}\n".encode())
         rows.append(f"{report},{file},bench body {i},county,,,2023,,,bench copy of {src.name},")
-        item = build.Input(report, file, raw / file, {}, sha256=build.file_sha256(raw / file))
+        item = Input(report, file, raw / file, {}, sha256=file_sha256(raw / file))
         result = copy.deepcopy(extracted[str(src)])
-        job = build.Job(report, file, str(raw / file))
-        result.extraction = build._relabel(result.extraction, job, result.extraction.seconds)
-        cache.put(build.cache_key(fingerprint, item), result)
+        job = Job(report, file, str(raw / file))
+        result.extraction = _relabel(result.extraction, job, result.extraction.seconds)
+        cache.put(cache_key(fingerprint, item), result)
     (raw / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     command = [sys.executable, "-m", "openness", "build", "--raw", str(raw), "--out", str(out), "--cache", str(cache_dir)]
     times = {}

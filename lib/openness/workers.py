@@ -1,0 +1,300 @@
+"""Running extractions, one file per job, each with a time limit: in forked worker processes, or on a Dask cluster.
+
+A hung or crashing parser costs its file only, never the build; any failure comes back as a failed extraction with a plain reason.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as mp_wait
+from pathlib import Path
+
+from openness.inputs import guess_metadata
+from openness.model import Extraction, Problem
+
+ExtractFn = Callable[..., Extraction]
+
+
+# ---------------------------------------------------------------------------
+# The per-file job (runs in a child process, locally or on a Dask worker)
+
+
+@dataclass
+class Job:
+    """What a child needs to extract one file."""
+
+    report: str
+    file: str
+    path: str
+    guess: bool = False
+    extract: ExtractFn | None = None  # None: openness.extract.extract_report
+
+
+@dataclass
+class JobResult:
+    """What a child sends back."""
+
+    extraction: Extraction
+    guessed: dict[str, str] | None = None
+    cacheable: bool = True  # False for time-outs and crashes: try again next build
+
+
+def sniff_reason(path: Path) -> str:
+    """A plain-words reason why a file is not a readable PDF, from its bytes ('' when it looks fine)."""
+    size = path.stat().st_size
+    if size == 0:
+        return "empty file (0 bytes)"
+    with open(path, "rb") as f:
+        head = f.read(2048)
+        f.seek(max(0, size - 2048))
+        tail = f.read()
+    if path.suffix.lower() == ".pdf":
+        if b"%PDF-" not in head[:1024]:
+            if b"<html" in head.lower():
+                return "not a PDF: the file named .pdf is an HTML page"
+            return "not a PDF: the file named .pdf is text" if _looks_text(head) else "not a PDF: no %PDF header"
+        if b"/Encrypt" in tail or b"/Encrypt" in head:
+            return "encrypted PDF: it cannot be read without its password"
+        if b"%%EOF" not in tail:
+            return "truncated or corrupt PDF: the file ends before the PDF's end marker"
+    return ""
+
+
+def _looks_text(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def run_job(job: Job) -> JobResult:
+    """Extract one file; any exception becomes a failed extraction with a plain reason."""
+    path = Path(job.path)
+    start = time.perf_counter()
+    guessed = guess_metadata(path) if job.guess else None
+    try:
+        extract = job.extract
+        if extract is None:
+            from openness.extract import extract_report as extract
+        extraction = extract(path, job.report)
+    except Exception as error:  # the extractor's failure on this file, said in plain words
+        reason = sniff_reason(path)
+        kind = "unreadable" if reason else "error"
+        reason = reason or f"the extractor failed on this file ({type(error).__name__}: {str(error)[:200]})"
+        extraction = Extraction(report=job.report, file=job.file, problems=[Problem(job.file, kind, reason)])
+    seconds = time.perf_counter() - start
+    return JobResult(_relabel(extraction, job, seconds), guessed)
+
+
+def _relabel(extraction: Extraction, job: Job, seconds: float) -> Extraction:
+    """Name the extraction by the listed report and file (not the path it was read from)."""
+    extraction.report = job.report
+    extraction.file = job.file
+    for cell in extraction.cells:
+        cell.report = job.report
+    for problem in extraction.problems:
+        problem.file = job.file
+    if not extraction.seconds:
+        extraction.seconds = round(seconds, 3)
+    return extraction
+
+
+def failed_result(job: Job, kind: str, reason: str, seconds: float) -> JobResult:
+    """A failed extraction for a file whose child was stopped or died."""
+    extraction = Extraction(report=job.report, file=job.file, problems=[Problem(job.file, kind, reason)], seconds=round(seconds, 3))
+    return JobResult(extraction, None, cacheable=False)
+
+
+# ---------------------------------------------------------------------------
+# Worker processes with a time limit per file
+#
+# Each worker is a fork of this process (the extractor's imports are shared, not
+# repeated) that takes one job at a time from a pipe. A worker whose file runs
+# past the time limit is killed and replaced; one that crashes costs its file
+# only; every MAX_TASKS files a worker is retired, so whatever a parser leaks
+# cannot pile up. (A fork per file would be simpler, but a fork of a process
+# holding Camelot and OpenCV costs ~20 ms here, as much as a small report.)
+
+MAX_TASKS = 100
+
+
+@dataclass
+class _Worker:
+    pid: int
+    inbox: Connection  # jobs, parent -> worker
+    outbox: Connection  # results, worker -> parent
+    done: int = 0
+    key: object = None
+    job: Job | None = None
+    started: float = 0.0
+    deadline: float = 0.0
+
+
+def _serve(inbox: Connection, outbox: Connection) -> None:
+    """A worker's loop: run jobs until told to stop (None) or the pipe closes."""
+    while True:
+        try:
+            job = inbox.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        try:
+            result = run_job(job)
+        except BaseException as error:  # noqa: BLE001 - reported to the parent as this file's failure
+            result = failed_result(job, "error", f"the extractor failed: {type(error).__name__}: {error}", 0.0)
+        try:
+            outbox.send(result)
+        except Exception as error:  # noqa: BLE001 - a result that cannot be pickled
+            outbox.send(failed_result(job, "error", f"the extractor's result could not be sent: {error}", 0.0))
+
+
+def _spawn(others: list[_Worker]) -> _Worker:
+    """Fork a worker (closing its copies of the other workers' pipes)."""
+    job_r, job_w = os.pipe()
+    result_r, result_w = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        code = 0
+        try:
+            os.close(job_w)
+            os.close(result_r)
+            for other in others:
+                other.inbox.close()
+                other.outbox.close()
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            _serve(Connection(job_r, writable=False), Connection(result_w, readable=False))
+        except BaseException:  # noqa: BLE001
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(job_r)
+    os.close(result_w)
+    return _Worker(pid, Connection(job_w, readable=False), Connection(result_r, writable=False))
+
+
+def _reap(worker: _Worker, kill: bool) -> int:
+    """Stop a worker (killing it if asked) and return its wait status."""
+    if kill:
+        try:
+            os.kill(worker.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    else:
+        try:
+            worker.inbox.send(None)
+        except OSError:
+            pass
+    worker.inbox.close()
+    worker.outbox.close()
+    try:
+        return os.waitpid(worker.pid, 0)[1]
+    except ChildProcessError:
+        return 0
+
+
+def _died(worker: _Worker, status: int) -> JobResult:
+    """The failed result of a file whose worker died under it."""
+    assert worker.job is not None
+    seconds = time.monotonic() - worker.started
+    if os.WIFSIGNALED(status):
+        name = signal.Signals(os.WTERMSIG(status)).name
+        return failed_result(worker.job, "crash", f"the parser crashed ({name})", seconds)
+    return failed_result(worker.job, "crash", f"the parser exited without a result (status {os.waitstatus_to_exitcode(status)})", seconds)
+
+
+def run_forked(jobs: Iterable[tuple[object, Job]], workers: int, timeout: float) -> Iterator[tuple[object, JobResult]]:
+    """Run jobs in `workers` forked worker processes, each file stopped after `timeout` s; yield results as they come."""
+    pending = deque(jobs)
+    idle: list[_Worker] = []
+    busy: dict[Connection, _Worker] = {}
+    try:
+        while pending or busy:
+            while pending and len(busy) < max(1, workers):
+                worker = idle.pop() if idle else _spawn(idle + list(busy.values()))
+                worker.key, worker.job = pending.popleft()
+                try:
+                    worker.inbox.send(worker.job)
+                except OSError:  # it died while idle: replace it, same job
+                    _reap(worker, kill=True)
+                    pending.appendleft((worker.key, worker.job))
+                    continue
+                worker.started = time.monotonic()
+                worker.deadline = worker.started + timeout
+                busy[worker.outbox] = worker
+            wait = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
+            for conn in mp_wait(list(busy), timeout=wait):
+                worker = busy.pop(conn)
+                try:
+                    result = conn.recv()
+                except (EOFError, OSError):
+                    yield worker.key, _died(worker, _reap(worker, kill=True))
+                    continue
+                except Exception as error:  # noqa: BLE001 - a result that cannot be unpickled
+                    result = failed_result(worker.job, "crash", f"the extractor's result could not be read ({error})", 0.0)
+                worker.done += 1
+                if worker.done >= MAX_TASKS:
+                    _reap(worker, kill=False)
+                else:
+                    idle.append(worker)
+                yield worker.key, result
+            now = time.monotonic()
+            for worker in [w for w in busy.values() if w.deadline <= now]:
+                del busy[worker.outbox]
+                _reap(worker, kill=True)
+                message = f"stopped after {timeout:g} s: the parser did not finish within the time limit"
+                yield worker.key, failed_result(worker.job, "timeout", message, now - worker.started)
+    finally:
+        for worker in idle:
+            _reap(worker, kill=False)
+        for worker in busy.values():  # interrupted: leave no worker behind
+            _reap(worker, kill=True)
+
+
+def preload() -> None:
+    """Import the extractor and the libraries it imports lazily, once, before forking workers.
+
+    Camelot, OpenCV and pandas take about a second to import; imported here, every
+    forked worker has them already instead of paying for them on its first file.
+    """
+    import camelot  # noqa: F401
+    import openness.extract  # noqa: F401
+    import openness.html  # noqa: F401
+
+
+def run_job_limited(job: Job, timeout: float) -> JobResult:
+    """Run one job in a forked child with a time limit: the task a Dask worker runs."""
+    if job.extract is None:
+        preload()
+    results = run_forked([(None, job)], 1, timeout)
+    try:
+        return next(results)[1]
+    finally:
+        results.close()
+
+
+def run_dask(jobs: list[tuple[object, Job]], address: str, timeout: float) -> Iterator[tuple[object, JobResult]]:
+    """Run jobs on the Dask cluster at `address`, each in a time-limited child on its worker."""
+    from dask.distributed import Client, as_completed
+
+    with Client(address) as client:
+        futures = {client.submit(run_job_limited, job, timeout, pure=False): key for key, job in jobs}
+        for future in as_completed(futures):
+            key = futures[future]
+            try:
+                result = future.result()
+            except Exception as error:  # noqa: BLE001 - a lost worker or a task error costs one file
+                job = dict(jobs)[key]
+                result = failed_result(job, "error", f"the Dask task failed: {type(error).__name__}: {error}", 0.0)
+            future.release()
+            yield key, result
