@@ -114,3 +114,21 @@ def test_no_second_reading_for_a_row_the_report_does_not_print(monkeypatch):
     assert engines == ["vector"]
     assert ex.status == "partial"
     assert [(p.kind, p.label) for p in ex.problems] == [("missing_row", "第二十条第（一）项 / 规章")]
+
+
+def test_cli_goes_on_when_the_parser_fails_on_one_file(hongze_2024, tmp_path, monkeypatch, capsys):
+    import openness.cli as cli
+
+    real = cli.extract_report
+
+    def flaky(path, report=None):
+        if str(path).endswith("boom.pdf"):
+            raise RuntimeError("unexpected operator")
+        return real(path, report)
+
+    monkeypatch.setattr(cli, "extract_report", flaky)
+    status = cli.main(["extract", str(tmp_path / "boom.pdf"), str(hongze_2024)])
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert "boom.pdf: the parser failed (RuntimeError: unexpected operator)" in err
+    assert len(out.splitlines()) == 1 + 186

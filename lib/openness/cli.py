@@ -26,7 +26,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     writer.writeheader()
     failed = False
     for path in args.files:
-        ex = extract_report(path)
+        try:
+            ex = extract_report(path)
+        except Exception as exc:  # a parser failing on one file must not lose the others
+            print(f"openness: {path}: the parser failed ({type(exc).__name__}: {exc})", file=sys.stderr)
+            failed = True
+            continue
         for cell in ex.cells:
             row = cell.as_dict()
             row["bbox"] = format_bbox(cell.bbox)
