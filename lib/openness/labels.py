@@ -135,21 +135,10 @@ def official_cells(template: str) -> list[CellSpec]:
     return cells
 
 
-def proactive_columns(template: str, section: str) -> list[Entry]:
-    """The columns a table-1 section has on a template."""
-    return [entry("proactive", "column", c) for c in _PROACTIVE_SECTION_COLUMNS[template].get(section, ())]
-
-
 # ---------------------------------------------------------------- normalising
 
 _PUNCT = re.compile(r"[\s\u3000\"'“”‘’「」『』()（）\[\]【】<>《》.,，、。．:：;；·•・!！?？_\-–—~～/／\\|]")
 _NUMBERING = re.compile(r"^(\d+|[一二三四五六七八九十]+)")
-
-
-def clean_text(text: str) -> str:
-    """A cell's text with line breaks and runs of spaces removed (CJK has no word spaces)."""
-    text = unicodedata.normalize("NFKC", text or "")
-    return re.sub(r"\s+", "", text)
 
 
 def label_key(text: str) -> str:

@@ -124,12 +124,8 @@ def _locate(ref: ColumnRef, grid: Grid) -> list[int]:
     if ref.x0 is not None:
         found = []
         for c in range(grid.n_cols):
-            boxes = [grid.boxes[r][c] for r in range(grid.n_rows) if grid.boxes[r][c] is not None]
-            if not boxes:
-                continue
-            b = min(boxes, key=lambda b: b[2] - b[0])
-            mid = (b[0] + b[2]) / 2
-            if ref.x0 - 1 <= mid <= ref.x1 + 1:
+            x0, x1 = _x_range(grid, [c])
+            if x0 is not None and ref.x0 - 1 <= (x0 + x1) / 2 <= ref.x1 + 1:
                 found.append(c)
         return found
     if grid.n_cols == ref.grid.n_cols:
@@ -137,6 +133,23 @@ def _locate(ref: ColumnRef, grid: Grid) -> list[int]:
     # no positions (HTML): align on the right edge, where the value columns are
     shift = grid.n_cols - ref.grid.n_cols
     return [c + shift for c in ref.cols if 0 <= c + shift < grid.n_cols]
+
+
+def column_refs(grid: Grid, table: str, header_rows: range, skip: tuple[str, ...] = ()) -> list[ColumnRef]:
+    """The official columns a grid's header rows name, each with its grid columns and x range.
+
+    Header texts whose key contains a word of `skip` (申请人情况 above all applicant
+    columns) are left out of the paths.
+    """
+    refs: dict[str, ColumnRef] = {}
+    for c in range(grid.n_cols):
+        path = [p for p in column_path(grid, c, header_rows) if not any(w in label_key(p) for w in skip)]
+        col = labels.match_column(table, path) if path else None
+        if col is not None:
+            refs.setdefault(col.code, ColumnRef(col, grid, [])).cols.append(c)
+    for ref in refs.values():
+        ref.x0, ref.x1 = _x_range(grid, ref.cols)
+    return list(refs.values())
 
 
 def _value_span(grid: Grid, r: int, cols: list[int]) -> tuple[Span | None, bool]:
@@ -154,7 +167,8 @@ def _value_span(grid: Grid, r: int, cols: list[int]) -> tuple[Span | None, bool]
 # ------------------------------------------------------------------ cells
 
 
-def _cell(report: str, table: str, row: Entry | None, col: Entry, span: Span, problems: list[Problem], file: str) -> Cell | None:
+def _cell(report: str, table: str, row: Entry | None, col: Entry, span: Span, problems: list[Problem], file: str) -> Cell:
+    """The official cell under a printed span; a text that is no number is kept, with a problem."""
     text = span.text.strip()
     try:
         value = parse_number(text)
@@ -232,8 +246,7 @@ def map_proactive(grids: list[Grid], report: str, file: str) -> _Mapped:
                     out.problems.append(Problem(file, "duplicate", f"{row.label} × {ref.entry.label} printed twice; the first is kept", "proactive", row.label, grid.page))
                     continue
                 found.add((row.code, ref.entry.code))
-                if (cell := _cell(report, "proactive", row, ref.entry, span, out.problems, file)) is not None:
-                    out.cells.append(cell)
+                out.cells.append(_cell(report, "proactive", row, ref.entry, span, out.problems, file))
     return out
 
 
@@ -295,23 +308,10 @@ def _request_header(grid: Grid) -> tuple[list[ColumnRef], int] | None:
         n_header = r + 1
     if not n_header:
         return None
-    refs: dict[str, ColumnRef] = {}
-    for c in range(grid.n_cols):
-        path = [p for p in column_path(grid, c, range(n_header)) if label_key(p) != "申请人情况" and "稽关系" not in label_key(p)]
-        if not path:
-            continue
-        col = labels.match_column("requests", path)
-        if col is None:
-            continue
-        if col.code in refs:
-            refs[col.code].cols.append(c)
-        else:
-            refs[col.code] = ColumnRef(col, grid, [c])
+    refs = column_refs(grid, "requests", range(n_header), skip=("申请人情况", "稽关系"))
     if len(refs) < MIN_HEADER_COLUMNS:
         return None  # a stray word at the top, not the applicant header
-    for ref in refs.values():
-        ref.x0, ref.x1 = _x_range(grid, ref.cols)
-    return list(refs.values()), n_header
+    return refs, n_header
 
 
 def map_requests(grids: list[Grid], report: str, file: str) -> _Mapped:
@@ -368,8 +368,7 @@ def map_requests(grids: list[Grid], report: str, file: str) -> _Mapped:
             continue
         seen.add(row.code)
         for code, span in line.values.items():
-            if (cell := _cell(report, "requests", row, col_entries[code], span, out.problems, file)) is not None:
-                out.cells.append(cell)
+            out.cells.append(_cell(report, "requests", row, col_entries[code], span, out.problems, file))
     return out
 
 
@@ -404,7 +403,11 @@ def _join(a: _Line, b: _Line) -> _Line | None:
     if any(a.values.get(k) and b.values.get(k) and a.values[k].text.strip() and b.values[k].text.strip() for k in a.values):
         return None
     text = (a.leaf + b.leaf) if b.labels else a.leaf
-    lab = list(a.labels[:-1]) + [Span(0, 0, text, a.labels[-1].box if a.labels else None, a.labels[-1].row if a.labels else 0, a.grid)] if a.labels else list(b.labels)
+    if a.labels:
+        last = a.labels[-1]
+        lab = a.labels[:-1] + [Span(last.first, last.last, text, last.box, last.row, a.grid)]
+    else:
+        lab = list(b.labels)
     values = {}
     for code in set(a.values) | set(b.values):
         sa, sb = a.values.get(code), b.values.get(code)
@@ -418,6 +421,11 @@ def _join(a: _Line, b: _Line) -> _Line | None:
 _APPEAL_HEADER_WORDS = ("行政复议", "行政诉讼", "结果", "维持", "纠正", "其他", "审结", "总计", "复议", "起诉")
 
 
+def _filled_rows(grid: Grid, start: int) -> list[int]:
+    """Rows from `start` on that print anything."""
+    return [r for r in range(start, grid.n_rows) if any(t.strip() for t in grid.text[r])]
+
+
 def map_appeals(grids: list[Grid], report: str, file: str) -> _Mapped:
     """Table 3: one row of 15 figures under a three-level header."""
     out = _Mapped()
@@ -428,23 +436,15 @@ def map_appeals(grids: list[Grid], report: str, file: str) -> _Mapped:
         if header_rows:
             last = max(header_rows)
             hr = range(0, last + 1)
-            refs: dict[str, ColumnRef] = {}
-            for c in range(grid.n_cols):
-                col = labels.match_column("appeals", column_path(grid, c, hr))
-                if col is None:
-                    continue
-                refs.setdefault(col.code, ColumnRef(col, grid, [])).cols.append(c)
-            for ref in refs.values():
-                ref.x0, ref.x1 = _x_range(grid, ref.cols)
-            header = list(refs.values())
-            rest = [r for r in range(last + 1, grid.n_rows) if any(grid.text[r][c].strip() for c in range(grid.n_cols))]
+            header = column_refs(grid, "appeals", hr)
+            rest = _filled_rows(grid, last + 1)
             if rest:
                 data = (grid, rest[0])
                 if len(rest) > 1:
                     out.problems.append(Problem(file, "unplaced_label", f"table 3 has {len(rest)} rows of figures; the first is read", "appeals", None, grid.page))
                 break
         elif header and data is None:
-            rest = [r for r in range(grid.n_rows) if any(grid.text[r][c].strip() for c in range(grid.n_cols))]
+            rest = _filled_rows(grid, 0)
             if rest:
                 data = (grid, rest[0])
                 break
@@ -455,8 +455,7 @@ def map_appeals(grids: list[Grid], report: str, file: str) -> _Mapped:
         span, clash = _value_span(grid, r, _locate(ref, grid))
         if span is None:
             continue
-        if (cell := _cell(report, "appeals", None, ref.entry, span, out.problems, file)) is not None:
-            out.cells.append(cell)
+        out.cells.append(_cell(report, "appeals", None, ref.entry, span, out.problems, file))
     return out
 
 
