@@ -12,13 +12,9 @@ import csv
 import sys
 
 from .extract import extract_report
+from .outputs import format_bbox
 
 EXTRACT_COLUMNS = ["report", "table", "row", "column", "value", "page", "text", "row_code", "column_code", "bbox", "method", "locator"]
-
-
-def format_bbox(bbox) -> str:
-    """A cell box as 'x0 y0 x1 y1' in PDF points (origin bottom-left), '' if none."""
-    return " ".join(f"{v:g}" for v in bbox) if bbox else ""
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -120,19 +120,19 @@ def grids_from_camelot(tables, source: str, method: str) -> list[Grid]:
                     parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
                 if r + 1 < n_rows and not cell.bottom and not cells[r + 1][c].top:
                     parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+        span = [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
         texts: dict[int, list[str]] = {}
         boxes: dict[int, list[float]] = {}
         for r in range(n_rows):
             for c in range(n_cols):
-                root, cell = find(r * n_cols + c), cells[r][c]
+                root, cell = span[r][c], cells[r][c]
                 if cell.text.strip():
                     texts.setdefault(root, []).append(cell.text.strip())
                 b = boxes.setdefault(root, [cell.x1, cell.y1, cell.x2, cell.y2])
                 b[0], b[1] = min(b[0], cell.x1), min(b[1], cell.y1)
                 b[2], b[3] = max(b[2], cell.x2), max(b[3], cell.y2)
-        grid_text = [["\n".join(texts.get(find(r * n_cols + c), [])) for c in range(n_cols)] for r in range(n_rows)]
-        span = [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
-        grid_boxes = [[tuple(round(v, 2) for v in boxes[find(r * n_cols + c)]) for c in range(n_cols)] for r in range(n_rows)]
+        grid_text = [["\n".join(texts.get(root, [])) for root in row] for row in span]
+        grid_boxes = [[tuple(round(v, 2) for v in boxes[root]) for root in row] for row in span]
         bbox = tuple(round(v, 2) for v in table._bbox) if getattr(table, "_bbox", None) else None
         grids.append(Grid(source, int(table.page), grid_text, span, grid_boxes, method, bbox, index))
     return grids

@@ -110,8 +110,8 @@ def _decimal(x: Decimal) -> str:
     return format(x.normalize(), "f")
 
 
-def _bbox(box: object) -> str:
-    """A cell box as 'x0 y0 x1 y1' in PDF points, rounded to 0.01."""
+def format_bbox(box: object) -> str:
+    """A cell box as 'x0 y0 x1 y1' in PDF points (origin bottom-left), rounded to 0.01; '' if none."""
     if box is None or isinstance(box, float) and math.isnan(box):
         return ""
     if isinstance(box, str):
@@ -195,7 +195,7 @@ def _sorted_cells(cells: pd.DataFrame) -> pd.DataFrame:
 def cells_table(cells: pd.DataFrame) -> pd.DataFrame:
     """cells.csv: one row per figure, tidy, with its provenance."""
     frame = _sorted_cells(cells)
-    frame["bbox"] = [_bbox(b) for b in frame["bbox"]] if "bbox" in frame else ""
+    frame["bbox"] = [format_bbox(b) for b in frame["bbox"]] if "bbox" in frame else ""
     return _text(frame, CELL_COLUMNS)
 
 
