@@ -8,7 +8,8 @@ import sys
 import pandas as pd
 import pytest
 
-from openness.extract import extract_report, page_texts, table_pages
+from openness.extract import extract_report
+from openness.readers.pdf import page_texts, table_pages
 from openness.model import TABLES
 
 
@@ -55,7 +56,7 @@ def test_provenance_page_and_box(hongze_2023):
     for c in ex.cells:
         x0, y0, x1, y1 = c.bbox
         assert 0 <= x0 < x1 <= 600 and 0 <= y0 < y1 <= 850, c
-        assert c.method == "camelot-lattice-vector"
+        assert c.method == "camelot-lattice-vector+chars"
 
 
 def test_only_table_pages_are_read(hongze_2023):
@@ -82,22 +83,23 @@ def test_cli_prints_csv_and_reports_bad_files(hongze_2024, tmp_path):
 def test_fallback_rereads_pages_of_a_table_the_fast_engine_missed(hongze_2024, monkeypatch):
     """When the vector engine loses a table, its pages are read again with the rendering engine."""
     import openness.extract as extract
+    from openness.readers import pdf
 
-    real = extract.camelot_grids
+    real = pdf.read_pages
     calls = []
 
-    def lossy(path, pages, engine):
+    def lossy(path, pages, engine=pdf.ENGINE):
         calls.append((engine, list(pages)))
         grids = real(path, pages, engine)
-        if engine == extract.ENGINE:  # simulate lines the vector engine could not see
+        if engine == pdf.ENGINE:  # simulate lines the vector engine could not see
             grids = [g for g in grids if "行政复议" not in "".join(g.text[0])]
         return grids
 
-    monkeypatch.setattr(extract, "camelot_grids", lossy)
+    monkeypatch.setattr(pdf, "read_pages", lossy)
     ex = extract.extract_report(hongze_2024)
     assert calls == [("vector", [2, 3, 4]), ("combined", [2, 3, 4])]
     assert ex.status == "ok" and len(ex.cells) == 186
-    assert {c.method for c in ex.cells if c.table == "appeals"} == {"camelot-lattice-combined"}
+    assert {c.method for c in ex.cells if c.table == "appeals"} == {"camelot-lattice-combined+chars"}
 
 
 def test_no_second_reading_for_a_row_the_report_does_not_print(monkeypatch):
@@ -105,11 +107,12 @@ def test_no_second_reading_for_a_row_the_report_does_not_print(monkeypatch):
     from conftest import ROOT
 
     import openness.extract as extract
+    from openness.readers import pdf
 
     path = ROOT / "data" / "raw" / "pingtan-shehuishiyeju-2023.pdf"
     engines = []
-    real = extract.camelot_grids
-    monkeypatch.setattr(extract, "camelot_grids", lambda p, pages, engine: engines.append(engine) or real(p, pages, engine))
+    real = pdf.read_pages
+    monkeypatch.setattr(pdf, "read_pages", lambda p, pages, engine=pdf.ENGINE: engines.append(engine) or real(p, pages, engine))
     ex = extract.extract_report(path)
     assert engines == ["vector"]
     assert ex.status == "partial"

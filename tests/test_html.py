@@ -1,4 +1,4 @@
-"""openness.html on the real 平潭 pages and department fragments in ../shared/corpus/html.
+"""openness.readers.html on the real 平潭 pages and department fragments in ../shared/corpus/html.
 
 Expected figures are in tests/data/html_expected/, typed by hand from each page's
 <table> cells (blank stays blank, breaks of identities stay as printed):
@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 
 from conftest import CORPUS, need
 from openness.extract import extract_report
-from openness.html import cell_text, layout, read_html, simplify
+from openness.readers.html import cell_text, layout, read_html, simplify
 from openness.model import TABLES
 
 HTML = CORPUS / "html"

@@ -147,7 +147,7 @@ def _camelot(path: str, report: str) -> list:
 
     import camelot
 
-    from openness.extract import grids_from_camelot
+    from openness.readers.pdf import grids_from_camelot
     from openness.tables import grids_to_extraction
 
     with warnings.catch_warnings():

@@ -25,42 +25,59 @@ EXTRACTION_DISTRIBUTIONS = ("camelot-py", "playa-pdf", "pypdfium2", "opencv-pyth
 # Cache: one pickled JobResult per (file content, report, extraction code)
 
 
-def _module_imports(path: Path) -> set[str]:
-    """The openness modules a module imports (by reading its source)."""
-    names: set[str] = set()
+def _module_path(name: str) -> Path | None:
+    """The source file of an openness module by its dotted name within the package ('readers.pdf')."""
+    base = PACKAGE_DIR.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.exists():
+            return path
+    return None
+
+
+def _module_imports(name: str) -> set[str]:
+    """The openness modules a module imports (by reading its source), as dotted names within the package."""
+    path = _module_path(name)
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            names.update(a.name.split(".")[1] for a in node.names if a.name.startswith("openness."))
+            found.update(a.name.partition(".")[2] for a in node.names if a.name.startswith("openness."))
         elif isinstance(node, ast.ImportFrom):
-            module = node.module or ""
-            if node.level == 0 and module.startswith("openness."):
-                names.add(module.split(".")[1])
-            elif node.level == 0 and module == "openness" or node.level == 1 and not module:
-                names.update(a.name for a in node.names)
-            elif node.level == 1:
-                names.add(module.split(".")[0])
-    return {n for n in names if (PACKAGE_DIR / f"{n}.py").exists()}
+            if node.level == 0:
+                if not (node.module or "").startswith("openness"):
+                    continue
+                parts = (node.module or "").split(".")[1:]
+            else:
+                parts = package[: len(package) - node.level + 1] + ([*node.module.split(".")] if node.module else [])
+            module = ".".join(parts)
+            found.add(module)
+            found.update(f"{module}.{a.name}".lstrip(".") for a in node.names)
+    # a submodule's import runs its package's __init__ too
+    found |= {".".join(m.split(".")[:i]) for m in found for i in range(1, m.count(".") + 1)}
+    return {m for m in found if m and _module_path(m) is not None}
 
 
 def extraction_modules(root: str = "extract") -> list[Path]:
-    """The source files an extraction depends on: extract.py, workers.py (run_job), the openness modules they import (transitively)."""
+    """The source files an extraction depends on: extract.py, workers.py (run_job), and the openness modules they import, transitively.
+
+    Readers import their libraries lazily inside functions; `ast.walk` sees those imports too.
+    """
     seen: set[str] = set()
     todo = [root, "workers"]  # run_job (and guess_metadata, which it calls) shape the cached result
     while todo:
         name = todo.pop()
-        path = PACKAGE_DIR / f"{name}.py"
-        if name in seen or not path.exists():
+        if name in seen or _module_path(name) is None:
             continue
         seen.add(name)
-        todo.extend(_module_imports(path) - seen)
-    return sorted(PACKAGE_DIR / f"{n}.py" for n in seen)
+        todo.extend(_module_imports(name) - seen)
+    return sorted(_module_path(n) for n in seen)
 
 
 def code_fingerprint(extract: ExtractFn | None = None) -> str:
     """A hash of everything an extraction depends on: source, codebook, library versions, extract function."""
     h = hashlib.sha256()
     for path in extraction_modules() + sorted(PACKAGE_DIR.glob("*.csv")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        h.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
     for dist in EXTRACTION_DISTRIBUTIONS:
         try:
             version = importlib.metadata.version(dist)

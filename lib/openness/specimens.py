@@ -63,7 +63,7 @@ def originals(shared: Path = SHARED) -> list[Original]:
         Original("hongze-2023", corpus / "hongze-2023.pdf", "淮安市洪泽区人民政府", "district", "江苏省", "淮安市", 2023),
         Original("hongze-2024", corpus / "hongze-2024.pdf", "淮安市洪泽区人民政府", "district", "江苏省", "淮安市", 2024),
     ]
-    from openness.html import read_html
+    from openness.readers.html import read_html
 
     urls = readme_urls(corpus / "html" / "README.md") | readme_urls(corpus / "html" / "departments" / "README.md")
     pages = sorted((corpus / "html").glob("pingtan-*.html")) + sorted((corpus / "html" / "departments").glob("*.html"))

@@ -18,13 +18,8 @@ from . import labels
 from .labels import Entry, label_key
 from .model import TABLES, Box, Cell, Extraction, Grid, Problem
 from .numbers import NotANumber, parse_number
+from .vocabulary import APPEAL_HEADER_WORDS, REQUEST_HEADER_WORDS, TABLE_KEYWORDS
 
-# Words whose presence in a grid says which table it is (compared as label keys).
-_KEYWORDS = {
-    "proactive": ["第二十条", "信息内容", "行政许可", "行政处罚", "行政强制", "行政事业性收费", "规范性文件", "政府集中采购", "本年制发件数", "现行有效件数"],
-    "requests": ["申请人情况", "自然人", "本年新收", "上年结转", "本年度办理结果", "予以公开", "不予公开", "无法提供", "不予处理", "其他处理", "结转下年度", "商业企业", "补正后申请内容", "信访举报投诉", "重复申请"],
-    "appeals": ["行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "尚未审结", "结果纠正", "结果维持"],
-}
 
 
 @dataclass
@@ -103,7 +98,7 @@ def _grid_key(grid: Grid) -> str:
 def classify(grid: Grid) -> str | None:
     """Which statistical table a grid holds, judged by its words; None if none."""
     key = _grid_key(grid)
-    scores = {t: sum(1 for w in words if w in key) for t, words in _KEYWORDS.items()}
+    scores = {t: sum(1 for w in words if w in key) for t, words in TABLE_KEYWORDS.items()}
     best = max(scores, key=lambda t: scores[t])
     return best if scores[best] >= 2 else None
 
@@ -291,9 +286,6 @@ class _Line:
 MIN_HEADER_COLUMNS = 4  # of the seven applicant columns, for a header to count as one
 
 
-_HEADER_WORDS = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构")
-
-
 def _request_header(grid: Grid) -> tuple[list[ColumnRef], int] | None:
     """The applicant columns of a grid that prints table 2's header, and its first data row.
 
@@ -303,7 +295,7 @@ def _request_header(grid: Grid) -> tuple[list[ColumnRef], int] | None:
     n_header = 0
     for r in range(grid.n_rows):
         keys = {label_key(t) for t in grid.text[r]}
-        if not any(w in k for k in keys for w in _HEADER_WORDS):
+        if not any(w in k for k in keys for w in REQUEST_HEADER_WORDS):
             break
         n_header = r + 1
     if not n_header:
@@ -418,9 +410,6 @@ def _join(a: _Line, b: _Line) -> _Line | None:
 # --------------------------------------------------------------- table 3
 
 
-_APPEAL_HEADER_WORDS = ("行政复议", "行政诉讼", "结果", "维持", "纠正", "其他", "审结", "总计", "复议", "起诉")
-
-
 def _filled_rows(grid: Grid, start: int) -> list[int]:
     """Rows from `start` on that print anything."""
     return [r for r in range(start, grid.n_rows) if any(t.strip() for t in grid.text[r])]
@@ -432,7 +421,7 @@ def map_appeals(grids: list[Grid], report: str, file: str) -> _Mapped:
     header: list[ColumnRef] = []
     data: tuple[Grid, int] | None = None
     for grid in grids:
-        header_rows = [r for r in range(grid.n_rows) if any(w in label_key(grid.text[r][c]) for c in range(grid.n_cols) for w in _APPEAL_HEADER_WORDS)]
+        header_rows = [r for r in range(grid.n_rows) if any(w in label_key(grid.text[r][c]) for c in range(grid.n_cols) for w in APPEAL_HEADER_WORDS)]
         if header_rows:
             last = max(header_rows)
             hr = range(0, last + 1)

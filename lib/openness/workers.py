@@ -269,7 +269,8 @@ def preload() -> None:
     """
     import camelot  # noqa: F401
     import openness.extract  # noqa: F401
-    import openness.html  # noqa: F401
+    import openness.readers.html  # noqa: F401
+    import openness.readers.pdf  # noqa: F401
 
 
 def run_job_limited(job: Job, timeout: float) -> JobResult:

@@ -48,7 +48,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from openness.model import Grid
+from ..model import Grid, Problem
+from ..vocabulary import TABLE_HEADERS, TABLE_MARKERS
+from . import Reading
 
 METHOD = "html"
 
@@ -62,18 +64,6 @@ _INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta"
 _WS = re.compile(r"\s+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
-# What marks a <table> as one of the report's three statistical tables, and
-# what marks the start (header) of each, matched on text with whitespace removed.
-_MARKERS = {
-    "proactive": ("第二十条",),
-    "requests": ("申请人情况", "本年新收", "本年度办理结果", "结转下年度", "上年结转"),
-    "appeals": ("行政复议", "行政诉讼"),
-}
-_HEADERS = {
-    "proactive": ("信息内容",),
-    "requests": ("申请人情况", "自然人"),
-    "appeals": ("结果维持",),
-}
 
 _TITLE_RE = re.compile(r"^(?P<body>.*?)\s*(?P<year>(?:19|20)\d\d)\s*年(?:度)?.*?报告")
 
@@ -106,6 +96,18 @@ def read_html(path: str | Path) -> HtmlReport:
         body=body,
         year=year,
     )
+
+
+def read(path: str | Path) -> Reading:
+    """The grids of a report page, or the problem that stops reading it."""
+    try:
+        page = read_html(path)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return Reading(problems=[Problem(str(path), "unreadable", f"cannot read the HTML page ({exc})")])
+    if not page.grids:
+        message = "not an annual report: the page holds none of the statistical tables"
+        return Reading(problems=[Problem(str(path), "not_a_report", message)])
+    return Reading(grids=page.grids, method=METHOD)
 
 
 # --- metadata ---------------------------------------------------------------
@@ -331,18 +333,18 @@ def _squeeze(text: str) -> str:
 def table_kind(text: list[list[str]]) -> str | None:
     """Which statistical table a grid is by content: proactive, requests, appeals, or None."""
     flat = _squeeze("".join(t for row in text for t in row))
-    kinds = [k for k, words in _MARKERS.items() if any(_squeeze(w) in flat for w in words)]
+    kinds = [k for k, words in TABLE_MARKERS.items() if any(_squeeze(w) in flat for w in words)]
     if not kinds:
         return None
     # Words of several tables (a note under table 2 may mention 行政复议, or one
     # <table> may hold all three): the word read first decides.
-    return min(kinds, key=lambda k: min(flat.find(_squeeze(w)) for w in _MARKERS[k] if _squeeze(w) in flat))
+    return min(kinds, key=lambda k: min(flat.find(_squeeze(w)) for w in TABLE_MARKERS[k] if _squeeze(w) in flat))
 
 
 def _has_header(text: list[list[str]], kind: str) -> bool:
     """Whether a grid starts a table of `kind` (holds its column header)."""
     flat = _squeeze("".join(t for row in text for t in row))
-    return any(_squeeze(w) in flat for w in _HEADERS[kind])
+    return any(_squeeze(w) in flat for w in TABLE_HEADERS[kind])
 
 
 _NUMBERISH = re.compile(r"^[-−+]?[\d,.，．]+(?:元|万元|件|个|%)?$")
@@ -357,7 +359,7 @@ def _mostly_numbers(text: list[list[str]]) -> bool:
 def _has_markers(tag: Tag) -> bool:
     """Whether an element's text holds any word of the report's tables."""
     flat = _squeeze(tag.get_text())
-    return any(_squeeze(w) in flat for words in _MARKERS.values() for w in words)
+    return any(_squeeze(w) in flat for words in TABLE_MARKERS.values() for w in words)
 
 
 def _candidate_tables(soup: BeautifulSoup) -> list[tuple[int, Tag]]:

@@ -1,0 +1,304 @@
+"""PDF with a text layer -> grids: Camelot finds the tables, every character is placed by where it stands.
+
+Two steps, each done by what does it best:
+
+1. **Where the tables are.** Only the pages whose text layer prints the tables'
+   own words are read (pypdfium2, milliseconds a page). Camelot's lattice
+   flavor with its vector engine reads the ruled lines from the PDF's drawing
+   operators and returns each table's rows, columns and merged cells. Its
+   grids are right for every producer seen (WPS, LibreOffice Writer and Calc,
+   Chromium).
+2. **What each cell says.** Camelot assigns pdfminer's text *lines* to cells,
+   and a line is often wrong for a table: LibreOffice Writer prints a row's
+   label and its three figures as one line ("行政规范性文件 109 489 597"), and a
+   label's second line can land in the row below. So the text of each cell is
+   rebuilt from the PDF's own characters (pypdfium2's character boxes): a
+   character belongs to the cell its centre stands in (pdfplumber's rule), and
+   a cell's characters are read in lines, top to bottom, left to right.
+   A gap of more than a character's height inside a line becomes a space, so
+   two figures printed in one cell stay two ("12 5", refused by the number
+   parser) instead of fusing into a wrong figure ("125").
+
+When a table still comes out incomplete, `read_pages` reads its pages again
+with Camelot's `combined` engine (rendering plus vector lines) for a PDF whose
+rules are images, and the caller keeps the more complete reading.
+"""
+
+from __future__ import annotations
+
+import bisect
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..labels import label_key
+from ..model import Grid, Problem
+from ..vocabulary import REPORT_WORDS, TABLE1_ROW_WORDS, TABLE_WORDS
+from . import Reading
+
+ENGINE = "vector"
+FALLBACK_ENGINE = "combined"
+# pdfminer's text-box ordering (boxes_flow) is the slowest part of Camelot's
+# page layout and tables do not need it: cell text comes from the characters.
+LAYOUT = {"boxes_flow": None}
+MIN_TEXT_CHARS = 50  # fewer characters of text than this over all pages: a scanned PDF
+
+
+class InputError(Exception):
+    """An input that cannot be read at all, with a reason in plain words."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class Char:
+    """One printed character and its box (PDF points, origin bottom-left)."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+def open_pdf(path: str | Path):
+    """The pypdfium2 document of a PDF, or an InputError saying why it cannot be opened."""
+    import pypdfium2 as pdfium
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError("missing", "file not found")
+    if p.stat().st_size == 0:
+        raise InputError("unreadable", "empty file (0 bytes)")
+    with open(p, "rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF" not in head:
+        raise InputError("unreadable", "not a PDF (no %PDF header)")
+    try:
+        return pdfium.PdfDocument(str(p))
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise InputError("encrypted", "encrypted PDF: needs a password") from exc
+        raise InputError("unreadable", f"corrupt or truncated PDF ({msg})") from exc
+
+
+def page_texts(path: str | Path) -> list[str]:
+    """The text layer of every page, or an InputError saying why there is none."""
+    doc = open_pdf(path)
+    try:
+        texts = []
+        for i in range(len(doc)):
+            page = doc[i]
+            tp = page.get_textpage()
+            texts.append(tp.get_text_range())
+            tp.close()
+            page.close()
+        return texts
+    finally:
+        doc.close()
+
+
+def page_chars(path: str | Path, pages: list[int]) -> dict[int, list[Char]]:
+    """The printed (non-space) characters of some pages (1-based), with their boxes."""
+    import pypdfium2.raw as raw
+
+    doc = open_pdf(path)
+    out: dict[int, list[Char]] = {}
+    try:
+        for number in pages:
+            page = doc[number - 1]
+            tp = page.get_textpage()
+            chars = []
+            for i in range(tp.count_chars()):
+                code = raw.FPDFText_GetUnicode(tp, i)
+                if code <= 32 or chr(code).isspace():
+                    continue
+                x0, y0, x1, y1 = tp.get_charbox(i)
+                if x1 <= x0 and y1 <= y0:
+                    continue  # a character with no box is not printed
+                chars.append(Char(chr(code), x0, y0, x1, y1))
+            out[number] = chars
+            tp.close()
+            page.close()
+    finally:
+        doc.close()
+    return out
+
+
+def is_report(texts: list[str]) -> bool:
+    """Whether the text says it is an annual report (a PDF with none of these words is not one)."""
+    key = label_key("".join(texts))
+    return any(w in key for w in REPORT_WORDS)
+
+
+def table_pages(texts: list[str]) -> list[int]:
+    """1-based numbers of the pages that hold the tables, judged from their text.
+
+    A page printing two table words holds a table; the page after one is read
+    too when it prints one (the last rows of a table cut by a page break), or
+    when it prints figures only (table 3's figures pushed below its header).
+    """
+    keys = [label_key(t) for t in texts]
+    hits = [sum(1 for w in TABLE_WORDS if w in k) for k in keys]
+    # the last rows of table 1 alone on a page print only row labels (行政强制, 行政事业性收费)
+    rows = [any(w in k for w in TABLE1_ROW_WORDS) for k in keys]
+    pages = []
+    for i, h in enumerate(hits):
+        after_table = i > 0 and hits[i - 1] >= 2
+        if h >= 2 or (after_table and (h >= 1 or rows[i] or _starts_with_figures(texts[i]))):
+            pages.append(i + 1)
+    return pages
+
+
+def _starts_with_figures(text: str) -> bool:
+    """Whether a page's first printed line is figures only (a table's data row cut from its header)."""
+    for line in text.splitlines():
+        words = line.split()
+        if words:
+            return all(w.replace(".", "", 1).lstrip("-").isdigit() for w in words)
+    return False
+
+
+# ------------------------------------------------------------------ grids
+
+
+def _merged_spans(cells) -> list[list[int]]:
+    """Merged-cell ids of a Camelot table, rebuilt from the cells' missing edges."""
+    n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            cell = cells[r][c]
+            if c + 1 < n_cols and not cell.right and not cells[r][c + 1].left:
+                parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+            if r + 1 < n_rows and not cell.bottom and not cells[r + 1][c].top:
+                parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+    return [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
+
+
+def cell_texts(table, span: list[list[int]], chars: list[Char]) -> dict[int, str]:
+    """The text of every merged cell of a Camelot table, from the characters whose centre stands in it."""
+    xs = [x0 for x0, _ in table.cols] + [table.cols[-1][1]]
+    ys = sorted([y0 for y0, _ in table.rows] + [table.rows[-1][1]])  # ascending
+    n_rows = len(table.rows)
+    found: dict[int, list[Char]] = {}
+    for ch in chars:
+        c = bisect.bisect_right(xs, ch.cx) - 1
+        k = bisect.bisect_right(ys, ch.cy) - 1
+        if not (0 <= c < len(table.cols) and 0 <= k < n_rows):
+            continue
+        r = n_rows - 1 - k  # Camelot's rows run top to bottom
+        found.setdefault(span[r][c], []).append(ch)
+    return {root: _read_lines(cs) for root, cs in found.items()}
+
+
+def _read_lines(chars: list[Char]) -> str:
+    """Characters of one cell as text: lines top to bottom, each left to right.
+
+    A character joins a line when its centre lies within the line's height (a
+    full stop sits low but inside its digits' height); a stacked vertical label
+    (三、\\n本\\n年\\n度) is one character a line.
+    """
+    lines: list[list[Char]] = []
+    for ch in sorted(chars, key=lambda c: -c.y1):
+        for line in lines:
+            if min(c.y0 for c in line) <= ch.cy <= max(c.y1 for c in line):
+                line.append(ch)
+                break
+        else:
+            lines.append([ch])
+    out = []
+    for line in lines:
+        line.sort(key=lambda c: c.x0)
+        text = line[0].text
+        for prev, ch in zip(line, line[1:]):
+            height = max(ch.y1 - ch.y0, prev.y1 - prev.y0, 1.0)
+            text += (" " if ch.x0 - prev.x1 > height else "") + ch.text
+        out.append(text)
+    return "\n".join(out)
+
+
+def grids_from_camelot(tables, source: str, method: str, chars: dict[int, list[Char]] | None = None) -> list[Grid]:
+    """Camelot tables -> grids: merged cells from the cells' edges, text from `chars` when given.
+
+    Without characters (a caller that has none) the cell text is Camelot's own.
+    """
+    grids = []
+    for index, table in enumerate(tables):
+        cells = table.cells
+        span = _merged_spans(cells)
+        page = int(table.page)
+        if chars is not None:
+            texts = cell_texts(table, span, chars.get(page, []))
+        else:
+            texts = {}
+            for r, row in enumerate(cells):
+                for c, cell in enumerate(row):
+                    if cell.text.strip():
+                        prev = texts.get(span[r][c])
+                        texts[span[r][c]] = cell.text.strip() if prev is None else prev + "\n" + cell.text.strip()
+        boxes: dict[int, list[float]] = {}
+        for r, row in enumerate(cells):
+            for c, cell in enumerate(row):
+                b = boxes.setdefault(span[r][c], [cell.x1, cell.y1, cell.x2, cell.y2])
+                b[0], b[1] = min(b[0], cell.x1), min(b[1], cell.y1)
+                b[2], b[3] = max(b[2], cell.x2), max(b[3], cell.y2)
+        grid_text = [[texts.get(root, "") for root in row] for row in span]
+        grid_boxes = [[tuple(round(v, 2) for v in boxes[root]) for root in row] for row in span]
+        bbox = tuple(round(v, 2) for v in table._bbox) if getattr(table, "_bbox", None) else None
+        grids.append(Grid(source, page, grid_text, span, grid_boxes, method, bbox, index))
+    return grids
+
+
+def read_pages(path: str | Path, pages: list[int], engine: str = ENGINE) -> list[Grid]:
+    """The grids of some pages: Camelot's lattice tables with one line engine, text from the characters."""
+    import camelot
+
+    if not pages:
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor="lattice", engine=engine, layout_kwargs=LAYOUT)
+    return grids_from_camelot(tables, str(path), f"camelot-lattice-{engine}+chars", page_chars(path, pages))
+
+
+def read(path: str | Path) -> Reading:
+    """The grids of a report PDF's table pages, or the problem that stops reading it."""
+    try:
+        texts = page_texts(path)
+    except InputError as exc:
+        return Reading(problems=[Problem(str(path), exc.kind, str(exc))])
+    total = sum(len(t.strip()) for t in texts)
+    if total < MIN_TEXT_CHARS:
+        message = f"no text layer ({total} characters in {len(texts)} pages): a scanned PDF needs OCR first"
+        return Reading(problems=[Problem(str(path), "no_text", message)])
+    pages = table_pages(texts)
+    if not pages or not is_report(texts):
+        message = "not an annual report: none of its pages holds the statistical tables"
+        return Reading(problems=[Problem(str(path), "not_a_report", message)])
+    return Reading(
+        grids=read_pages(path, pages),
+        method=f"camelot-lattice-{ENGINE}+chars",
+        pages=pages,
+        printed="".join(texts[p - 1] for p in pages),
+        again=lambda again_pages: read_pages(path, again_pages, FALLBACK_ENGINE),
+        again_method=f"camelot-lattice-{FALLBACK_ENGINE}+chars",
+    )
