@@ -135,3 +135,17 @@ def test_cli_goes_on_when_the_parser_fails_on_one_file(hongze_2024, tmp_path, mo
     assert status == 1
     assert "boom.pdf: the parser failed (RuntimeError: unexpected operator)" in err
     assert len(out.splitlines()) == 1 + 186
+
+
+def test_cli_exits_non_zero_on_an_incomplete_report(capsys):
+    """A department that leaves out the 规章 row: figures printed, the gap on stderr, status 1."""
+    from conftest import ROOT
+
+    import openness.cli as cli
+
+    path = ROOT / "data" / "raw" / "pingtan-shehuishiyeju-2023.pdf"
+    status = cli.main(["extract", str(path)])
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert "row 第二十条第（一）项 / 规章 not found" in err
+    assert len(out.splitlines()) > 100

@@ -2,7 +2,8 @@
 
 `extract` prints every figure as CSV on stdout; problems go to stderr, one
 line each, naming the file; the exit status is non-zero when a file could not
-be read or is not a report (the other files are still printed).
+be read, is not a report, or came out incomplete (a table, row or cell of the
+template not found); the other files are still printed.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         for problem in ex.problems:
             print(f"openness: {problem}", file=sys.stderr)
-        if ex.status == "failed":
+        if ex.status != "ok":
             failed = True
             if not ex.problems:
                 print(f"openness: {path}: no figures found", file=sys.stderr)
