@@ -12,7 +12,7 @@ was not found is reported missing, never filled in.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import labels
 from .labels import Entry, label_key
@@ -130,21 +130,40 @@ def _locate(ref: ColumnRef, grid: Grid) -> list[int]:
     return [c + shift for c in ref.cols if 0 <= c + shift < grid.n_cols]
 
 
-def column_refs(grid: Grid, table: str, header_rows: range, skip: tuple[str, ...] = ()) -> list[ColumnRef]:
+def column_refs(grid: Grid, table: str, header_rows: range, skip: tuple[str, ...] = (), above: Grid | None = None) -> list[ColumnRef]:
     """The official columns a grid's header rows name, each with its grid columns and x range.
 
     Header texts whose key contains a word of `skip` (申请人情况 above all applicant
-    columns) are left out of the paths.
+    columns) are left out of the paths. `above` is a header-only grid printed just
+    before (the top header row left alone at the foot of the previous page): its
+    cells over a column, by x position, head that column's path.
     """
     refs: dict[str, ColumnRef] = {}
     for c in range(grid.n_cols):
-        path = [p for p in column_path(grid, c, header_rows) if not any(w in label_key(p) for w in skip)]
+        path = _path_above(above, grid, c) + column_path(grid, c, header_rows)
+        path = [p for p in path if not any(w in label_key(p) for w in skip)]
         col = labels.match_column(table, path) if path else None
         if col is not None:
             refs.setdefault(col.code, ColumnRef(col, grid, [])).cols.append(c)
     for ref in refs.values():
         ref.x0, ref.x1 = _x_range(grid, ref.cols)
     return list(refs.values())
+
+
+def _path_above(above: Grid | None, grid: Grid, c: int) -> list[str]:
+    """The header texts of `above` standing over column c of `grid` (by x position), top to bottom."""
+    if above is None:
+        return []
+    x0, x1 = _x_range(grid, [c])
+    if x0 is None:
+        return []
+    middle = (x0 + x1) / 2
+    path: list[str] = []
+    for r in range(above.n_rows):
+        for s in row_spans(above, r):
+            if s.box is not None and s.box[0] <= middle <= s.box[2] and s.text.strip():
+                path.append(s.text)
+    return path
 
 
 def _value_span(grid: Grid, r: int, cols: list[int]) -> tuple[Span | None, bool]:
@@ -416,35 +435,43 @@ def _filled_rows(grid: Grid, start: int) -> list[int]:
 
 
 def map_appeals(grids: list[Grid], report: str, file: str) -> _Mapped:
-    """Table 3: one row of 15 figures under a three-level header."""
+    """Table 3: 15 figures under a three-level header, in one band or several.
+
+    A header band (rows printing 行政复议, 行政诉讼, 结果维持 …) is followed by
+    one row of figures, in the same grid or in the next one (a page break
+    between header and figures). A page too narrow for 15 columns prints the
+    table in two bands, review then litigation, each with its own header: each
+    band's figures are read under its own header.
+    """
     out = _Mapped()
     header: list[ColumnRef] = []
-    data: tuple[Grid, int] | None = None
+    found: set[str] = set()
+    alone: Grid | None = None  # a header printed without its figures, just before
     for grid in grids:
         header_rows = [r for r in range(grid.n_rows) if any(w in label_key(grid.text[r][c]) for c in range(grid.n_cols) for w in APPEAL_HEADER_WORDS)]
+        start = 0
         if header_rows:
-            last = max(header_rows)
-            hr = range(0, last + 1)
-            header = column_refs(grid, "appeals", hr)
-            rest = _filled_rows(grid, last + 1)
-            if rest:
-                data = (grid, rest[0])
-                if len(rest) > 1:
-                    out.problems.append(Problem(file, "unplaced_label", f"table 3 has {len(rest)} rows of figures; the first is read", "appeals", None, grid.page))
-                break
-        elif header and data is None:
-            rest = _filled_rows(grid, 0)
-            if rest:
-                data = (grid, rest[0])
-                break
-    if not header or data is None:
-        return out
-    grid, r = data
-    for ref in header:
-        span, clash = _value_span(grid, r, _locate(ref, grid))
-        if span is None:
+            start = max(header_rows) + 1
+            header = column_refs(grid, "appeals", range(0, start), above=alone)
+        rest = _filled_rows(grid, start)
+        if header_rows and not rest:
+            alone = grid  # a header alone: its figures (or the rest of it) are in the next grid
             continue
-        out.cells.append(_cell(report, "appeals", None, ref.entry, span, out.problems, file))
+        alone = None
+        if not header or not rest:
+            continue
+        if len(rest) > 1:
+            out.problems.append(Problem(file, "unplaced_label", f"table 3 has {len(rest)} rows of figures; the first is read", "appeals", None, grid.page))
+        for ref in header:
+            span, clash = _value_span(grid, rest[0], _locate(ref, grid))
+            if span is None:
+                continue
+            if ref.entry.code in found:
+                out.problems.append(Problem(file, "duplicate", f"{ref.entry.label} printed twice; the first is kept", "appeals", ref.entry.label, grid.page))
+                continue
+            found.add(ref.entry.code)
+            out.cells.append(_cell(report, "appeals", None, ref.entry, span, out.problems, file))
+        header = []  # a header band serves one row of figures
     return out
 
 
@@ -510,6 +537,52 @@ def completeness(cells: list[Cell], template: str | None, file: str) -> tuple[di
     return complete, problems
 
 
+def _prints_figure(texts: list[str]) -> bool:
+    """Whether any of these cell texts reads as a figure."""
+    for text in texts:
+        try:
+            if text.strip() and parse_number(text.strip()):
+                return True
+        except NotANumber:
+            pass
+    return False
+
+
+def _same_cells(a: list[Span], b: list[Span], tolerance: float = 2.0) -> bool:
+    """Whether two rows have the same merged cells at the same x positions."""
+    if len(a) != len(b) or any(s.box is None for s in a + b):
+        return False
+    return all(abs(x.box[0] - y.box[0]) <= tolerance and abs(x.box[2] - y.box[2]) <= tolerance for x, y in zip(a, b))
+
+
+def join_cut_header(grids: list[Grid]) -> list[Grid]:
+    """Put back the bottom halves of header cells that a page break cut off (Chromium prints).
+
+    A browser printing a table breaks a row across pages: table 3's header
+    结果维持, printed one character a line, ends the page as 结/果 and the
+    next page starts with 维/持. When the first row of a grid on the next page
+    has the same merged cells, at the same x positions, as the last row before
+    the break, and neither prints a figure, that first row is the rest of those
+    cells: its text is joined to theirs and the row removed.
+    """
+    out: list[Grid] = []
+    for grid in grids:
+        before = out[-1] if out else None
+        if before is None or before.page is None or grid.page != before.page + 1 or not grid.n_rows or not before.n_rows:
+            out.append(grid)
+            continue
+        top, bottom = row_spans(before, before.n_rows - 1), row_spans(grid, 0)
+        if not _same_cells(top, bottom) or _prints_figure(before.text[-1]) or _prints_figure(grid.text[0]):
+            out.append(grid)
+            continue
+        joined = {before.span[upper.row][upper.first]: upper.text + lower.text for upper, lower in zip(top, bottom) if lower.text.strip()}
+        text = [[joined.get(sid, t) for sid, t in zip(sids, texts)] for sids, texts in zip(before.span, before.text)]
+        out[-1] = replace(before, text=text)
+        if grid.n_rows > 1:
+            out.append(replace(grid, text=grid.text[1:], span=grid.span[1:], boxes=grid.boxes[1:]))
+    return out
+
+
 def _continues(grid: Grid, before: Grid | None, table: str) -> bool:
     """Whether an unclassified grid is the end of `table` cut off by a page break.
 
@@ -530,7 +603,7 @@ def grids_to_extraction(grids: list[Grid], report: str, file: str, method: str =
     by_table: dict[str, list[Grid]] = defaultdict(list)
     last: Grid | None = None  # the grid read just before, and its table
     last_table: str | None = None
-    for grid in sorted(grids, key=lambda g: (g.page or 0, g.index)):
+    for grid in join_cut_header(sorted(grids, key=lambda g: (g.page or 0, g.index))):
         table = classify(grid)
         if table is None and by_table.get("appeals") and grid.n_cols == by_table["appeals"][-1].n_cols:
             table = "appeals"  # figures of table 3 pushed onto the next page

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,28 +147,19 @@ def table_pages(texts: list[str]) -> list[int]:
     """1-based numbers of the pages that hold the tables, judged from their text.
 
     A page printing two table words holds a table; the page after one is read
-    too when it prints one (the last rows of a table cut by a page break), or
-    when it prints figures only (table 3's figures pushed below its header).
+    too when it prints one, or a row label of table 1 (the last rows of a table
+    cut by a page break). The page after the last such page is always read: a
+    browser print may leave table 3's header at the foot of a page and put the
+    rest of the header, printed one character a line, and the figures on the
+    next, where no table word can be recognised.
     """
     keys = [label_key(t) for t in texts]
     hits = [sum(1 for w in TABLE_WORDS if w in k) for k in keys]
-    # the last rows of table 1 alone on a page print only row labels (行政强制, 行政事业性收费)
     rows = [any(w in k for w in TABLE1_ROW_WORDS) for k in keys]
-    pages = []
-    for i, h in enumerate(hits):
-        after_table = i > 0 and hits[i - 1] >= 2
-        if h >= 2 or (after_table and (h >= 1 or rows[i] or _starts_with_figures(texts[i]))):
-            pages.append(i + 1)
+    pages = [i + 1 for i, h in enumerate(hits) if h >= 2 or ((h >= 1 or rows[i]) and i > 0 and hits[i - 1] >= 2)]
+    if pages and pages[-1] < len(texts):
+        pages.append(pages[-1] + 1)
     return pages
-
-
-def _starts_with_figures(text: str) -> bool:
-    """Whether a page's first printed line is figures only (a table's data row cut from its header)."""
-    for line in text.splitlines():
-        words = line.split()
-        if words:
-            return all(w.replace(".", "", 1).lstrip("-").isdigit() for w in words)
-    return False
 
 
 # ------------------------------------------------------------------ grids
@@ -268,16 +260,39 @@ def grids_from_camelot(tables, source: str, method: str, chars: dict[int, list[C
     return grids
 
 
+@contextmanager
+def _every_ruled_grid():
+    """Let Camelot keep the ruled grids its own text makes look empty; the characters judge them.
+
+    Camelot drops a grid whose cells its text lines leave 90% blank (noise rules). Its
+    text lines miss whole rows printed by LibreOffice Calc: the last row of table 2
+    alone at the top of a page came back empty and was dropped. Grids are kept here
+    and `grids_from_camelot` drops those in which no character stands.
+    """
+    from camelot.parsers import lattice
+
+    saved = getattr(lattice, "_GRID_WHITESPACE_REJECT", None)
+    lattice._GRID_WHITESPACE_REJECT = float("inf")
+    try:
+        yield
+    finally:
+        if saved is None:
+            del lattice._GRID_WHITESPACE_REJECT
+        else:
+            lattice._GRID_WHITESPACE_REJECT = saved
+
+
 def read_pages(path: str | Path, pages: list[int], engine: str = ENGINE) -> list[Grid]:
     """The grids of some pages: Camelot's lattice tables with one line engine, text from the characters."""
     import camelot
 
     if not pages:
         return []
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _every_ruled_grid():
         warnings.simplefilter("ignore")
         tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor="lattice", engine=engine, layout_kwargs=LAYOUT)
-    return grids_from_camelot(tables, str(path), f"camelot-lattice-{engine}+chars", page_chars(path, pages))
+    grids = grids_from_camelot(tables, str(path), f"camelot-lattice-{engine}+chars", page_chars(path, pages))
+    return [g for g in grids if any(t for row in g.text for t in row)]
 
 
 def read(path: str | Path) -> Reading:

@@ -1,0 +1,114 @@
+"""The PDF reader on the same real figures printed by other programs (../shared/corpus/producers).
+
+LibreOffice Writer prints of Word documents, LibreOffice Calc prints of spreadsheets and
+Chromium prints of the real 平潭 web pages: every cell scored against that folder's
+truth.csv, plus one test per producer quirk, each on the file that shows it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import CORPUS, need
+
+from openness.extract import extract_report
+from openness.readers.pdf import page_texts, read_pages, table_pages
+from openness.tables import classify
+
+PRODUCERS = CORPUS / "producers"
+# The PDFs with a text layer (the scans are the OCR reader's).
+TEXT_PDFS = sorted(p.stem for p in PRODUCERS.glob("*.pdf") if "-scan-" not in p.stem) if PRODUCERS.exists() else []
+
+
+@pytest.fixture(scope="module")
+def producer_truth() -> pd.DataFrame:
+    return pd.read_csv(need(PRODUCERS / "truth.csv"), dtype=str, keep_default_na=False)
+
+
+def _number(value: str):
+    return Decimal(value).normalize() if value else ""
+
+
+def test_the_corpus_is_what_the_issue_counts(producer_truth):
+    """30 text-layer PDFs, 5,950 printed cells: the scoring below covers all of them."""
+    assert len(TEXT_PDFS) == 30
+    assert len(producer_truth[producer_truth.report.isin(TEXT_PDFS)]) == 5950
+
+
+@pytest.mark.parametrize("name", TEXT_PDFS)
+def test_every_cell_right(name, producer_truth):
+    ex = extract_report(need(PRODUCERS / f"{name}.pdf"))
+    got = {(c.table, c.row, c.column): _number(c.value) for c in ex.cells}
+    truth = producer_truth[producer_truth.report == name]
+    wrong = [
+        (r.table, r.row, r.column, r.value, got.get((r.table, r.row, r.column), "<missing>"))
+        for r in truth.itertuples()
+        if got.get((r.table, r.row, r.column), "<missing>") != _number(r.value)
+    ]
+    assert len(truth) >= 190
+    assert wrong == []
+    # nothing reported as a figure where the report prints none (in the tables the truth covers)
+    keys = {(r.table, r.row, r.column) for r in truth.itertuples()}
+    assert [k for k in got if k[0] in set(truth.table) and k not in keys] == []
+
+
+def _grid_rows(path: Path, page: int) -> list[list[str]]:
+    return [row for g in read_pages(path, [page]) for row in g.text]
+
+
+def test_writer_one_line_of_label_and_figures_is_four_cells():
+    """Writer prints a row as one text line ('行政规范性文件 109 489 597'); each character goes to its own cell."""
+    path = need(PRODUCERS / "pingtan-2021-writer-v0.pdf")
+    rows = [r for page in table_pages(page_texts(path)) for r in _grid_rows(path, page)]
+    row = next(r for r in rows if r[0] == "行政规范性文件")
+    truth = pd.read_csv(PRODUCERS / "truth.csv", dtype=str, keep_default_na=False)
+    want = truth[(truth.report == "pingtan-2021-writer-v0") & (truth.row == "第二十条第（一）项 / 行政规范性文件")].value.tolist()
+    assert [Decimal(v) for v in row[1:]] == [Decimal(v) for v in want]
+
+
+def test_writer_decimal_point_sits_low_but_in_its_line():
+    """The full stop of 1760.1263 stands below its digits' centres; it is read in their line."""
+    ex = extract_report(need(PRODUCERS / "fenyang-2023-writer-v1.pdf"))
+    fee = next(c for c in ex.cells if c.column_code == "fee_amount")
+    assert (fee.value, fee.text) == ("1760.1263", "1760.1263")
+
+
+def test_calc_last_row_alone_on_a_page_is_kept():
+    """Calc puts 四、结转下年度继续办理 alone at the top of page 2: a one-row grid Camelot would drop."""
+    ex = extract_report(need(PRODUCERS / "fenyang-2023-calc.pdf"))
+    carried = [c for c in ex.cells if c.row_code == "carried_out"]
+    assert len(carried) == 7 and {c.page for c in carried} == {2}
+    assert ex.status == "ok"
+
+
+def test_calc_table_3_in_two_bands():
+    """Review and litigation printed as two bands, each under its own header: 15 figures."""
+    ex = extract_report(need(PRODUCERS / "fenyang-2023-calc.pdf"))
+    appeals = {c.column: c.value for c in ex.cells if c.table == "appeals"}
+    assert len(appeals) == 15
+    assert [appeals[f"行政复议 / {k}"] for k in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")] == ["1", "3", "1", "0", "5"]
+    path = need(PRODUCERS / "fenyang-2023-calc.pdf")
+    assert [classify(g) for g in read_pages(path, [2])] == [None, "appeals", "appeals"]
+
+
+def test_chromium_header_cut_by_a_page_break():
+    """平潭 2019: table 3's header ends page 10 as 结/果 and goes on as 维/持 on page 11 with the figures."""
+    path = need(PRODUCERS / "pingtan-2019-chromium.pdf")
+    assert table_pages(page_texts(path))[-1] == 11
+    ex = extract_report(path)
+    appeals = [c for c in ex.cells if c.table == "appeals"]
+    assert len(appeals) == 15 and {c.page for c in appeals} == {11}
+    assert ex.status == "ok"
+
+
+def test_chromium_header_row_alone_at_the_foot_of_a_page():
+    """平潭 2023: 行政复议 | 行政诉讼 alone on page 6, the rest of the header and the figures on page 7."""
+    ex = extract_report(need(PRODUCERS / "pingtan-2023-chromium.pdf"))
+    appeals = {c.column: c.value for c in ex.cells if c.table == "appeals"}
+    assert appeals["行政复议 / 总计"] == "2" and appeals["行政诉讼 / 未经复议直接起诉 / 总计"] == "5"
+    fee = next(c for c in ex.cells if c.column_code == "fee_amount")
+    assert fee.value == "5949.088667"
+    assert ex.status == "ok" and ex.problems == []
