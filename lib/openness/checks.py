@@ -24,6 +24,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from openness import labels
 from openness.labels import codebook
 
 COLUMNS = [
@@ -31,27 +32,18 @@ COLUMNS = [
     "left_terms", "right_terms", "left", "right", "difference", "status", "reason", "rough",
 ]
 
-# Table 2 leaf rows of 三、本年度办理结果 before （六）其他处理.
-HANDLED_LEAVES = (
-    "granted", "partly_granted",
-    "refused_state_secret", "refused_prohibited_by_law", "refused_security_stability",
-    "refused_third_party", "refused_internal_affairs", "refused_process_info",
-    "refused_enforcement_file", "refused_query_matter",
-    "unable_not_held", "unable_needs_creation", "unable_unclear",
-    "not_processed_complaint", "not_processed_repeat", "not_processed_publication",
-    "not_processed_mass", "not_processed_confirm",
-)
-OTHER_2021 = ("other_no_correction", "other_no_fee", "other_other")
-OTHER_2019 = ("other_handling",)
-APPLICANTS = ("natural_person", "business", "research", "social_welfare", "legal_services", "other_org")
-APPEAL_GROUPS = {
-    "review": "行政复议",
-    "suit_direct": "行政诉讼 / 未经复议直接起诉",
-    "suit_after_review": "行政诉讼 / 复议后起诉",
-}
-APPEAL_PARTS = ("upheld", "corrected", "other", "pending")
-DOCUMENT_ROWS = ("rules", "admin_normative_docs")
-DOCUMENT_COLUMNS = ("issued", "repealed", "in_force")
+# The groups the identities sum over, from the codebook (`group` and `part`).
+OTHER_HANDLING = "其他处理"  # （六）其他处理: one row in 2019 (and mixed), three in 2021
+# Table 2's outcome leaves before （六）其他处理, and its two forms of （六）.
+HANDLED_LEAVES = tuple(c for g in labels.group_names("row", "requests") if g != OTHER_HANDLING for c in labels.codes("row", "requests", group=g))
+OTHER_2021 = labels.codes("row", "requests", "2021", group=OTHER_HANDLING)
+OTHER_2019 = labels.codes("row", "requests", "2019", group=OTHER_HANDLING)
+APPLICANTS = labels.codes("column", "requests", group="applicant")
+APPEAL_GROUPS = labels.group_names("column", "appeals")
+# Identity 6: the 2021 template's documents of 第二十条第（一）项.
+DOCUMENT_SECTION = "第二十条第（一）项"
+DOCUMENT_ROWS = tuple(e.code for e in labels.entries("row", "proactive", "2021") if e.section == DOCUMENT_SECTION)
+DOCUMENT_COLUMNS = labels.codes("column", "proactive", "2021", group=DOCUMENT_SECTION)
 
 IDENTITIES: dict[str, tuple[int, str, str]] = {
     # id: (number in template.md, table, description in plain English + Chinese)
@@ -261,10 +253,12 @@ def _check_report(rep: _Report) -> list[dict]:
     if "appeals" not in rep.tables:
         out.append(_no_table(name, "appeals_group_total", [name]))
     else:
-        for group, label in APPEAL_GROUPS.items():
-            left = _side([(rep, ("appeals", "", f"{group}_total"), 1)])
-            right = _side([(rep, ("appeals", "", f"{group}_{p}"), 1) for p in APPEAL_PARTS])
-            out.append(_result(name, "appeals_group_total", group, label, left, right))
+        for group in APPEAL_GROUPS:
+            total = labels.codes("column", "appeals", group=group, part="total")
+            parts = [c for c in labels.codes("column", "appeals", group=group) if c not in total]
+            left = _side([(rep, ("appeals", "", c), 1) for c in total])
+            right = _side([(rep, ("appeals", "", c), 1) for c in parts])
+            out.append(_result(name, "appeals_group_total", group, labels.group_label("appeals", group), left, right))
     return out
 
 

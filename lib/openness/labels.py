@@ -3,7 +3,9 @@
 The codebook (codebook.csv beside this file) holds one entry per table, row and
 column of the 2019 and 2021 templates, and of the `mixed` form (2021 layout with
 the single-row （六）其他处理). Each entry has a stable ASCII code, the official
-label path exactly as in the spec, an English label and a unit.
+label path exactly as in the spec, an English label, a unit, the templates it
+belongs to, and the groups the identities and indicators sum over (`group`,
+`part`; see references/template.md). A new template year is a codebook change.
 
 Printed labels differ from the official wording in many small ways (line
 breaks, spaces, 1、/1．numbering, bracket widths, misprints, abbreviations), so
@@ -24,24 +26,6 @@ from importlib.resources import files
 
 TEMPLATES = ("2019", "2021", "mixed")
 
-# Table 1 columns belong to a section (第二十条第（X）项), and differ by template.
-_PROACTIVE_SECTION_COLUMNS = {
-    "2021": {
-        "第二十条第（一）项": ("issued", "repealed", "in_force"),
-        "第二十条第（五）项": ("decisions",),
-        "第二十条第（六）项": ("decisions",),
-        "第二十条第（八）项": ("fee_amount",),
-    },
-    "2019": {
-        "第二十条第（一）项": ("made", "published", "total_published"),
-        "第二十条第（五）项": ("items_prev_year", "items_change", "decision_count"),
-        "第二十条第（六）项": ("items_prev_year", "items_change", "decision_count"),
-        "第二十条第（八）项": ("items_prev_year", "items_change"),
-        "第二十条第（九）项": ("procurement_items", "procurement_amount"),
-    },
-}
-_PROACTIVE_SECTION_COLUMNS["mixed"] = _PROACTIVE_SECTION_COLUMNS["2021"]
-
 # Fuzzy matching: the best candidate must score at least this, and beat the
 # runner-up by at least the margin, or the label is left unplaced.
 MIN_SCORE = 0.72
@@ -59,6 +43,16 @@ class Entry:
     english: str
     unit: str
     templates: tuple[str, ...]
+    # What the identities and indicators sum over: a table-2 row's outcome group (不予公开 …),
+    # 'applicant' for the six applicant columns, a table-3 column's group (review,
+    # suit_direct, suit_after_review), or the 第二十条 sections a table-1 column serves.
+    group: str = ""
+    part: str = ""  # a table-3 column's part: upheld, corrected, other, pending, total
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """`group` as a tuple (a table-1 column serves several sections)."""
+        return tuple(self.group.split())
 
     @property
     def leaf(self) -> str:
@@ -96,9 +90,61 @@ def codebook() -> tuple[Entry, ...]:
             english=r["english"],
             unit=r["unit"],
             templates=tuple(r["templates"].split()),
+            group=r.get("group", ""),
+            part=r.get("part", ""),
         )
         for r in csv.DictReader(text.splitlines())
     )
+
+
+def codes(kind: str, table: str, template: str | None = None, group: str | None = None, part: str | None = None) -> tuple[str, ...]:
+    """Codes of a table's rows or columns, in codebook order, narrowed by template, group and part."""
+    return tuple(
+        e.code
+        for e in entries(kind, table, template)
+        if (group is None or group in e.groups) and (part is None or e.part == part)
+    )
+
+
+def group_names(kind: str, table: str) -> tuple[str, ...]:
+    """The groups of a table's rows or columns, in codebook order (each once)."""
+    return tuple(dict.fromkeys(g for e in entries(kind, table) for g in e.groups))
+
+
+def group_label(table: str, group: str) -> str:
+    """A table-3 group's official label: its total column's path without the last level."""
+    total = next(e for e in entries("column", table) if group in e.groups and e.part == "total")
+    return total.label.rsplit(" / ", 1)[0]
+
+
+def _only_in(kind: str, table: str, inside: tuple[str, ...]) -> set[str]:
+    """Codes whose templates all lie inside `inside` (the codes that tell a template apart)."""
+    return {e.code for e in entries(kind, table) if set(e.templates) <= set(inside)}
+
+
+def detect_template(found: set[tuple[str, str, str]]) -> str | None:
+    """2019, 2021 or mixed, from which (table, row_code, column_code) a report printed.
+
+    Table 1's columns tell 2019 from 2021; table 2's （六）其他处理 as one row
+    (2019, mixed) or three (2021) tells the rest.
+    """
+    t1 = {c for t, _, c in found if t == "proactive"}
+    t2 = {r for t, r, _ in found if t == "requests"}
+    t1_2019 = bool(t1 & _only_in("column", "proactive", ("2019",)))
+    t1_2021 = bool(t1 & _only_in("column", "proactive", ("2021", "mixed")))
+    t2_split = bool(t2 & _only_in("row", "requests", ("2021",)))
+    t2_single = bool(t2 & _only_in("row", "requests", ("2019", "mixed")))
+    if t1_2019 and not t1_2021:
+        return "2019"
+    if t2_split:
+        return "2021"
+    if t1_2021 and t2_single:
+        return "mixed"
+    if t1_2021:
+        return "2021"
+    if t2_single:
+        return "2019"
+    return None
 
 
 def entries(kind: str, table: str, template: str | None = None) -> list[Entry]:
@@ -124,7 +170,7 @@ def official_cells(template: str) -> list[CellSpec]:
         raise ValueError(f"unknown template {template!r}; expected one of {TEMPLATES}")
     cells = []
     for row in entries("row", "proactive", template):
-        for code in _PROACTIVE_SECTION_COLUMNS[template][row.section]:
+        for code in codes("column", "proactive", template, group=row.section):
             col = entry("proactive", "column", code)
             cells.append(CellSpec("proactive", row.label, col.label, row.code, col.code, col.unit or row.unit))
     for row in entries("row", "requests", template):

@@ -10,10 +10,13 @@ corrected is a lead to follow, not a rate to rank bodies by.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+from openness import labels
 
 SMALL_COUNT = 10  # a rate whose denominator is below this is flagged, not ranked
 SMALL_FLAG = "small count — a lead, not a rate to rank by"
@@ -22,19 +25,10 @@ NO_CASES_FLAG = "denominator 0 as printed: no rate"
 
 Term = tuple[str, str, str, int]  # table, row_code, column_code, sign (+1 or -1)
 
+# The refusal reasons (table 2's 不予公开 rows), code -> printed reason without its numbering.
 REFUSAL_REASONS = {
-    "refused_state_secret": "属于国家秘密",
-    "refused_prohibited_by_law": "其他法律行政法规禁止公开",
-    "refused_security_stability": "危及“三安全一稳定”",
-    "refused_third_party": "保护第三方合法权益",
-    "refused_internal_affairs": "属于三类内部事务信息",
-    "refused_process_info": "属于四类过程性信息",
-    "refused_enforcement_file": "属于行政执法案卷",
-    "refused_query_matter": "属于行政查询事项",
+    e.code: re.sub(r"^\d+\.", "", e.leaf) for e in labels.entries("row", "requests") if e.group == "不予公开"
 }
-
-APPEAL_GROUPS = {"review": "行政复议", "suit_direct": "行政诉讼（直接起诉）", "suit_after_review": "行政诉讼（复议后起诉）"}
-APPEAL_PARTS = ("upheld", "corrected", "other", "pending")
 
 
 def _req(row: str, sign: int = 1, column: str = "total") -> Term:
@@ -130,15 +124,15 @@ def _appeal_note(lookup: pd.Series, report: str, indicator: Indicator) -> str:
     """Say when a printed 总计 in the denominator does not equal its four parts (the rate rests on it)."""
     notes = []
     for _, _, column, sign in indicator.denominator:
-        if sign < 0 or not column.endswith("_total"):
+        group = labels.entry("appeals", "column", column)
+        if sign < 0 or group.part != "total":
             continue
-        group = column.removesuffix("_total")
-        parts = [lookup.get((report, "appeals", "", f"{group}_{p}"), float("nan")) for p in APPEAL_PARTS]
+        parts = [lookup.get((report, "appeals", "", c), float("nan")) for c in labels.codes("column", "appeals", group=group.group) if c != column]
         total = lookup.get((report, "appeals", "", column), float("nan"))
         if pd.isna(total) or any(pd.isna(p) for p in parts):
             continue
         if float(total) != float(sum(parts)):
-            notes.append(f"{APPEAL_GROUPS[group]} 总计 printed {total:g} but its parts add up to {sum(parts):g}")
+            notes.append(f"{labels.group_label('appeals', group.group)} 总计 printed {total:g} but its parts add up to {sum(parts):g}")
     return "; ".join(notes)
 
 
@@ -194,18 +188,10 @@ def refusal_mix(cells: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("report")
 
 
-# How requests ended, in seven groups (template.md, table 2, 三、本年度办理结果). 其他处理 is one row
-# in the 2019 template and three in the 2021 one: whichever rows the report prints are summed.
-OUTCOMES = {
-    "予以公开": ("granted",),
-    "部分公开": ("partly_granted",),
-    "不予公开": tuple(REFUSAL_REASONS),
-    "无法提供：本机关不掌握": ("unable_not_held",),
-    "无法提供：其他": ("unable_needs_creation", "unable_unclear"),
-    "不予处理": ("not_processed_complaint", "not_processed_repeat", "not_processed_publication",
-                 "not_processed_mass", "not_processed_confirm"),
-    "其他处理": ("other_handling", "other_no_correction", "other_no_fee", "other_other"),
-}
+# How requests ended, in seven groups (template.md, table 2, 三、本年度办理结果): the codebook's
+# outcome groups. 其他处理 is one row in the 2019 template and three in the 2021 one: whichever
+# rows the report prints are summed.
+OUTCOMES = {group: labels.codes("row", "requests", group=group) for group in labels.group_names("row", "requests")}
 
 
 def outcome_mix(cells: pd.DataFrame) -> pd.DataFrame:

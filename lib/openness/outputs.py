@@ -25,6 +25,7 @@ import pandas as pd
 
 from openness import __version__
 from openness.checks import COLUMNS as CHECK_COLUMNS
+from openness.labels import codebook as codebook_entries
 from openness.model import TABLES, Extraction
 
 ENCODING = "utf-8-sig"
@@ -52,11 +53,17 @@ class Field:
 # ---------------------------------------------------------------- codebook
 
 
+# The codebook's columns published in data/clean/codebook.csv (its `group` and `part` serve the code).
+CODEBOOK_COLUMNS = ["kind", "table", "code", "label", "english", "unit", "templates"]
+
+
 @lru_cache(maxsize=1)
 def codebook() -> pd.DataFrame:
-    """The official schema of the three tables (lib/openness/codebook.csv), as text."""
-    with resources.files("openness").joinpath("codebook.csv").open(encoding="utf-8") as f:
-        return pd.read_csv(f, dtype=str, keep_default_na=False)
+    """The official schema of the three tables (labels.codebook(), from codebook.csv), as text."""
+    return pd.DataFrame(
+        [[e.kind, e.table, e.code, e.label, e.english, e.unit, " ".join(e.templates)] for e in codebook_entries()],
+        columns=CODEBOOK_COLUMNS,
+    )
 
 
 @lru_cache(maxsize=None)

@@ -481,27 +481,6 @@ def map_appeals(grids: list[Grid], report: str, file: str) -> _Mapped:
 _MAPPERS = {"proactive": map_proactive, "requests": map_requests, "appeals": map_appeals}
 
 
-def detect_template(cells: list[Cell]) -> str | None:
-    """2019, 2021 or mixed, from which official rows and columns were found."""
-    t1 = {c.column_code for c in cells if c.table == "proactive"}
-    t2 = {c.row_code for c in cells if c.table == "requests"}
-    t1_2019 = bool(t1 & {"made", "published", "total_published", "items_prev_year", "procurement_items"})
-    t1_2021 = bool(t1 & {"issued", "repealed", "in_force", "decisions", "fee_amount"})
-    t2_split = bool(t2 & {"other_no_correction", "other_no_fee", "other_other"})
-    t2_single = "other_handling" in t2
-    if t1_2019 and not t1_2021:
-        return "2019"
-    if t2_split:
-        return "2021"
-    if t1_2021 and t2_single:
-        return "mixed"
-    if t1_2021:
-        return "2021"
-    if t2_single:
-        return "2019"
-    return None
-
-
 def completeness(cells: list[Cell], template: str | None, file: str) -> tuple[dict[str, bool], list[Problem]]:
     """Whether every official cell of the template was found, and what is missing."""
     if template is None:
@@ -617,7 +596,7 @@ def grids_to_extraction(grids: list[Grid], report: str, file: str, method: str =
         mapped = _MAPPERS[table](by_table.get(table, []), report, file)
         ex.cells.extend(mapped.cells)
         ex.problems.extend(mapped.problems)
-    ex.template = detect_template(ex.cells)
+    ex.template = labels.detect_template({(c.table, c.row_code, c.column_code) for c in ex.cells})
     ex.complete, missing = completeness(ex.cells, ex.template, file)
     ex.problems.extend(missing)
     return ex
