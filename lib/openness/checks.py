@@ -32,18 +32,41 @@ COLUMNS = [
     "left_terms", "right_terms", "left", "right", "difference", "status", "reason", "rough",
 ]
 
-# The groups the identities sum over, from the codebook (`group` and `part`).
 OTHER_HANDLING = "其他处理"  # （六）其他处理: one row in 2019 (and mixed), three in 2021
-# Table 2's outcome leaves before （六）其他处理, and its two forms of （六）.
-HANDLED_LEAVES = tuple(c for g in labels.group_names("row", "requests") if g != OTHER_HANDLING for c in labels.codes("row", "requests", group=g))
-OTHER_2021 = labels.codes("row", "requests", "2021", group=OTHER_HANDLING)
-OTHER_2019 = labels.codes("row", "requests", "2019", group=OTHER_HANDLING)
-APPLICANTS = labels.codes("column", "requests", group="applicant")
-APPEAL_GROUPS = labels.group_names("column", "appeals")
-# Identity 6: the 2021 template's documents of 第二十条第（一）项.
-DOCUMENT_SECTION = "第二十条第（一）项"
-DOCUMENT_ROWS = tuple(e.code for e in labels.entries("row", "proactive", "2021") if e.section == DOCUMENT_SECTION)
-DOCUMENT_COLUMNS = labels.codes("column", "proactive", "2021", group=DOCUMENT_SECTION)
+DOCUMENT_SECTION = "第二十条第（一）项"  # identity 6: the 2021 template's documents of this section
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """The codes the identities sum over, read from the codebook in use (its `group` and `part`)."""
+
+    handled_leaves: tuple[str, ...]  # table 2's outcome leaves before （六）其他处理
+    other_2021: tuple[str, ...]
+    other_2019: tuple[str, ...]
+    applicants: tuple[str, ...]
+    appeal_groups: tuple[str, ...]
+    document_rows: tuple[str, ...]
+    document_columns: tuple[str, ...]
+
+
+@lru_cache(maxsize=4)
+def _groups(book: tuple) -> _Groups:
+    other = labels.group_names("row", "requests")
+    return _Groups(
+        handled_leaves=tuple(c for g in other if g != OTHER_HANDLING for c in labels.codes("row", "requests", group=g)),
+        other_2021=labels.codes("row", "requests", "2021", group=OTHER_HANDLING),
+        other_2019=labels.codes("row", "requests", "2019", group=OTHER_HANDLING),
+        applicants=labels.codes("column", "requests", group="applicant"),
+        appeal_groups=labels.group_names("column", "appeals"),
+        document_rows=tuple(e.code for e in labels.entries("row", "proactive", "2021") if e.section == DOCUMENT_SECTION),
+        document_columns=labels.codes("column", "proactive", "2021", group=DOCUMENT_SECTION),
+    )
+
+
+def groups() -> _Groups:
+    """The identities' groups of the codebook in use."""
+    return _groups(codebook())
+
 
 IDENTITIES: dict[str, tuple[int, str, str]] = {
     # id: (number in template.md, table, description in plain English + Chinese)
@@ -81,10 +104,14 @@ IDENTITIES: dict[str, tuple[int, str, str]] = {
 }
 
 
-@lru_cache(maxsize=1)
 def _labels() -> dict[tuple[str, str, str], str]:
     """(kind, table, code) -> official label path, in codebook order."""
-    return {(e.kind, e.table, e.code): e.label for e in codebook()}
+    return _labels_of(codebook())
+
+
+@lru_cache(maxsize=4)
+def _labels_of(book: tuple) -> dict[tuple[str, str, str], str]:
+    return {(e.kind, e.table, e.code): e.label for e in book}
 
 
 def _label(table: str, row: str, column: str) -> str:
@@ -236,24 +263,25 @@ def _check_report(rep: _Report) -> list[dict]:
             left = _side([(rep, ("requests", "new", col), 1), (rep, ("requests", "carried_in", col), 1)])
             right = _side([(rep, ("requests", "total_handled", col), 1), (rep, ("requests", "carried_out", col), 1)])
             out.append(_result(name, "requests_balance", col, _col_label("requests", col), left, right))
-        has_2021 = any(("requests", r) in rep.rows for r in OTHER_2021)
+        g = groups()
+        has_2021 = any(("requests", r) in rep.rows for r in g.other_2021)
         # The 2021 sub-rows when the report prints any of them, else the 2019 single row
         # (named as missing when the report has neither).
-        other = OTHER_2021 if has_2021 else OTHER_2019
+        other = g.other_2021 if has_2021 else g.other_2019
         for col in columns:
             left = _side([(rep, ("requests", "total_handled", col), 1)])
-            right = _side([(rep, ("requests", r, col), 1) for r in HANDLED_LEAVES + other])
+            right = _side([(rep, ("requests", r, col), 1) for r in g.handled_leaves + other])
             out.append(_result(name, "requests_handled_total", col, _col_label("requests", col), left, right))
         for row in _requests_rows():
             if ("requests", row) not in rep.rows:
                 continue
             left = _side([(rep, ("requests", row, "total"), 1)])
-            right = _side([(rep, ("requests", row, c), 1) for c in APPLICANTS])
+            right = _side([(rep, ("requests", row, c), 1) for c in g.applicants])
             out.append(_result(name, "requests_applicant_total", row, _row_label("requests", row), left, right))
     if "appeals" not in rep.tables:
         out.append(_no_table(name, "appeals_group_total", [name]))
     else:
-        for group in APPEAL_GROUPS:
+        for group in groups().appeal_groups:
             total = labels.codes("column", "appeals", group=group, part="total")
             parts = [c for c in labels.codes("column", "appeals", group=group) if c not in total]
             left = _side([(rep, ("appeals", "", c), 1) for c in total])
@@ -282,7 +310,8 @@ def _check_pair(a: _Report, b: _Report) -> list[dict]:
             right = _side([(b, ("requests", "carried_in", col), 1)])
             out.append(_result(pair, "carry_over", col, _col_label("requests", col), left, right))
     missing = [r.name for r in (a, b) if "proactive" not in r.tables]
-    old_layout = [r.name for r in (a, b) if "proactive" in r.tables and not r.has_columns("proactive", DOCUMENT_COLUMNS)]
+    g = groups()
+    old_layout = [r.name for r in (a, b) if "proactive" in r.tables and not r.has_columns("proactive", g.document_columns)]
     if missing:
         out.append(_no_table(pair, "documents_in_force", missing))
     elif old_layout:
@@ -292,7 +321,7 @@ def _check_pair(a: _Report, b: _Report) -> list[dict]:
         )
         out.append(row)
     else:
-        for row in DOCUMENT_ROWS:
+        for row in g.document_rows:
             left = _side([
                 (a, ("proactive", row, "in_force"), 1),
                 (b, ("proactive", row, "issued"), 1),

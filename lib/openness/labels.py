@@ -21,8 +21,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 TEMPLATES = ("2019", "2021", "mixed")
 
@@ -77,10 +80,26 @@ class CellSpec:
     unit: str
 
 
-@lru_cache(maxsize=1)
+_CODEBOOKS: list[Path] = [Path(str(files("openness").joinpath("codebook.csv")))]
+
+
 def codebook() -> tuple[Entry, ...]:
-    """Every entry of codebook.csv, in file order."""
-    text = files("openness").joinpath("codebook.csv").read_text(encoding="utf-8")
+    """Every entry of the codebook in use (codebook.csv beside this file), in file order."""
+    return _read_codebook(_CODEBOOKS[-1])
+
+
+@contextmanager
+def use_codebook(path: str | Path) -> Iterator[None]:
+    """Use another codebook within a block: how a new template year is tried before it lands."""
+    _CODEBOOKS.append(Path(path))
+    try:
+        yield
+    finally:
+        _CODEBOOKS.pop()
+
+
+@lru_cache(maxsize=4)
+def _read_codebook(path: Path) -> tuple[Entry, ...]:
     return tuple(
         Entry(
             kind=r["kind"],
@@ -93,7 +112,7 @@ def codebook() -> tuple[Entry, ...]:
             group=r.get("group", ""),
             part=r.get("part", ""),
         )
-        for r in csv.DictReader(text.splitlines())
+        for r in csv.DictReader(path.read_text(encoding="utf-8").splitlines())
     )
 
 

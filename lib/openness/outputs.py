@@ -57,24 +57,31 @@ class Field:
 CODEBOOK_COLUMNS = ["kind", "table", "code", "label", "english", "unit", "templates"]
 
 
-@lru_cache(maxsize=1)
 def codebook() -> pd.DataFrame:
-    """The official schema of the three tables (labels.codebook(), from codebook.csv), as text."""
+    """The official schema of the three tables (the codebook in use, labels.codebook()), as text."""
+    return _codebook_frame(codebook_entries())
+
+
+@lru_cache(maxsize=4)
+def _codebook_frame(book: tuple) -> pd.DataFrame:
     return pd.DataFrame(
-        [[e.kind, e.table, e.code, e.label, e.english, e.unit, " ".join(e.templates)] for e in codebook_entries()],
+        [[e.kind, e.table, e.code, e.label, e.english, e.unit, " ".join(e.templates)] for e in book],
         columns=CODEBOOK_COLUMNS,
     )
 
 
-@lru_cache(maxsize=None)
 def _codes(kind: str, table: str) -> tuple[tuple[str, str, str], ...]:
     """(code, label, unit) of the rows or columns of one table, in codebook order."""
-    book = codebook()
+    return _codes_of(codebook_entries(), kind, table)
+
+
+@lru_cache(maxsize=None)
+def _codes_of(entries: tuple, kind: str, table: str) -> tuple[tuple[str, str, str], ...]:
+    book = _codebook_frame(entries)
     sel = book[(book["kind"] == kind) & (book["table"] == table)]
     return tuple(zip(sel["code"], sel["label"], sel["unit"]))
 
 
-@lru_cache(maxsize=None)
 def _order(kind: str, table: str) -> dict[str, int]:
     return {code: i for i, (code, _, _) in enumerate(_codes(kind, table))}
 
