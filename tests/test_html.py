@@ -358,7 +358,7 @@ def test_blank_cell_kept_blank_not_zero():
         assert (cell.value, cell.text) == ("", "")
 
 
-# Identity breaks as published (template.md identities 1-4), found by openness.checks
+# Identity breaks as published (references/template.md identities 1-4), found by openness.checks
 # on the extracted figures: kept as printed, never fixed.
 BREAKS = {
     ("pingtan-2020", "requests_handled_total", "natural_person"),  # （七）总计 20, leaves 26

@@ -1,4 +1,4 @@
-"""Identity checks (勾稽关系) of template.md on the tidy cells: report breaks, never fix them.
+"""Identity checks (勾稽关系) of references/template.md on the tidy cells: report breaks, never fix them.
 
 Input is the tidy cells DataFrame (the fields of `openness.model.Cell`; only
 report, table, row_code, column_code and value are read). Output is one row per
@@ -69,7 +69,7 @@ def groups() -> _Groups:
 
 
 IDENTITIES: dict[str, tuple[int, str, str]] = {
-    # id: (number in template.md, table, description in plain English + Chinese)
+    # id: (number in references/template.md, table, description in plain English + Chinese)
     "requests_balance": (
         1, "requests",
         "New plus carried-in requests equal requests handled plus carried out "
@@ -247,7 +247,7 @@ def _index(cells: pd.DataFrame) -> dict[str, dict[Term, list[str]]]:
 
 
 def check_report(name: str, cells: pd.DataFrame) -> list[dict]:
-    """Identities 1-4 of template.md for the cells of one report."""
+    """Identities 1-4 of references/template.md for the cells of one report."""
     return _check_report(_Report(name, _index(cells).get(name, {})))
 
 

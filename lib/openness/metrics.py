@@ -1,4 +1,4 @@
-"""The indicators analysts compute from the tidy cells (template.md, "Useful ratios").
+"""The indicators analysts compute from the tidy cells (references/template.md, "Useful ratios").
 
 Every rate comes with its numerator and denominator, so a reader can see what it
 rests on. Figures are looked up by table, row code and column code in
@@ -188,7 +188,7 @@ def refusal_mix(cells: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("report")
 
 
-# How requests ended, in seven groups (template.md, table 2, 三、本年度办理结果): the codebook's
+# How requests ended, in seven groups (references/template.md, table 2, 三、本年度办理结果): the codebook's
 # outcome groups. 其他处理 is one row in the 2019 template and three in the 2021 one: whichever
 # rows the report prints are summed.
 OUTCOMES = {group: labels.codes("row", "requests", group=group) for group in labels.group_names("row", "requests")}

@@ -368,7 +368,7 @@ def _manifest_fields(columns: list[str]) -> list[Field]:
         "province": Field("province", "string", "Province."),
         "city": Field("city", "string", "Prefecture-level city."),
         "year": Field("year", "integer", "The year the report covers (not the year it was published).", "year"),
-        "template": Field("template", "string", "Layout of the statistical tables: 2019, 2021 or mixed (template.md)."),
+        "template": Field("template", "string", "Layout of the statistical tables: 2019, 2021 or mixed (references/template.md)."),
         "source_url": Field("source_url", "string", "The official page or file the figures were published at, where known."),
         "provenance": Field("provenance", "string", "Where the input file comes from (e.g. a specimen re-typeset from the published figures)."),
         "sha256": Field("sha256", "string", "SHA-256 of the input file."),
@@ -402,7 +402,7 @@ def _wide_fields(table: str) -> list[Field]:
     if table != "appeals":
         lead += [
             Field("row_code", "string", "Row code (codebook.csv)."),
-            Field("row", "string", "Official label path of the row (template.md)."),
+            Field("row", "string", "Official label path of the row (references/template.md)."),
         ]
     english = dict(zip(codebook()["code"] + "|" + codebook()["table"] + "|" + codebook()["kind"], codebook()["english"]))
     fields = []
@@ -439,10 +439,10 @@ def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list
                          _wide_fields("requests")),
         "appeals.csv": ("Table 3 (政府信息公开行政复议、行政诉讼情况), one row per report; its 15 columns.",
                         _wide_fields("appeals")),
-        "checks.csv": ("Every identity of template.md for every report, and the cross-year ones for consecutive years of the same body.", [
+        "checks.csv": ("Every identity of references/template.md for every report, and the cross-year ones for consecutive years of the same body.", [
             Field("report", "string", "Report id, or 'a→b' for a cross-year check between consecutive reports a and b of one body."),
             Field("identity", "string", "Identity id: requests_balance, requests_handled_total, requests_applicant_total, appeals_group_total, carry_over, documents_in_force."),
-            Field("number", "integer", "The identity's number in template.md (1-6)."),
+            Field("number", "integer", "The identity's number in references/template.md (1-6)."),
             Field("table", "string", "The table it concerns."),
             Field("scope", "string", "The column (1, 2, 5), row (3, 6) or group (4) checked, as a code; '' when a whole table is missing."),
             Field("scope_label", "string", "The same scope as an official label path."),
@@ -468,7 +468,7 @@ def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list
             Field("kind", "string", "table, row or column."),
             Field("table", "string", "proactive, requests or appeals."),
             Field("code", "string", "Short code used in the other files."),
-            Field("label", "string", "Official label path (template.md)."),
+            Field("label", "string", "Official label path (references/template.md)."),
             Field("english", "string", "English name."),
             Field("unit", "string", "Unit of the figures (requests, cases, documents, 10k yuan, yuan, ...)."),
             Field("templates", "string", "Templates that have it: 2019, 2021, mixed (space-separated)."),

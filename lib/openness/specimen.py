@@ -51,7 +51,7 @@ SECTIONS = (
     "六、其他需要报告的事项",
 )
 
-# Wordings real reports print instead of the official one (template.md; the 平潭 pages; 洪泽区).
+# Wordings real reports print instead of the official one (references/template.md; the 平潭 pages; 洪泽区).
 ALTERNATIVES: dict[str, tuple[str, ...]] = {
     "行政规范性文件": ("规范性文件",),
     "现行有效件数": ("先行有效件数",),
