@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 import pandas as pd
 
 from openness import labels
+from openness.figures import Figures, Term, plain
 from openness.labels import codebook
 
 COLUMNS = [
@@ -122,37 +123,25 @@ def _label(table: str, row: str, column: str) -> str:
     return f"{_labels().get(('row', table, row), row)} | {col}"
 
 
-Term = tuple[str, str, str]  # table, row_code, column_code
-
-
 class _Report:
-    """The figures of one report, looked up by (table, row_code, column_code)."""
+    """One report's figures (read through `Figures`), with which tables and rows it prints."""
 
-    def __init__(self, name: str, values: dict[Term, list[str]]):
+    def __init__(self, figures: Figures, name: str):
+        self.figures = figures
         self.name = name
         self.tag = ""  # prefix naming the report in reasons, for cross-year checks
-        self.values = values
-        self.tables = {t for t, _, _ in self.values}
-        self.rows = {(t, r) for t, r, _ in self.values}
+        self.terms = figures.terms(name)
+        self.tables = {t for t, _, _ in self.terms}
+        self.rows = {(t, r) for t, r, _ in self.terms}
 
     def has_columns(self, table: str, columns: Iterable[str]) -> bool:
         """Whether any figure of the table sits in one of these columns."""
         wanted = set(columns)
-        return any(t == table and c in wanted for t, _, c in self.values)
+        return any(t == table and c in wanted for t, _, c in self.terms)
 
     def get(self, term: Term) -> tuple[Decimal | None, str]:
         """The term's value, or None and why it cannot be read ('blank', 'missing', ...)."""
-        found = sorted(set(self.values.get(term, [])))
-        if not found:
-            return None, "missing"
-        if len(found) > 1:
-            return None, "printed twice with different values (" + ", ".join(repr(v) for v in found) + ")"
-        if found[0] == "":
-            return None, "blank"
-        try:
-            return Decimal(found[0]), ""
-        except InvalidOperation:
-            return None, f"not a number ({found[0]!r})"
+        return self.figures.get(self.name, term)
 
 
 @dataclass
@@ -175,20 +164,13 @@ def _side(parts: Iterable[tuple[_Report, Term, int]]) -> _Side:
             sign_text = " − " if sign < 0 else " + "
         else:
             sign_text = "−" if sign < 0 else ""
-        shown_value = _plain(value) if value is not None else "(" + why.split(" (")[0] + ")"
+        shown_value = plain(value) if value is not None else "(" + why.split(" (")[0] + ")"
         shown.append(f"{sign_text}{code}={shown_value}")
         if value is None:
             problems.append(f"{why}: {report.tag}{_label(table, row, column)}")
         else:
             total += sign * value
     return _Side(None if problems else total, "".join(shown), problems)
-
-
-def _plain(x: Decimal) -> str:
-    """A plain number: no exponent, no trailing zeros."""
-    if x == x.to_integral_value():
-        return str(int(x))
-    return format(x.normalize(), "f")
 
 
 def _result(report: str, identity: str, scope: str, scope_label: str, left: _Side, right: _Side) -> dict:
@@ -237,18 +219,9 @@ def _requests_columns() -> list[str]:
     return [c for (k, t, c) in _labels() if k == "column" and t == "requests"]
 
 
-def _index(cells: pd.DataFrame) -> dict[str, dict[Term, list[str]]]:
-    """The printed values of every report by (table, row_code, column_code), blanks as ''."""
-    out: dict[str, dict[Term, list[str]]] = {}
-    columns = [cells[c].fillna("").astype(str).str.strip().tolist() for c in ("report", "table", "row_code", "column_code", "value")]
-    for report, t, r, c, v in zip(*columns):
-        out.setdefault(report, {}).setdefault((t, r, c), []).append(v)
-    return out
-
-
 def check_report(name: str, cells: pd.DataFrame) -> list[dict]:
     """Identities 1-4 of references/template.md for the cells of one report."""
-    return _check_report(_Report(name, _index(cells).get(name, {})))
+    return _check_report(_Report(Figures(cells), name))
 
 
 def _check_report(rep: _Report) -> list[dict]:
@@ -292,8 +265,8 @@ def _check_report(rep: _Report) -> list[dict]:
 
 def check_pair(before: str, after: str, cells: pd.DataFrame) -> list[dict]:
     """Cross-year identities 5 and 6 between two consecutive reports of one body."""
-    index = _index(cells)
-    return _check_pair(_Report(before, index.get(before, {})), _Report(after, index.get(after, {})))
+    figures = Figures(cells)
+    return _check_pair(_Report(figures, before), _Report(figures, after))
 
 
 def _check_pair(a: _Report, b: _Report) -> list[dict]:
@@ -369,12 +342,12 @@ def _numbers(values: list) -> pd.Series:
 
 def run_checks(cells: pd.DataFrame, periods: Mapping[str, tuple[str, int]] | None = None) -> pd.DataFrame:
     """Every identity for every report, plus cross-year ones for consecutive reports of a body."""
-    index = _index(cells)
+    figures = Figures(cells)
     rows: list[dict] = []
-    for name in sorted(index):
-        rows.extend(_check_report(_Report(name, index[name])))
+    for name in figures.reports:
+        rows.extend(_check_report(_Report(figures, name)))
     for a, b in consecutive_pairs(periods or {}):
-        rows.extend(_check_pair(_Report(a, index.get(a, {})), _Report(b, index.get(b, {}))))
+        rows.extend(_check_pair(_Report(figures, a), _Report(figures, b)))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("left", "right", "difference"):
         frame[col] = _numbers(list(frame[col])) if len(frame) else pd.Series([], dtype="Int64")

@@ -10,63 +10,25 @@ corrected is a lead to follow, not a rate to rank bodies by.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
-from openness import labels
+from openness import labels, ratios
+from openness.figures import Figures
 
 SMALL_COUNT = 10  # a rate whose denominator is below this is flagged, not ranked
 SMALL_FLAG = "small count — a lead, not a rate to rank by"
 MISSING_FLAG = "missing figure (blank or absent cell)"
 NO_CASES_FLAG = "denominator 0 as printed: no rate"
 
-Term = tuple[str, str, str, int]  # table, row_code, column_code, sign (+1 or -1)
-
-# The refusal reasons (table 2's 不予公开 rows), code -> printed reason without its numbering.
-REFUSAL_REASONS = {
-    e.code: re.sub(r"^\d+\.", "", e.leaf) for e in labels.entries("row", "requests") if e.group == "不予公开"
-}
+REFUSAL_REASONS, INDICATORS, BY_NAME = ratios.REFUSAL_REASONS, ratios.INDICATORS, ratios.BY_NAME
 
 
-def _req(row: str, sign: int = 1, column: str = "total") -> Term:
-    return ("requests", row, column, sign)
+def _float(x: Decimal | None) -> float:
+    return float("nan") if x is None else float(x)
 
-
-def _app(column: str, sign: int = 1) -> Term:
-    return ("appeals", "", column, sign)
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """One ratio: a name, its Chinese label, and the signed figures summed above and below the line."""
-
-    name: str
-    label: str
-    numerator: tuple[Term, ...]
-    denominator: tuple[Term, ...]
-
-
-HANDLED = (_req("total_handled"),)
-
-INDICATORS: tuple[Indicator, ...] = (
-    Indicator("disclosure_rate", "公开率（予以公开＋部分公开）", (_req("granted"), _req("partly_granted")), HANDLED),
-    Indicator("refusal_rate", "不予公开率", tuple(_req(code) for code in REFUSAL_REASONS), HANDLED),
-    *(Indicator(f"refusal_{code.removeprefix('refused_')}", f"不予公开：{label}", (_req(code),), HANDLED)
-      for code, label in REFUSAL_REASONS.items()),
-    Indicator("not_held_rate", "不掌握率", (_req("unable_not_held"),), HANDLED),
-    Indicator("natural_person_share", "自然人申请占比", (_req("new", column="natural_person"),), (_req("new"),)),
-    Indicator("review_correction_rate", "行政复议纠错率", (_app("review_corrected"),),
-              (_app("review_total"), _app("review_pending", -1))),
-    Indicator("litigation_correction_rate", "行政诉讼纠错率",
-              (_app("suit_direct_corrected"), _app("suit_after_review_corrected")),
-              (_app("suit_direct_total"), _app("suit_direct_pending", -1),
-               _app("suit_after_review_total"), _app("suit_after_review_pending", -1))),
-)
-
-BY_NAME = {ind.name: ind for ind in INDICATORS}
 
 # Proactive volumes: (row_code, column_code) per template wording; the first present wins.
 VOLUMES = {
@@ -101,49 +63,30 @@ def numeric(cells: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _lookup(cells: pd.DataFrame) -> pd.Series:
-    """Value by (report, table, row_code, column_code); blank cells are NaN."""
-    if not pd.api.types.is_float_dtype(cells["value"]):
-        cells = numeric(cells)
-    keys = ["report", "table", "row_code", "column_code"]
-    return cells.drop_duplicates(keys).set_index(keys)["value"]
-
-
-def _sum(lookup: pd.Series, report: str, terms: tuple[Term, ...]) -> float:
-    """Signed sum of the terms; NaN as soon as one figure is blank or absent."""
-    total = 0.0
-    for table, row, column, sign in terms:
-        value = lookup.get((report, table, row, column), float("nan"))
-        if pd.isna(value):
-            return float("nan")
-        total += sign * float(value)
-    return total
-
-
-def _appeal_note(lookup: pd.Series, report: str, indicator: Indicator) -> str:
+def _appeal_note(figures: Figures, report: str, indicator: ratios.Indicator) -> str:
     """Say when a printed 总计 in the denominator does not equal its four parts (the rate rests on it)."""
     notes = []
-    for _, _, column, sign in indicator.denominator:
+    for (_, _, column), sign in indicator.denominator:
         group = labels.entry("appeals", "column", column)
         if sign < 0 or group.part != "total":
             continue
-        parts = [lookup.get((report, "appeals", "", c), float("nan")) for c in labels.codes("column", "appeals", group=group.group) if c != column]
-        total = lookup.get((report, "appeals", "", column), float("nan"))
-        if pd.isna(total) or any(pd.isna(p) for p in parts):
+        parts = [((("appeals", "", c), 1)) for c in labels.codes("column", "appeals", group=group.group) if c != column]
+        total, _ = figures.get(report, ("appeals", "", column))
+        summed = figures.total(report, parts)
+        if total is None or summed is None:
             continue
-        if float(total) != float(sum(parts)):
-            notes.append(f"{labels.group_label('appeals', group.group)} 总计 printed {total:g} but its parts add up to {sum(parts):g}")
+        if total != summed:
+            notes.append(f"{labels.group_label('appeals', group.group)} 总计 printed {float(total):g} but its parts add up to {float(summed):g}")
     return "; ".join(notes)
 
 
 def indicators(cells: pd.DataFrame, small: int = SMALL_COUNT) -> pd.DataFrame:
     """Every indicator for every report, long: numerator, denominator, rate, flag (one row each)."""
-    lookup = _lookup(cells)
+    figures = Figures(cells)
     rows = []
     for report in sorted(cells["report"].unique()):
         for ind in INDICATORS:
-            num = _sum(lookup, report, ind.numerator)
-            den = _sum(lookup, report, ind.denominator)
+            num, den = (_float(x) for x in ratios.ratio(figures, report, ind))
             flags = []
             rate = float("nan")
             if pd.isna(num) or pd.isna(den):
@@ -157,7 +100,7 @@ def indicators(cells: pd.DataFrame, small: int = SMALL_COUNT) -> pd.DataFrame:
                 if den < small:
                     flags.append(SMALL_FLAG)
             if ind.name.endswith("correction_rate"):
-                note = _appeal_note(lookup, report, ind)
+                note = _appeal_note(figures, report, ind)
                 if note:
                     flags.append(note)
             rows.append({
@@ -180,9 +123,9 @@ def rates(cells: pd.DataFrame, names: list[str] | None = None) -> pd.DataFrame:
 
 def refusal_mix(cells: pd.DataFrame) -> pd.DataFrame:
     """Refusals by reason, one row per report: counts as printed (总计 column), NaN where blank."""
-    lookup = _lookup(cells)
+    figures = Figures(cells)
     rows = {
-        report: {label: _sum(lookup, report, (_req(code),)) for code, label in REFUSAL_REASONS.items()}
+        report: {label: _float(figures.total(report, (ratios.request_cell(code),))) for code, label in REFUSAL_REASONS.items()}
         for report in sorted(cells["report"].unique())
     }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("report")
@@ -196,23 +139,24 @@ OUTCOMES = {group: labels.codes("row", "requests", group=group) for group in lab
 
 def outcome_mix(cells: pd.DataFrame) -> pd.DataFrame:
     """Requests handled by outcome group, one row per report (总计 column; NaN if a printed row is blank)."""
-    lookup = _lookup(cells)
+    figures = Figures(cells)
     rows = {}
     for report in sorted(cells["report"].unique()):
         row = {}
+        printed = figures.terms(report)
         for group, codes in OUTCOMES.items():
-            present = tuple(_req(c) for c in codes if (report, "requests", c, "total") in lookup.index)
-            row[group] = _sum(lookup, report, present) if present else float("nan")
+            present = tuple(ratios.request_cell(c) for c in codes if ("requests", c, "total") in printed)
+            row[group] = _float(figures.total(report, present)) if present else float("nan")
         rows[report] = row
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("report")
 
 
 def figure(cells: pd.DataFrame, table: str, row_code: str, column_code: str) -> pd.Series:
     """One figure for every report, by codes (NaN where blank or absent)."""
-    lookup = _lookup(cells)
+    figures = Figures(cells)
     reports = sorted(cells["report"].unique())
     return pd.Series(
-        [_sum(lookup, r, ((table, row_code if table != "appeals" else "", column_code, 1),)) for r in reports],
+        [_float(figures.total(r, (((table, row_code if table != "appeals" else "", column_code), 1),))) for r in reports],
         index=pd.Index(reports, name="report"), name=column_code if table == "appeals" else row_code,
     )
 
@@ -231,15 +175,16 @@ def requests_volume(cells: pd.DataFrame) -> pd.DataFrame:
 
 def proactive_volumes(cells: pd.DataFrame) -> pd.DataFrame:
     """Permits, penalties and coercive measures decided, and fees (万元, 2021 template), per report."""
-    lookup = _lookup(cells)
+    figures = Figures(cells)
     rows = {}
     for report in sorted(cells["report"].unique()):
         row = {}
+        printed = figures.terms(report)
         for name, candidates in VOLUMES.items():
             row[name] = float("nan")
             for row_code, column_code in candidates:
-                if (report, "proactive", row_code, column_code) in lookup.index:
-                    row[name] = _sum(lookup, report, (("proactive", row_code, column_code, 1),))
+                if ("proactive", row_code, column_code) in printed:
+                    row[name] = _float(figures.total(report, ((("proactive", row_code, column_code), 1),)))
                     break
         rows[report] = row
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("report")

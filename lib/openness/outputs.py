@@ -25,6 +25,9 @@ import pandas as pd
 
 from openness import __version__
 from openness.checks import COLUMNS as CHECK_COLUMNS
+from openness import ratios
+from openness.figures import Figures
+from openness.figures import plain as plain_decimal
 from openness.labels import codebook as codebook_entries
 from openness.model import TABLES, Extraction
 
@@ -106,22 +109,16 @@ def plain(x: object) -> str:
     if isinstance(x, str):
         return x
     if isinstance(x, Decimal):
-        return _decimal(x)
+        return plain_decimal(x)
     if isinstance(x, int) or (hasattr(x, "dtype") and getattr(x.dtype, "kind", "") in "iu"):
         return str(int(x))
     if isinstance(x, float) or (hasattr(x, "dtype") and getattr(x.dtype, "kind", "") == "f"):
         if math.isnan(float(x)):
             return ""
-        return _decimal(Decimal(repr(float(x))))
+        return plain_decimal(Decimal(repr(float(x))))
     if hasattr(x, "dtype") and getattr(x.dtype, "kind", "") == "b":
         return "true" if bool(x) else "false"
     return str(x)
-
-
-def _decimal(x: Decimal) -> str:
-    if x == x.to_integral_value():
-        return str(int(x))
-    return format(x.normalize(), "f")
 
 
 def format_bbox(box: object) -> str:
@@ -261,40 +258,16 @@ def log_table(log: pd.DataFrame | Iterable | None, manifest: pd.DataFrame | None
 
 # Headline counts of reports.csv: signed sums of (table, row_code, column_code, sign), as printed.
 HEADLINES = {
-    "requests_new": (("requests", "new", "total", 1),),
-    "requests_handled": (("requests", "total_handled", "total", 1),),
-    "review_total": (("appeals", "", "review_total", 1),),
-    "litigation_total": (("appeals", "", "suit_direct_total", 1), ("appeals", "", "suit_after_review_total", 1)),
+    "requests_new": (ratios.request_cell("new"),),
+    "requests_handled": (ratios.request_cell("total_handled"),),
+    "review_total": (ratios.appeal_cell("review_total"),),
+    "litigation_total": (ratios.appeal_cell("suit_direct_total"), ratios.appeal_cell("suit_after_review_total")),
 }
-
-
-def _values(cells: pd.DataFrame) -> dict[tuple[str, str, str, str], str]:
-    """The first printed value of every (report, table, row_code, column_code)."""
-    columns = [cells[c].fillna("").astype(str).str.strip().tolist()
-               for c in ("report", "table", "row_code", "column_code", "value")]
-    out: dict[tuple[str, str, str, str], str] = {}
-    for report, t, r, c, v in zip(*columns):
-        out.setdefault((report, t, r if t != "appeals" else "", c), v)
-    return out
-
-
-def _sum(values: dict, report: str, terms: tuple) -> Decimal | None:
-    """Signed sum of printed figures; None as soon as one is blank, absent or not a number."""
-    total = Decimal(0)
-    for table, row, column, sign in terms:
-        text = values.get((report, table, row, column), "")
-        try:
-            total += sign * Decimal(text)
-        except ArithmeticError:
-            return None
-    return total
 
 
 def reports_table(cells: pd.DataFrame, manifest: pd.DataFrame | None, log: pd.DataFrame | Iterable | None,
                   checks: pd.DataFrame) -> pd.DataFrame:
     """reports.csv: one row per report: metadata, extraction status, checks and headline figures."""
-    from openness import metrics
-
     man = _manifest(manifest)
     reports = sorted(set(man["report"].dropna().astype(str)) | set(cells["report"].dropna().astype(str)))
     meta_cols = _manifest_columns(man)
@@ -332,15 +305,14 @@ def reports_table(cells: pd.DataFrame, manifest: pd.DataFrame | None, log: pd.Da
         return pd.DataFrame(columns=[f.name for f in _reports_fields(meta_cols)])
     frame = frame.set_index("report")
 
-    values = _values(cells)
+    figures = Figures(cells)
 
     def volume(rep: str, terms: tuple) -> Decimal | None:
-        return _sum(values, rep, terms)
+        return figures.total(rep, terms)
 
     def rate(rep: str, name: str) -> str:
-        ind = metrics.BY_NAME[name]
-        num, den = _sum(values, rep, ind.numerator), _sum(values, rep, ind.denominator)
-        return "" if num is None or den is None or den == 0 else _decimal(
+        num, den = ratios.ratio(figures, rep, ratios.BY_NAME[name])
+        return "" if num is None or den is None or den == 0 else plain(
             (num / den).quantize(Decimal(1).scaleb(-RATE_DECIMALS), ROUND_HALF_UP))
 
     for column, terms in HEADLINES.items():
