@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from . import metrics
+from . import metrics, paths
 from .fonts import FAMILY, cjk_font_path
 
 SOURCE = "来源：各机关政府信息公开工作年度报告，openness 项目整理（data/clean）"
@@ -120,18 +120,9 @@ def new(title: str, year: str | int, source: str = SOURCE, *, nrows: int = 1, nc
     return fig, axes
 
 
-def project_root(start: Path | None = None) -> Path:
-    """The nearest folder holding pyproject.toml, from `start` (default: the working folder) upwards."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").exists():
-            return folder
-    return here
-
-
 def save(fig: Figure, name: str, directory: str | Path | None = None) -> tuple[Path, Path]:
     """Write <directory>/<name>.svg and .png (default: the project's figures/), deterministically."""
-    out = Path(directory) if directory is not None else project_root() / "figures"
+    out = Path(directory) if directory is not None else paths.figures()
     out.mkdir(parents=True, exist_ok=True)
     svg, png = out / f"{name}.svg", out / f"{name}.png"
     with matplotlib.rc_context({"svg.hashsalt": HASHSALT}):
