@@ -6,6 +6,7 @@ import pytest
 from gridmaker import make_grid
 
 from openness import labels
+from openness.model import stamp
 from openness.tables import classify, grids_to_extraction
 
 # A 2019-template table 1, as 平潭 2019 and many 2019/2020 reports print it.
@@ -91,7 +92,7 @@ def test_2019_template_end_to_end():
         make_grid(T3, page=4, index=2),
     ]
     assert [classify(g) for g in grids] == ["proactive", "requests", "appeals"]
-    ex = grids_to_extraction(grids, "specimen-2019", "test.pdf")
+    ex = stamp(grids_to_extraction(grids), "specimen-2019", "test.pdf")
     assert ex.template == "2019"
     assert ex.problems == []
     assert ex.status == "ok"
@@ -135,7 +136,7 @@ def test_table2_over_a_page_break_with_a_cut_row(before, after):
     first = T2_HEAD + rows[:cut] + [_row(*before)]
     second = [_row(*after)] + rows[cut + 1:]
     grids = [make_grid(first, page=3, index=0), make_grid(second, page=4, index=0), make_grid(T3, page=4, index=1)]
-    ex = grids_to_extraction(grids, "split", "test.pdf")
+    ex = stamp(grids_to_extraction(grids), "split", "test.pdf")
     c = _cells(ex)
     assert [p for p in ex.problems if p.table == "requests"] == []
     assert c[("requests", "not_processed_publication", "total")].value == "2"
@@ -149,14 +150,14 @@ def test_table2_over_a_page_break_with_a_cut_row(before, after):
 def test_a_stray_fragment_is_reported_not_merged_into_the_next_row():
     rows = _t2_rows_2019()
     rows.insert(18, _row(["^", "^", "出版物"], [""] * 7))  # after a complete 3.要求提供公开出版物 row
-    ex = grids_to_extraction([make_grid(T2_HEAD + rows, page=3)], "stray", "stray.pdf")
+    ex = stamp(grids_to_extraction([make_grid(T2_HEAD + rows, page=3)]), "stray", "stray.pdf")
     assert [(p.kind, p.label) for p in ex.problems if p.table == "requests"] == [("unplaced_label", "出版物")]
     assert _cells(ex)[("requests", "not_processed_mass", "total")].value == "0"
 
 
 def test_missing_table_and_row_are_reported_not_filled():
     rows = [r for r in _t2_rows_2019() if not r[2].startswith("2.重复申请")]
-    ex = grids_to_extraction([make_grid(T2_HEAD + rows, page=1), make_grid(T3, page=2)], "partial", "test.pdf")
+    ex = stamp(grids_to_extraction([make_grid(T2_HEAD + rows, page=1), make_grid(T3, page=2)]), "partial", "test.pdf")
     assert ex.status == "partial"
     assert ex.complete == {"proactive": False, "requests": False, "appeals": True}
     kinds = {(p.kind, p.table, p.label) for p in ex.problems}
@@ -168,7 +169,7 @@ def test_missing_table_and_row_are_reported_not_filled():
 def test_last_row_dropped_is_reported():
     """Camelot can drop a table's last row: the schema's row count catches it."""
     rows = _t2_rows_2019()[:-1]
-    ex = grids_to_extraction([make_grid(T1_2019), make_grid(T2_HEAD + rows, page=2), make_grid(T3, page=3)], "dropped", "t.pdf")
+    ex = stamp(grids_to_extraction([make_grid(T1_2019), make_grid(T2_HEAD + rows, page=2), make_grid(T3, page=3)]), "dropped", "t.pdf")
     assert ex.complete["requests"] is False
     assert any(p.kind == "missing_row" and p.label == "四、结转下年度继续办理" for p in ex.problems)
 
@@ -176,7 +177,7 @@ def test_last_row_dropped_is_reported():
 def test_unplaced_label_is_reported_with_page():
     rows = _t2_rows_2019()
     rows.insert(5, _row(["^", "（三）补充说明", "<"], ["1"] * 7))
-    ex = grids_to_extraction([make_grid(T2_HEAD + rows, page=7)], "odd", "odd.pdf")
+    ex = stamp(grids_to_extraction([make_grid(T2_HEAD + rows, page=7)]), "odd", "odd.pdf")
     problem = [p for p in ex.problems if p.kind == "unplaced_label"]
     assert len(problem) == 1
     assert problem[0].page == 7 and "补充说明" in problem[0].message and problem[0].file == "odd.pdf"
@@ -184,7 +185,7 @@ def test_unplaced_label_is_reported_with_page():
 
 def test_html_grids_without_boxes():
     grids = [make_grid(T2_HEAD + _t2_rows_2019(), page=None, index=3)]
-    ex = grids_to_extraction(grids, "web", "web.html")
+    ex = stamp(grids_to_extraction(grids), "web", "web.html")
     cell = _cells(ex)[("requests", "granted", "natural_person")]
     assert (cell.page, cell.bbox, cell.locator) == (None, None, "table 4, row 6, column 4")
 
@@ -200,7 +201,7 @@ def test_2021_table1_printing_the_short_row_label_and_no_rules_row():
         ["信息内容", "本年处理决定数量", "<", "<"],
         ["行政许可", "1396", "<", "<"],
     ]
-    ex = grids_to_extraction([make_grid(t1)], "dept", "dept.html")
+    ex = stamp(grids_to_extraction([make_grid(t1)]), "dept", "dept.html")
     c = _cells(ex)
     assert c[("proactive", "admin_normative_docs", "repealed")].value == "12"
     assert c[("proactive", "licensing", "decisions")].value == "1396"
@@ -221,7 +222,7 @@ def test_cut_rows_whose_halves_mislead(row, head, tail):
     rows = _t2_rows_2019()
     first = T2_HEAD + rows[:row] + [_row(["^", "^", head], [""] * 7)]
     second = T2_HEAD + [_row(["", "", tail], ["5", "0", "0", "0", "0", "0", "5"])] + rows[row + 1:]
-    ex = grids_to_extraction([make_grid(first, page=2), make_grid(second, page=3), make_grid(T3, page=3, index=1)], "cut", "cut.pdf")
+    ex = stamp(grids_to_extraction([make_grid(first, page=2), make_grid(second, page=3), make_grid(T3, page=3, index=1)]), "cut", "cut.pdf")
     assert [p for p in ex.problems if p.table == "requests"] == []
     code = labels.match_row("requests", rows[row][2]).code
     c = _cells(ex)

@@ -153,7 +153,7 @@ def _camelot(path: str, report: str) -> list:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         tables = camelot.read_pdf(path, pages="all", flavor="lattice")
-    return grids_to_extraction(grids_from_camelot(tables, path, "camelot-lattice"), report, path, "camelot-lattice").cells
+    return grids_to_extraction(grids_from_camelot(tables, path, "camelot-lattice"), "camelot-lattice").cells
 
 
 def _text(path: str, report: str) -> list:

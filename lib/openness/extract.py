@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from .labels import label_key
-from .model import TABLES, Extraction
+from .model import TABLES, Extraction, stamp
 from .readers import Reading, reader_for
 from .tables import grids_to_extraction
 
@@ -44,11 +44,11 @@ def _worth_reading_again(ex: Extraction, reading: Reading) -> bool:
     return False
 
 
-def extract_reading(reading: Reading, report: str, file: str) -> Extraction:
+def extract_reading(reading: Reading) -> Extraction:
     """Map a reader's grids to official cells, reading incomplete tables' pages again if the reader can."""
     if reading.problems and not reading.grids:
-        return Extraction(report, file, problems=list(reading.problems))
-    ex = grids_to_extraction(reading.grids, report, file, reading.method)
+        return Extraction("", "", problems=list(reading.problems))
+    ex = grids_to_extraction(reading.grids, reading.method)
     incomplete = [t for t in TABLES if not ex.complete.get(t, False)]
     if incomplete and reading.again is not None and _worth_reading_again(ex, reading):
         # Only the pages of the incomplete tables (every table page when a table was not
@@ -56,9 +56,9 @@ def extract_reading(reading: Reading, report: str, file: str) -> Extraction:
         found = {c.page for c in ex.cells if c.table in incomplete}
         every_found = all(any(c.table == t for c in ex.cells) for t in incomplete)
         pages = sorted(found) if every_found else reading.pages
-        log.info("%s: %s incomplete, reading pages %s again", file, incomplete, pages)
+        log.info("%s incomplete, reading pages %s again", incomplete, pages)
         kept = [g for g in reading.grids if g.page not in pages]
-        again = grids_to_extraction(kept + reading.again(pages), report, file, reading.again_method)
+        again = grids_to_extraction(kept + reading.again(pages), reading.again_method)
         if _score(again) > _score(ex):
             ex = again
     return ex
@@ -69,6 +69,6 @@ def extract_report(path: str | Path, report: str | None = None) -> Extraction:
     p = Path(path)
     start = time.perf_counter()
     reading = reader_for(p).read(p)
-    ex = extract_reading(reading, report or p.stem, str(p))
+    ex = stamp(extract_reading(reading), report or p.stem, str(p))
     ex.seconds = round(time.perf_counter() - start, 3)
     return ex

@@ -111,3 +111,17 @@ class Extraction:
     def reason(self) -> str:
         """The problems in plain words, for logs ('' when there are none)."""
         return "; ".join(p.message if p.table is None else f"{p.table}: {p.message}" for p in self.problems)
+
+
+def stamp(extraction: Extraction, report: str, file: str) -> Extraction:
+    """Name an extraction, its cells and its problems by the report id and file listed for it, once.
+
+    Readers and mappers know only what they read; the caller that knows which
+    report a file is (the CLI, the build) stamps the result.
+    """
+    extraction.report, extraction.file = report, file
+    for cell in extraction.cells:
+        cell.report = report
+    for problem in extraction.problems:
+        problem.file = file
+    return extraction

@@ -181,18 +181,18 @@ def _value_span(grid: Grid, r: int, cols: list[int]) -> tuple[Span | None, bool]
 # ------------------------------------------------------------------ cells
 
 
-def _cell(report: str, table: str, row: Entry | None, col: Entry, span: Span, problems: list[Problem], file: str) -> Cell:
+def _cell(table: str, row: Entry | None, col: Entry, span: Span, problems: list[Problem]) -> Cell:
     """The official cell under a printed span; a text that is no number is kept, with a problem."""
     text = span.text.strip()
     try:
         value = parse_number(text)
     except NotANumber:
         problems.append(
-            Problem(file, "bad_number", f"{row.label + ' × ' if row else ''}{col.label}: cannot read a number in {text!r}", table, col.label, span.grid.page)
+            Problem("", "bad_number", f"{row.label + ' × ' if row else ''}{col.label}: cannot read a number in {text!r}", table, col.label, span.grid.page)
         )
         value = ""
     return Cell(
-        report=report,
+        report="",
         table=table,
         row=row.label if row else "",
         column=col.label,
@@ -210,7 +210,7 @@ def _cell(report: str, table: str, row: Entry | None, col: Entry, span: Span, pr
 # --------------------------------------------------------------- table 1
 
 
-def map_proactive(grids: list[Grid], report: str, file: str) -> _Mapped:
+def map_proactive(grids: list[Grid]) -> _Mapped:
     """Table 1: sections, each with its own 信息内容 header row, then data rows."""
     out = _Mapped()
     section: str | None = None
@@ -233,7 +233,7 @@ def map_proactive(grids: list[Grid], report: str, file: str) -> _Mapped:
                         continue
                     col = labels.match_column("proactive", [s.text])
                     if col is None:
-                        out.problems.append(Problem(file, "unplaced_label", f"column header {s.text!r} matches no official column", "proactive", s.text, grid.page))
+                        out.problems.append(Problem("", "unplaced_label", f"column header {s.text!r} matches no official column", "proactive", s.text, grid.page))
                         continue
                     cols = list(range(s.first, s.last + 1))
                     header.append(ColumnRef(col, grid, cols, *_header_x(s, grid, cols)))
@@ -244,23 +244,23 @@ def map_proactive(grids: list[Grid], report: str, file: str) -> _Mapped:
                 # read as a table: `section` is still the previous one
                 row = labels.match_row("proactive", first.text, None, _header_template(header))
             if row is None:
-                out.problems.append(Problem(file, "unplaced_label", f"row label {first.text!r} matches no official row", "proactive", first.text, grid.page))
+                out.problems.append(Problem("", "unplaced_label", f"row label {first.text!r} matches no official row", "proactive", first.text, grid.page))
                 continue
             if not header:
-                out.problems.append(Problem(file, "unplaced_label", f"row {first.text!r} has no column header above it", "proactive", first.text, grid.page))
+                out.problems.append(Problem("", "unplaced_label", f"row {first.text!r} has no column header above it", "proactive", first.text, grid.page))
                 continue
             for ref in header:
                 cols = [c for c in _locate(ref, grid) if c > first.last]
                 span, clash = _value_span(grid, r, cols)
                 if span is None:
                     if clash:
-                        out.problems.append(Problem(file, "unplaced_label", f"{row.label} × {ref.entry.label}: two different figures under one header", "proactive", row.label, grid.page))
+                        out.problems.append(Problem("", "unplaced_label", f"{row.label} × {ref.entry.label}: two different figures under one header", "proactive", row.label, grid.page))
                     continue
                 if (row.code, ref.entry.code) in found:
-                    out.problems.append(Problem(file, "duplicate", f"{row.label} × {ref.entry.label} printed twice; the first is kept", "proactive", row.label, grid.page))
+                    out.problems.append(Problem("", "duplicate", f"{row.label} × {ref.entry.label} printed twice; the first is kept", "proactive", row.label, grid.page))
                     continue
                 found.add((row.code, ref.entry.code))
-                out.cells.append(_cell(report, "proactive", row, ref.entry, span, out.problems, file))
+                out.cells.append(_cell("proactive", row, ref.entry, span, out.problems))
     return out
 
 
@@ -325,7 +325,7 @@ def _request_header(grid: Grid) -> tuple[list[ColumnRef], int] | None:
     return refs, n_header
 
 
-def map_requests(grids: list[Grid], report: str, file: str) -> _Mapped:
+def map_requests(grids: list[Grid]) -> _Mapped:
     """Table 2: rows by their printed labels, columns by the applicant header."""
     out = _Mapped()
     header: list[ColumnRef] = []
@@ -338,7 +338,7 @@ def map_requests(grids: list[Grid], report: str, file: str) -> _Mapped:
             header, start = parsed
             col_entries.update({ref.entry.code: ref.entry for ref in header})
         if not header:
-            out.problems.append(Problem(file, "unplaced_label", "a part of table 2 has no applicant header before it", "requests", None, grid.page))
+            out.problems.append(Problem("", "unplaced_label", "a part of table 2 has no applicant header before it", "requests", None, grid.page))
             continue
         located = {ref.entry.code: _locate(ref, grid) for ref in header}
         first_value = min((c for cols in located.values() for c in cols), default=grid.n_cols)
@@ -348,7 +348,7 @@ def map_requests(grids: list[Grid], report: str, file: str) -> _Mapped:
             for ref in header:
                 span, clash = _value_span(grid, r, located[ref.entry.code])
                 if clash:
-                    out.problems.append(Problem(file, "unplaced_label", f"two different figures under {ref.entry.label}", "requests", ref.entry.label, grid.page))
+                    out.problems.append(Problem("", "unplaced_label", f"two different figures under {ref.entry.label}", "requests", ref.entry.label, grid.page))
                 if span is not None:
                     values[ref.entry.code] = span
             line = _Line(lab, values, grid)
@@ -372,14 +372,14 @@ def map_requests(grids: list[Grid], report: str, file: str) -> _Mapped:
                 i += 1
         i += 1
         if row is None:
-            out.problems.append(Problem(file, "unplaced_label", f"row label {line.leaf!r} matches no official row", "requests", line.leaf, line.grid.page))
+            out.problems.append(Problem("", "unplaced_label", f"row label {line.leaf!r} matches no official row", "requests", line.leaf, line.grid.page))
             continue
         if row.code in seen:
-            out.problems.append(Problem(file, "duplicate", f"row {row.label} printed twice; the first is kept", "requests", row.label, line.grid.page))
+            out.problems.append(Problem("", "duplicate", f"row {row.label} printed twice; the first is kept", "requests", row.label, line.grid.page))
             continue
         seen.add(row.code)
         for code, span in line.values.items():
-            out.cells.append(_cell(report, "requests", row, col_entries[code], span, out.problems, file))
+            out.cells.append(_cell("requests", row, col_entries[code], span, out.problems))
     return out
 
 
@@ -434,7 +434,7 @@ def _filled_rows(grid: Grid, start: int) -> list[int]:
     return [r for r in range(start, grid.n_rows) if any(t.strip() for t in grid.text[r])]
 
 
-def map_appeals(grids: list[Grid], report: str, file: str) -> _Mapped:
+def map_appeals(grids: list[Grid]) -> _Mapped:
     """Table 3: 15 figures under a three-level header, in one band or several.
 
     A header band (rows printing 行政复议, 行政诉讼, 结果维持 …) is followed by
@@ -461,16 +461,16 @@ def map_appeals(grids: list[Grid], report: str, file: str) -> _Mapped:
         if not header or not rest:
             continue
         if len(rest) > 1:
-            out.problems.append(Problem(file, "unplaced_label", f"table 3 has {len(rest)} rows of figures; the first is read", "appeals", None, grid.page))
+            out.problems.append(Problem("", "unplaced_label", f"table 3 has {len(rest)} rows of figures; the first is read", "appeals", None, grid.page))
         for ref in header:
             span, clash = _value_span(grid, rest[0], _locate(ref, grid))
             if span is None:
                 continue
             if ref.entry.code in found:
-                out.problems.append(Problem(file, "duplicate", f"{ref.entry.label} printed twice; the first is kept", "appeals", ref.entry.label, grid.page))
+                out.problems.append(Problem("", "duplicate", f"{ref.entry.label} printed twice; the first is kept", "appeals", ref.entry.label, grid.page))
                 continue
             found.add(ref.entry.code)
-            out.cells.append(_cell(report, "appeals", None, ref.entry, span, out.problems, file))
+            out.cells.append(_cell("appeals", None, ref.entry, span, out.problems))
         header = []  # a header band serves one row of figures
     return out
 
@@ -481,10 +481,10 @@ def map_appeals(grids: list[Grid], report: str, file: str) -> _Mapped:
 _MAPPERS = {"proactive": map_proactive, "requests": map_requests, "appeals": map_appeals}
 
 
-def completeness(cells: list[Cell], template: str | None, file: str) -> tuple[dict[str, bool], list[Problem]]:
+def completeness(cells: list[Cell], template: str | None) -> tuple[dict[str, bool], list[Problem]]:
     """Whether every official cell of the template was found, and what is missing."""
     if template is None:
-        return {t: False for t in TABLES}, [Problem(file, "missing_table", f"table {t} not found", t) for t in TABLES if not any(c.table == t for c in cells)]
+        return {t: False for t in TABLES}, [Problem("", "missing_table", f"table {t} not found", t) for t in TABLES if not any(c.table == t for c in cells)]
     have = {(c.table, c.row_code, c.column_code) for c in cells}
     missing = defaultdict(list)
     for spec in labels.official_cells(template):
@@ -497,7 +497,7 @@ def completeness(cells: list[Cell], template: str | None, file: str) -> tuple[di
         if not miss:
             continue
         if not any(c.table == table for c in cells):
-            problems.append(Problem(file, "missing_table", f"table {table} not found", table))
+            problems.append(Problem("", "missing_table", f"table {table} not found", table))
             continue
         by_row = defaultdict(list)
         for spec in miss:
@@ -508,11 +508,11 @@ def completeness(cells: list[Cell], template: str | None, file: str) -> tuple[di
                 expected_cols[spec.row] += 1
         for row, specs in by_row.items():
             if table != "appeals" and len(specs) == expected_cols[row]:
-                problems.append(Problem(file, "missing_row", f"row {row} not found", table, row))
+                problems.append(Problem("", "missing_row", f"row {row} not found", table, row))
             else:
                 for s in specs:
                     label = f"{s.row} × {s.column}" if s.row else s.column
-                    problems.append(Problem(file, "missing_cell", f"cell {label} not found", table, label))
+                    problems.append(Problem("", "missing_cell", f"cell {label} not found", table, label))
     return complete, problems
 
 
@@ -577,8 +577,11 @@ def _continues(grid: Grid, before: Grid | None, table: str) -> bool:
     return False
 
 
-def grids_to_extraction(grids: list[Grid], report: str, file: str, method: str = "") -> Extraction:
-    """Map the grids of one document to official cells, with problems and completeness."""
+def grids_to_extraction(grids: list[Grid], method: str = "") -> Extraction:
+    """Map the grids of one document to official cells, with problems and completeness.
+
+    The extraction names no report and no file: the caller stamps them once (`model.stamp`).
+    """
     by_table: dict[str, list[Grid]] = defaultdict(list)
     last: Grid | None = None  # the grid read just before, and its table
     last_table: str | None = None
@@ -591,12 +594,12 @@ def grids_to_extraction(grids: list[Grid], report: str, file: str, method: str =
         if table is not None:
             by_table[table].append(grid)
         last, last_table = grid, table
-    ex = Extraction(report=report, file=file, method=method)
+    ex = Extraction(report="", file="", method=method)
     for table in TABLES:
-        mapped = _MAPPERS[table](by_table.get(table, []), report, file)
+        mapped = _MAPPERS[table](by_table.get(table, []))
         ex.cells.extend(mapped.cells)
         ex.problems.extend(mapped.problems)
     ex.template = labels.detect_template({(c.table, c.row_code, c.column_code) for c in ex.cells})
-    ex.complete, missing = completeness(ex.cells, ex.template, file)
+    ex.complete, missing = completeness(ex.cells, ex.template)
     ex.problems.extend(missing)
     return ex

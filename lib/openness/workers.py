@@ -17,7 +17,7 @@ from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 
 from openness.inputs import guess_metadata
-from openness.model import Extraction, Problem
+from openness.model import Extraction, Problem, stamp
 
 ExtractFn = Callable[..., Extraction]
 
@@ -91,20 +91,11 @@ def run_job(job: Job) -> JobResult:
         reason = reason or f"the extractor failed on this file ({type(error).__name__}: {str(error)[:200]})"
         extraction = Extraction(report=job.report, file=job.file, problems=[Problem(job.file, kind, reason)])
     seconds = time.perf_counter() - start
-    return JobResult(_relabel(extraction, job, seconds), guessed)
-
-
-def _relabel(extraction: Extraction, job: Job, seconds: float) -> Extraction:
-    """Name the extraction by the listed report and file (not the path it was read from)."""
-    extraction.report = job.report
-    extraction.file = job.file
-    for cell in extraction.cells:
-        cell.report = job.report
-    for problem in extraction.problems:
-        problem.file = job.file
+    # named by the listed report and file, not the path it was read from
+    stamp(extraction, job.report, job.file)
     if not extraction.seconds:
         extraction.seconds = round(seconds, 3)
-    return extraction
+    return JobResult(extraction, guessed)
 
 
 def failed_result(job: Job, kind: str, reason: str, seconds: float) -> JobResult:
