@@ -21,6 +21,8 @@ TABLE_WORDS = (
 )
 # The last rows of table 1 alone on a page print only row labels.
 TABLE1_ROW_WORDS = ("行政许可", "其他对外管理服务事项", "行政处罚", "行政强制", "行政事业性收费", "政府集中采购")
+# Table 3's header as a PDF's text layer prints it, line by line: the figures follow these.
+APPEALS_HEADER = ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "结果维持", "结果纠正", "其他结果", "尚未审结")
 # A report says what it is in its text; a document with none of these is not one.
 REPORT_WORDS = ("政府信息公开", "申请人情况", "行政复议")
 

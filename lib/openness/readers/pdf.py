@@ -34,7 +34,7 @@ from pathlib import Path
 
 from ..labels import label_key
 from ..model import Grid, Problem
-from ..vocabulary import REPORT_WORDS, TABLE1_ROW_WORDS, TABLE_WORDS
+from ..vocabulary import APPEALS_HEADER, REPORT_WORDS, TABLE1_ROW_WORDS, TABLE_WORDS
 from . import Reading
 
 ENGINE = "vector"
@@ -148,18 +148,32 @@ def table_pages(texts: list[str]) -> list[int]:
 
     A page printing two table words holds a table; the page after one is read
     too when it prints one, or a row label of table 1 (the last rows of a table
-    cut by a page break). The page after the last such page is always read: a
-    browser print may leave table 3's header at the foot of a page and put the
-    rest of the header, printed one character a line, and the figures on the
-    next, where no table word can be recognised.
+    cut by a page break). The page after the last such page is read when that
+    page prints table 3's header but not its figures: a browser print may leave
+    the header at the foot of a page and put the rest of it, printed one
+    character a line, and the figures on the next, where no table word can be
+    recognised.
     """
     keys = [label_key(t) for t in texts]
     hits = [sum(1 for w in TABLE_WORDS if w in k) for k in keys]
     rows = [any(w in k for w in TABLE1_ROW_WORDS) for k in keys]
     pages = [i + 1 for i, h in enumerate(hits) if h >= 2 or ((h >= 1 or rows[i]) and i > 0 and hits[i - 1] >= 2)]
-    if pages and pages[-1] < len(texts):
+    if pages and pages[-1] < len(texts) and _appeals_header_without_figures(texts[pages[-1] - 1]):
         pages.append(pages[-1] + 1)
     return pages
+
+
+MIN_APPEAL_FIGURES = 5  # the figures of table 3's narrowest band
+
+
+def _appeals_header_without_figures(text: str) -> bool:
+    """Whether a page prints table 3's header and fewer figures after it than one band holds."""
+    lines = text.splitlines()
+    last = max((i for i, line in enumerate(lines) if any(w in label_key(line) for w in APPEALS_HEADER)), default=None)
+    if last is None:
+        return False
+    figures = [w for line in lines[last + 1:] for w in line.split() if w.replace(".", "", 1).lstrip("-").isdigit()]
+    return len(figures) < MIN_APPEAL_FIGURES
 
 
 # ------------------------------------------------------------------ grids
