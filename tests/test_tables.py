@@ -229,3 +229,22 @@ def test_cut_rows_whose_halves_mislead(row, head, tail):
     assert c[("requests", code, "total")].value == "5"
     assert c[("requests", code, "total")].page == 3
     assert ex.complete["requests"]
+
+
+@pytest.mark.parametrize("heading", ["二、主动公开政府信息情况", "三、收到和处理政府信息\n公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"])
+def test_a_section_heading_ruled_into_a_grid_is_no_row(heading):
+    """A spreadsheet's title row inside the table (Calc, Excel): dropped, every table still complete."""
+    def titled(rows: list[list[str]]) -> list[list[str]]:
+        return [[heading] + ["<"] * (len(rows[0]) - 1)] + rows
+
+    grids = [
+        make_grid(titled(T1_2019), page=2, index=0),
+        make_grid(titled(T2_HEAD + _t2_rows_2019()), page=3, index=1),
+        make_grid(titled(T3), page=4, index=2),
+    ]
+    ex = stamp(grids_to_extraction(grids), "titled", "t.pdf")
+    assert ex.status == "ok" and ex.problems == []
+    c = _cells(ex)
+    assert c[("requests", "new", "natural_person")].value == "30"
+    assert c[("appeals", "", "review_total")].value == "5"
+    assert c[("proactive", "licensing", "items_change")].value == "-15"

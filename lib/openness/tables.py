@@ -18,7 +18,7 @@ from . import labels
 from .labels import Entry, label_key
 from .model import TABLES, Box, Cell, Extraction, Grid, Problem
 from .numbers import NotANumber, parse_number
-from .vocabulary import APPEAL_HEADER_WORDS, REQUEST_HEADER_WORDS, TABLE_KEYWORDS
+from .vocabulary import APPEAL_HEADER_WORDS, REQUEST_HEADER_WORDS, SECTION_HEADINGS, TABLE_KEYWORDS
 
 
 
@@ -534,6 +534,23 @@ def _same_cells(a: list[Span], b: list[Span], tolerance: float = 2.0) -> bool:
     return all(abs(x.box[0] - y.box[0]) <= tolerance and abs(x.box[2] - y.box[2]) <= tolerance for x, y in zip(a, b))
 
 
+def drop_headings(grid: Grid) -> Grid:
+    """A grid without the report's section headings caught inside it (a spreadsheet's title rows).
+
+    A spreadsheet printed by LibreOffice Calc or Excel may rule its title row
+    (二、主动公开政府信息情况) into the table. Such a row is one cell across the
+    whole width naming a section of the report; read as a table row it would
+    head the columns below it or place nowhere.
+    """
+    keep = [
+        r for r in range(grid.n_rows)
+        if not (len(row_spans(grid, r)) == 1 and any(h in label_key(grid.text[r][0]) for h in SECTION_HEADINGS))
+    ]
+    if len(keep) == grid.n_rows:
+        return grid
+    return replace(grid, text=[grid.text[r] for r in keep], span=[grid.span[r] for r in keep], boxes=[grid.boxes[r] for r in keep])
+
+
 def join_cut_header(grids: list[Grid]) -> list[Grid]:
     """Put back the bottom halves of header cells that a page break cut off (Chromium prints).
 
@@ -585,7 +602,8 @@ def grids_to_extraction(grids: list[Grid], method: str = "") -> Extraction:
     by_table: dict[str, list[Grid]] = defaultdict(list)
     last: Grid | None = None  # the grid read just before, and its table
     last_table: str | None = None
-    for grid in join_cut_header(sorted(grids, key=lambda g: (g.page or 0, g.index))):
+    in_order = sorted((drop_headings(g) for g in grids), key=lambda g: (g.page or 0, g.index))
+    for grid in join_cut_header([g for g in in_order if g.n_rows]):
         table = classify(grid)
         if table is None and by_table.get("appeals") and grid.n_cols == by_table["appeals"][-1].n_cols:
             table = "appeals"  # figures of table 3 pushed onto the next page

@@ -23,6 +23,9 @@ TABLE_WORDS = (
 TABLE1_ROW_WORDS = ("行政许可", "其他对外管理服务事项", "行政处罚", "行政强制", "行政事业性收费", "政府集中采购")
 # Table 3's header as a PDF's text layer prints it, line by line: the figures follow these.
 APPEALS_HEADER = ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "结果维持", "结果纠正", "其他结果", "尚未审结")
+# The report's headings of the sections that hold the tables (as label keys): a row of a grid that
+# is one cell printing one of these is a title caught in the table, not a row of it.
+SECTION_HEADINGS = ("主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议行政诉讼情况")
 # A report says what it is in its text; a document with none of these is not one.
 REPORT_WORDS = ("政府信息公开", "申请人情况", "行政复议")
 
