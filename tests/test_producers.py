@@ -112,3 +112,41 @@ def test_chromium_header_row_alone_at_the_foot_of_a_page():
     fee = next(c for c in ex.cells if c.column_code == "fee_amount")
     assert fee.value == "5949.088667"
     assert ex.status == "ok" and ex.problems == []
+
+
+def _moved(src: Path, out: Path, change) -> Path:
+    """A copy of a PDF with every page changed by `change` (a pypdf page -> None)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(src).pages:
+        change(page)
+        writer.add_page(page)
+    writer.write(out)
+    return out
+
+
+def test_a_page_whose_mediabox_does_not_start_at_zero(tmp_path):
+    """Camelot measures from the MediaBox's corner, pdfium from user space: the characters are moved to match."""
+    from pypdf.generic import RectangleObject
+
+    src = need(PRODUCERS / "fenyang-2023-writer-v0.pdf")
+
+    def shift(page):
+        box = page.mediabox
+        page.mediabox = RectangleObject([box.left - 100, box.bottom - 50, box.right - 100, box.top - 50])
+
+    want = {(c.table, c.row_code, c.column_code): c.value for c in extract_report(src).cells}
+    ex = extract_report(_moved(src, tmp_path / "shifted.pdf", shift))
+    assert {(c.table, c.row_code, c.column_code): c.value for c in ex.cells} == want
+    assert ex.status == "ok"
+
+
+def test_a_page_shown_sideways_gives_no_wrong_figure(tmp_path):
+    """Pages turned by /Rotate 90 show the tables sideways: what is read is right, the rest is reported missing."""
+    src = need(PRODUCERS / "fenyang-2023-writer-v0.pdf")
+    want = {(c.table, c.row_code, c.column_code): c.value for c in extract_report(src).cells}
+    ex = extract_report(_moved(src, tmp_path / "turned.pdf", lambda page: page.rotate(90)))
+    got = {(c.table, c.row_code, c.column_code): c.value for c in ex.cells}
+    assert [k for k in got if got[k] != want.get(k)] == []
+    assert ex.status != "ok" and any(p.kind in ("missing_table", "missing_row", "missing_cell") for p in ex.problems)

@@ -110,12 +110,47 @@ def page_texts(path: str | Path) -> list[str]:
         doc.close()
 
 
-def page_chars(path: str | Path, pages: list[int]) -> dict[int, list[Char]]:
-    """The printed (non-space) characters of some pages (1-based), with their boxes."""
+@dataclass
+class PageChars:
+    """A page's printed characters in PDF user space, with what places them on the page as shown."""
+
+    chars: list[Char]
+    mediabox: tuple[float, float, float, float]
+    rotate: int  # the page's /Rotate, degrees clockwise
+
+    def in_page_space(self, turn: int = 0) -> list[Char]:
+        """The characters where Camelot sees them: the page turned by /Rotate (plus `turn`), origin at its bottom left.
+
+        Camelot (through playa's "page" space) rotates a page by its /Rotate and moves
+        the MediaBox's corner to the origin; pdfium's boxes are in user space. Without
+        this a rotated page, or one whose MediaBox does not start at 0 0, would put
+        every character in the wrong cell.
+        """
+        rotate = (self.rotate + turn) % 360
+        x0, y0, x1, y1 = self.mediabox
+        width, height = x1 - x0, y1 - y0
+        a, b, c, d, e, f = {0: (1, 0, 0, 1, 0, 0), 90: (0, -1, 1, 0, 0, width), 180: (-1, 0, 0, -1, width, height), 270: (0, 1, -1, 0, height, 0)}.get(rotate, (1, 0, 0, 1, 0, 0))
+
+        def move(x: float, y: float) -> tuple[float, float]:
+            return a * x + c * y + e, b * x + d * y + f
+
+        corners = [move(x, y) for x in (x0, x1) for y in (y0, y1)]
+        dx, dy = min(x for x, _ in corners), min(y for _, y in corners)
+        if (a, b, c, d, e, f) == (1, 0, 0, 1, 0, 0) and dx == 0 and dy == 0:
+            return self.chars
+        out = []
+        for ch in self.chars:
+            (p, q), (r, s) = move(ch.x0, ch.y0), move(ch.x1, ch.y1)
+            out.append(Char(ch.text, min(p, r) - dx, min(q, s) - dy, max(p, r) - dx, max(q, s) - dy))
+        return out
+
+
+def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
+    """The printed (non-space) characters of some pages (1-based), with their boxes and the page's geometry."""
     import pypdfium2.raw as raw
 
     doc = open_pdf(path)
-    out: dict[int, list[Char]] = {}
+    out: dict[int, PageChars] = {}
     try:
         for number in pages:
             page = doc[number - 1]
@@ -129,7 +164,7 @@ def page_chars(path: str | Path, pages: list[int]) -> dict[int, list[Char]]:
                 if x1 <= x0 and y1 <= y0:
                     continue  # a character with no box is not printed
                 chars.append(Char(chr(code), x0, y0, x1, y1))
-            out[number] = chars
+            out[number] = PageChars(chars, tuple(page.get_mediabox()), page.get_rotation())
             tp.close()
             page.close()
     finally:
@@ -242,7 +277,11 @@ def _read_lines(chars: list[Char]) -> str:
     return "\n".join(out)
 
 
-def grids_from_camelot(tables, source: str, method: str, chars: dict[int, list[Char]] | None = None) -> list[Grid]:
+# Camelot turns a page whose text runs sideways before reading it (Table.rotation).
+_CAMELOT_TURN = {"clockwise": -90, "anticlockwise": 90}
+
+
+def grids_from_camelot(tables, source: str, method: str, chars: dict[int, PageChars] | None = None) -> list[Grid]:
     """Camelot tables -> grids: merged cells from the cells' edges, text from `chars` when given.
 
     Without characters (a caller that has none) the cell text is Camelot's own.
@@ -253,7 +292,8 @@ def grids_from_camelot(tables, source: str, method: str, chars: dict[int, list[C
         span = _merged_spans(cells)
         page = int(table.page)
         if chars is not None:
-            texts = cell_texts(table, span, chars.get(page, []))
+            placed = chars[page].in_page_space(_CAMELOT_TURN.get(getattr(table, "rotation", ""), 0)) if page in chars else []
+            texts = cell_texts(table, span, placed)
         else:
             texts = {}
             for r, row in enumerate(cells):
