@@ -248,3 +248,51 @@ def test_a_section_heading_ruled_into_a_grid_is_no_row(heading):
     assert c[("requests", "new", "natural_person")].value == "30"
     assert c[("appeals", "", "review_total")].value == "5"
     assert c[("proactive", "licensing", "items_change")].value == "-15"
+
+
+_REVIEW = [["行政复议", "<", "<", "<", "<"], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]]
+_SUITS = [
+    ["行政诉讼", "<", "<", "<", "<", "<", "<", "<", "<", "<"],
+    ["未经复议直接起诉", "<", "<", "<", "<", "复议后起诉", "<", "<", "<", "<"],
+    ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
+]
+_SUIT_FIGURES = ["0", "1", "4", "0", "5", "239", "5", "0", "0", "244"]
+
+
+def _appeals(grids) -> dict[str, str]:
+    ex = stamp(grids_to_extraction(grids), "bands", "t.pdf")
+    return {c.column_code: c.value for c in ex.cells if c.table == "appeals"}
+
+
+def _pad(rows: list[list[str]], width: int = 10) -> list[list[str]]:
+    return [row + [""] * (width - len(row)) for row in rows]
+
+
+def test_table_3_in_two_bands_in_one_grid():
+    """Calc: the review band (five columns) stacked on the litigation band in one ruled grid."""
+    grid = make_grid(_pad(_REVIEW + [["1", "4", "2", "3", "10"]]) + _SUITS + [_SUIT_FIGURES], page=4)
+    got = _appeals([grid])
+    assert len(got) == 15
+    assert (got["review_upheld"], got["review_total"], got["suit_after_review_total"]) == ("1", "10", "244")
+
+
+def test_table_3_band_header_at_the_foot_of_a_page():
+    """The review band's header ends page 3; its figures open page 4's grid, above the litigation band."""
+    head = make_grid(_REVIEW, page=3, x0=50)
+    rest = make_grid(_pad([["1", "4", "2", "3", "10"]]) + _SUITS + [_SUIT_FIGURES], page=4, x0=50)
+    got = _appeals([head, rest])
+    assert len(got) == 15 and got["review_total"] == "10" and got["suit_direct_total"] == "5"
+
+
+def test_table_3_review_band_whose_group_label_was_lost():
+    """Writer: the one-cell row 行政复议 is left on the page before, too small to be a grid; said in a problem."""
+    band = make_grid([_REVIEW[1], ["1", "4", "2", "3", "10"]], page=4, index=0)
+    suits = make_grid(_SUITS + [_SUIT_FIGURES], page=4, index=1)
+    ex = stamp(grids_to_extraction([band, suits]), "lost", "t.pdf")
+    got = {c.column_code: c.value for c in ex.cells if c.table == "appeals"}
+    assert len(got) == 15 and got["review_pending"] == "3"
+    assert [p.kind for p in ex.problems if p.table == "appeals"] == ["inferred_label"]
+    # a band of ten bare results could be either litigation group: it is not guessed
+    bare = make_grid([_SUITS[2], _SUIT_FIGURES], page=4)
+    assert _appeals([make_grid(_REVIEW + [["1", "4", "2", "3", "10"]], page=4), bare]).keys() == {
+        "review_upheld", "review_corrected", "review_other", "review_pending", "review_total"}

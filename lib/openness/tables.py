@@ -130,17 +130,19 @@ def _locate(ref: ColumnRef, grid: Grid) -> list[int]:
     return [c + shift for c in ref.cols if 0 <= c + shift < grid.n_cols]
 
 
-def column_refs(grid: Grid, table: str, header_rows: range, skip: tuple[str, ...] = (), above: Grid | None = None) -> list[ColumnRef]:
+def column_refs(
+    grid: Grid, table: str, header_rows: range, skip: tuple[str, ...] = (), above: Grid | None = None, head: tuple[str, ...] = ()
+) -> list[ColumnRef]:
     """The official columns a grid's header rows name, each with its grid columns and x range.
 
     Header texts whose key contains a word of `skip` (申请人情况 above all applicant
     columns) are left out of the paths. `above` is a header-only grid printed just
     before (the top header row left alone at the foot of the previous page): its
-    cells over a column, by x position, head that column's path.
+    cells over a column, by x position, head that column's path, and so do the texts of `head`.
     """
     refs: dict[str, ColumnRef] = {}
     for c in range(grid.n_cols):
-        path = _path_above(above, grid, c) + column_path(grid, c, header_rows)
+        path = list(head) + _path_above(above, grid, c) + column_path(grid, c, header_rows)
         path = [p for p in path if not any(w in label_key(p) for w in skip)]
         col = labels.match_column(table, path) if path else None
         if col is not None:
@@ -429,50 +431,87 @@ def _join(a: _Line, b: _Line) -> _Line | None:
 # --------------------------------------------------------------- table 3
 
 
-def _filled_rows(grid: Grid, start: int) -> list[int]:
-    """Rows from `start` on that print anything."""
-    return [r for r in range(start, grid.n_rows) if any(t.strip() for t in grid.text[r])]
+def _appeal_header_row(grid: Grid, r: int) -> bool:
+    """Whether row r prints table 3's header words (行政复议, 结果维持 …) rather than figures."""
+    return any(w in label_key(t) for t in grid.text[r] for w in APPEAL_HEADER_WORDS)
+
+
+def _rows_of(grid: Grid, rows: range) -> Grid:
+    """The grid cut down to some of its rows."""
+    return replace(grid, text=grid.text[rows.start:rows.stop], span=grid.span[rows.start:rows.stop], boxes=grid.boxes[rows.start:rows.stop])
 
 
 def map_appeals(grids: list[Grid]) -> _Mapped:
     """Table 3: 15 figures under a three-level header, in one band or several.
 
-    A header band (rows printing 行政复议, 行政诉讼, 结果维持 …) is followed by
-    one row of figures, in the same grid or in the next one (a page break
-    between header and figures). A page too narrow for 15 columns prints the
-    table in two bands, review then litigation, each with its own header: each
-    band's figures are read under its own header.
+    Read row by row: header rows (行政复议, 行政诉讼, 结果维持 …) make a band's
+    header, and the next row of figures is read under it. A page too narrow for
+    15 columns prints the table in bands, review then litigation, each with its
+    own header, in one grid or in two (Calc, Writer, Chromium). A header left
+    at the foot of a page without its figures heads the next grid: its figures,
+    or the rest of the header, are there (columns matched by x position).
     """
     out = _Mapped()
-    header: list[ColumnRef] = []
     found: set[str] = set()
-    alone: Grid | None = None  # a header printed without its figures, just before
+    above: Grid | None = None  # a band's header printed without its figures, at the foot of the grid before
     for grid in grids:
-        header_rows = [r for r in range(grid.n_rows) if any(w in label_key(grid.text[r][c]) for c in range(grid.n_cols) for w in APPEAL_HEADER_WORDS)]
-        start = 0
-        if header_rows:
-            start = max(header_rows) + 1
-            header = column_refs(grid, "appeals", range(0, start), above=alone)
-        rest = _filled_rows(grid, start)
-        if header_rows and not rest:
-            alone = grid  # a header alone: its figures (or the rest of it) are in the next grid
-            continue
-        alone = None
-        if not header or not rest:
-            continue
-        if len(rest) > 1:
-            out.problems.append(Problem("", "unplaced_label", f"table 3 has {len(rest)} rows of figures; the first is read", "appeals", None, grid.page))
-        for ref in header:
-            span, clash = _value_span(grid, rest[0], _locate(ref, grid))
-            if span is None:
+        band: list[int] = []
+        for r in range(grid.n_rows):
+            if not any(t.strip() for t in grid.text[r]):
                 continue
-            if ref.entry.code in found:
-                out.problems.append(Problem("", "duplicate", f"{ref.entry.label} printed twice; the first is kept", "appeals", ref.entry.label, grid.page))
+            if _appeal_header_row(grid, r):
+                band.append(r)
                 continue
-            found.add(ref.entry.code)
-            out.cells.append(_cell("appeals", None, ref.entry, span, out.problems))
-        header = []  # a header band serves one row of figures
+            if band:
+                header = column_refs(grid, "appeals", range(band[0], band[-1] + 1), above=above)
+                if not header and above is None:
+                    header = _review_band(grid, range(band[0], band[-1] + 1), found, out)
+            elif above is not None:
+                header = column_refs(above, "appeals", range(above.n_rows))
+            else:
+                if found:
+                    out.problems.append(Problem("", "unplaced_label", "a row of figures in table 3 has no header above it; not read", "appeals", None, grid.page))
+                continue
+            _read_band(grid, r, header, found, out)
+            band, above = [], None
+        if band:
+            above = _rows_of(grid, range(band[0], grid.n_rows))
     return out
+
+
+REVIEW = "review"  # the codebook's group of 行政复议's columns
+
+
+def _review_band(grid: Grid, rows: range, found: set[str], out: _Mapped) -> list[ColumnRef]:
+    """A band that prints only the five results, its group label lost, read as 行政复议's.
+
+    行政复议's label spans its band alone on a row; a page break, or a one-cell
+    row too small for Camelot to see as a table, can leave it behind. The two
+    litigation groups print their labels (未经复议直接起诉, 复议后起诉) right above
+    their results, so a band of exactly five results with no group can only be
+    行政复议's, and only while its figures are still missing. Said in a problem.
+    """
+    if any(labels.entry("appeals", "column", code).group == REVIEW for code in found):
+        return []
+    head = (labels.group_label("appeals", REVIEW),)
+    refs = column_refs(grid, "appeals", rows, head=head)
+    if len(refs) != len(labels.codes("column", "appeals", group=REVIEW)):
+        return []
+    out.problems.append(Problem("", "inferred_label", f"table 3: a band printing only the five results, with no group label above them, is read as {head[0]}'s", "appeals", head[0], grid.page))
+    return refs
+
+
+def _read_band(grid: Grid, r: int, header: list[ColumnRef], found: set[str], out: _Mapped) -> None:
+    """The figures of row r under a band's header columns (each official column once)."""
+    for ref in header:
+        span, _ = _value_span(grid, r, _locate(ref, grid))
+        if span is None:
+            continue
+        if ref.entry.code in found:
+            out.problems.append(Problem("", "duplicate", f"{ref.entry.label} printed twice; the first is kept", "appeals", ref.entry.label, grid.page))
+            continue
+        found.add(ref.entry.code)
+        out.cells.append(_cell("appeals", None, ref.entry, span, out.problems))
 
 
 # ------------------------------------------------------------- a report
