@@ -94,12 +94,16 @@ def open_pdf(path: str | Path):
         raise InputError("unreadable", f"corrupt or truncated PDF ({msg})") from exc
 
 
-def page_texts(path: str | Path) -> list[str]:
-    """The text layer of every page, or an InputError saying why there is none."""
+def page_texts(path: str | Path, pages: int | None = None) -> list[str]:
+    """The text layer of every page (or of the first `pages`), or an InputError saying why there is none.
+
+    The one loop over pdfium's text pages: the reader, the metadata guess from a
+    report's first page and the benchmark's floor all read text through it.
+    """
     doc = open_pdf(path)
     try:
         texts = []
-        for i in range(len(doc)):
+        for i in range(min(len(doc), pages) if pages is not None else len(doc)):
             page = doc[i]
             tp = page.get_textpage()
             texts.append(tp.get_text_range())
