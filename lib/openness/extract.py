@@ -16,6 +16,7 @@ from pathlib import Path
 from .labels import label_key
 from .model import TABLES, Extraction, stamp
 from .readers import Reading, reader_for
+from .sections import split_sections
 from .tables import grids_to_extraction
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def extract_reading(reading: Reading) -> Extraction:
         again = grids_to_extraction(kept + reading.again(pages), reading.again_method)
         if _score(again) > _score(ex):
             ex = again
+    ex.sections = split_sections(reading.prose)
     return ex
 
 

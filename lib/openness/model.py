@@ -86,6 +86,17 @@ class Problem:
 
 
 @dataclass
+class Section:
+    """One numbered section of a report's prose (or its preamble), without the tables' text."""
+
+    code: str  # preamble | overview | proactive | requests | appeals | problems | other (wording.SECTIONS)
+    number: int  # 1-6 as in the template; 0 for the preamble
+    heading: str  # as printed, whitespace inside the title removed
+    text: str  # the section's text, its lines as printed
+    pages: list[int] = field(default_factory=list)  # pages it is printed on (empty without pages)
+
+
+@dataclass
 class Extraction:
     """Everything extracted from one input file."""
 
@@ -97,6 +108,7 @@ class Extraction:
     complete: dict[str, bool] = field(default_factory=dict)  # table -> every official cell found
     method: str = ""
     seconds: float = 0.0
+    sections: list[Section] = field(default_factory=list)  # the report's prose by section (openness.sections)
 
     @property
     def status(self) -> str:

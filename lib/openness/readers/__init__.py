@@ -30,7 +30,9 @@ class Reading:
 
     `again(pages)` reads some pages once more another way (the PDF reader's
     rendering engine), for the caller to keep whichever reading maps better;
-    `printed` is the text of the pages read (what the report prints at all).
+    `printed` is the text of the pages read (what the report prints at all);
+    `prose` is the report's own text without its tables, as (page, text) pieces
+    in reading order (page None where the input has no pages), for `openness.sections`.
     """
 
     grids: list[Grid] = field(default_factory=list)
@@ -38,6 +40,7 @@ class Reading:
     problems: list[Problem] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
     printed: str = ""
+    prose: list[tuple[int | None, str]] = field(default_factory=list)
     again: Callable[[list[int]], list[Grid]] | None = None
     again_method: str = ""
 

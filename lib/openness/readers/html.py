@@ -50,6 +50,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from ..model import Grid, Problem
 from ..vocabulary import TABLE_HEADERS, TABLE_MARKERS
+from ..wording import SECTIONS
 from . import Reading
 
 METHOD = "html"
@@ -79,6 +80,7 @@ class HtmlReport:
     url: str | None = None
     body: str | None = None  # the publishing body, parsed from the title
     year: int | None = None  # the year reported on, parsed from the title
+    prose: str = ""  # the article's text without the statistical tables
 
 
 def read_html(path: str | Path) -> HtmlReport:
@@ -87,9 +89,11 @@ def read_html(path: str | Path) -> HtmlReport:
     soup = BeautifulSoup(path.read_bytes(), "lxml")
     title = _title(soup)
     body, year = parse_title(title)
+    grids = report_grids(soup, str(path))
     return HtmlReport(
         source=str(path),
-        grids=report_grids(soup, str(path)),
+        grids=grids,
+        prose=report_prose(soup, grids),
         title=title,
         published=_published(soup),
         url=_url(soup),
@@ -107,7 +111,7 @@ def read(path: str | Path) -> Reading:
     if not page.grids:
         message = "not an annual report: the page holds none of the statistical tables"
         return Reading(problems=[Problem(str(path), "not_a_report", message)])
-    return Reading(grids=page.grids, method=METHOD)
+    return Reading(grids=page.grids, method=METHOD, prose=[(None, page.prose)] if page.prose else [])
 
 
 # --- metadata ---------------------------------------------------------------
@@ -447,3 +451,40 @@ def report_grids(soup: BeautifulSoup, source: str) -> list[Grid]:
             )
         )
     return grids
+
+
+# --- the report's prose ---------------------------------------------------------
+
+
+def _section_words(tag: Tag) -> int:
+    """How many of the six sections' heading words an element's text prints (its tables left out)."""
+    flat = _squeeze("".join(s for s in tag.find_all(string=True) if not s.find_parent("table") or s.find_parent("table") in tag.parents))
+    return sum(any(w in flat for w in s.keywords) for s in SECTIONS)
+
+
+def report_prose(soup: BeautifulSoup, grids: list[Grid]) -> str:
+    """The article's visible text without the report's tables: the element holding the tables, widened while that finds more section headings.
+
+    The statistical tables (and any <table> printing their words or mostly
+    figures: a table's cut-off part) become a line break; the rest of the
+    article (title, foreword, the six sections' prose) is kept. Changes `soup`.
+    """
+    tables = soup.find_all("table")
+    mine = [tables[g.index] for g in grids if 0 <= g.index < len(tables)]
+    if not mine:
+        return ""
+    common = [a for a in mine[0].parents if isinstance(a, Tag) and all(a in m.parents for m in mine[1:])]
+    if not common:
+        return ""
+    article = common[0]
+    while article.parent is not None and article.parent.name not in ("body", "html", "[document]"):
+        if _section_words(article.parent) <= _section_words(article):
+            break
+        article = article.parent
+    for table in article.find_all("table"):
+        if table.find("table") is not None:
+            continue  # a layout table: its nested tables are judged one by one
+        text, _ = layout(table)
+        if table in mine or _has_markers(table) or _mostly_numbers(text):
+            table.replace_with(soup.new_string("\n"))
+    return cell_text(article)

@@ -176,6 +176,44 @@ def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
     return out
 
 
+def prose_texts(path: str | Path, texts: list[str], grids: list[Grid]) -> list[tuple[int | None, str]]:
+    """(page, text) of every page without the tables: the characters whose centre stands in a grid's box are dropped.
+
+    Pages without a grid keep their text layer as read; on a table page each
+    character of the text layer (in its order, line breaks included) is kept
+    unless it stands inside a table, so the headings and prose around a table stay.
+    """
+    import pypdfium2.raw as raw
+
+    boxes: dict[int, list[tuple[float, float, float, float]]] = {}
+    for g in grids:
+        if g.page is not None and g.bbox is not None:
+            boxes.setdefault(g.page, []).append(g.bbox)
+    out: list[tuple[int | None, str]] = [(i + 1, t) for i, t in enumerate(texts)]
+    if not boxes:
+        return out
+    doc = open_pdf(path)
+    try:
+        for number, page_boxes in sorted(boxes.items()):
+            page = doc[number - 1]
+            tp = page.get_textpage()
+            kept = []
+            for i in range(tp.count_chars()):
+                code = raw.FPDFText_GetUnicode(tp, i)
+                if code > 32 and not chr(code).isspace():
+                    x0, y0, x1, y1 = tp.get_charbox(i)
+                    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+                    if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in page_boxes):
+                        continue
+                kept.append(chr(code))
+            out[number - 1] = (number, "".join(kept))
+            tp.close()
+            page.close()
+    finally:
+        doc.close()
+    return out
+
+
 def is_report(texts: list[str]) -> bool:
     """Whether the text says it is an annual report (a PDF with none of these words is not one)."""
     key = label_key("".join(texts))
@@ -367,8 +405,10 @@ def read(path: str | Path) -> Reading:
     if not pages or not is_report(texts):
         message = "not an annual report: none of its pages holds the statistical tables"
         return Reading(problems=[Problem(str(path), "not_a_report", message)])
+    grids = read_pages(path, pages)
     return Reading(
-        grids=read_pages(path, pages),
+        grids=grids,
+        prose=prose_texts(path, texts, grids),
         method=f"camelot-lattice-{ENGINE}+chars",
         pages=pages,
         printed="".join(texts[p - 1] for p in pages),
