@@ -83,43 +83,60 @@ _AFTER = r"(?P<approx_after>余|多|左右|以上)?"
 _N = _APPROX + NUMBER + _AFTER
 
 # The figures a report states in prose that the tables also print (sentence with whitespace removed).
+# Several patterns may name one figure: the verb before the noun ("收到…申请 N 件") or the count
+# before the noun ("收到 N 件申请"); a figure matched by an earlier pattern is not matched again.
+_RECEIVE = r"(?:收到|受理|接收|新收)"
+_REQUEST = r"(?:政府信息公开申请|依申请公开申请|信息公开申请|申请)"
+_UNIT = r"(?:件|条|个|份|宗)"
+_TOTAL = r"(?:共计|共|总计|合计|累计)?"
 STATEMENTS = (
     StatementWords(
         "requests_new", "requests received (本年新收)",
-        r"(?:共|累计|全年|今年|本年|本年度)?(?:收到|受理|接收|新收|办理)(?:各类|群众|公民)?(?:政府)?信息公开申请(?:共|总计|合计)?" + _N + r"(?:件|条|个|份|宗)",
+        _RECEIVE + r"[^，,；;。]{0,12}?" + _REQUEST + _TOTAL + _N + _UNIT,
         (("requests", "new", "total"),),
     ),
     StatementWords(
         "requests_new", "requests received (本年新收)",
-        r"(?:收到|受理|接收|新收)(?:政府信息公开|依申请公开)?申请(?:共|总计|合计)?" + _N + r"(?:件|条|个|份|宗)",
+        _RECEIVE + _TOTAL + _N + _UNIT + r"(?:各类)?" + _REQUEST,
         (("requests", "new", "total"),),
     ),
     StatementWords(
         "requests_handled", "requests handled (办理结果总计)",
-        r"(?:办结|答复|处理完毕|已办结)(?:政府)?(?:信息公开)?申请(?:共)?" + _N + r"(?:件|条|个|份)",
+        r"(?:办结|办理完毕|处理完毕|答复完毕|全年办理)" + r"(?:依申请公开|政府信息公开申请|信息公开申请|申请)?" + _TOTAL + _N + _UNIT,
+        (("requests", "total_handled", "total"),),
+    ),
+    StatementWords(
+        "requests_handled", "requests handled (办理结果总计)",
+        r"办理" + r"[^，,；;。]{0,12}?" + _REQUEST + _TOTAL + _N + _UNIT,
         (("requests", "total_handled", "total"),),
     ),
     StatementWords(
         "requests_carried", "requests carried over (结转下年度)",
-        r"结转(?:至)?(?:下年度|下一年度|下年|\d{4}年)(?:继续)?(?:办理)?(?:的)?(?:申请)?(?:共)?" + _N + r"(?:件|条|个)",
+        r"结转(?:至)?(?:下年度|下一年度|下年|\d{4}年)(?:继续)?(?:办理)?(?:的)?(?:申请)?" + _TOTAL + _N + r"(?:件|条|个)",
+        (("requests", "carried_out", "total"),),
+    ),
+    StatementWords(
+        "requests_carried", "requests carried over (结转下年度)",
+        _N + r"(?:件|条|个)(?:申请)?结转(?:至)?(?:下年度|下一年度|下年|\d{4}年)",
         (("requests", "carried_out", "total"),),
     ),
     StatementWords(
         "reviews", "administrative reviews (行政复议)",
-        r"(?:行政复议|复议申请|复议案件)(?:案件)?(?:共|总计|合计)?" + _N + r"(?:件|起|宗|个)",
+        r"行政复议(?:案件|申请)?" + _TOTAL + _N + r"(?:件|起|宗|个)",
         (("appeals", "", "review_total"),),
     ),
     StatementWords(
         "lawsuits", "lawsuits (行政诉讼)",
-        r"(?:行政诉讼|诉讼案件)(?:案件)?(?:共|总计|合计)?" + _N + r"(?:件|起|宗|个)",
+        r"行政诉讼(?:案件)?" + _TOTAL + _N + r"(?:件|起|宗|个)",
         (("appeals", "", "suit_direct_total"), ("appeals", "", "suit_after_review_total")),
     ),
 )
 # A sentence that says its figure counts less than the whole report (one office, part of the year):
 # compared, but a difference is reported as scope, not as a contradiction.
+# Looked for in the clause that states the figure (from the last ，；：、 before it).
 SCOPE_WORDS = (
-    "办公室", "政府办", "区政府办", "市政府办", "县政府办", "本机关", "本级", "本部门", "代表区政府",
-    "代表市政府", "代表县政府", "上半年", "下半年", "季度", "月份", "其中",
+    "办公室", "政府办", "本机关", "本级", "本部门", "代表区政府", "代表市政府", "代表县政府",
+    "上半年", "下半年", "季度", "月份", "其中",
 )
-# A sentence saying no fee was charged: compared with nothing in the 2021 tables (fees for processing
-# requests are not in them), so not a statement here.
+# Not compared: a processing fee stated in prose (信息处理费) has no cell in the 2021 tables
+# (table 1's 行政事业性收费 is every fee the body charges, not the disclosure fee).
