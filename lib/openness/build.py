@@ -223,6 +223,7 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> None:
 
     from openness.checks import periods, run_checks
     from openness.outputs import cells_frame, write_clean
+    from openness.prose import prose_frames
 
     extractions = [o.extraction for o in outcomes]
     manifest = pd.DataFrame([o.input.meta for o in outcomes]).fillna("")
@@ -239,7 +240,7 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(staged, 0o777 & ~umask)  # mkdtemp makes it private; outputs are for everyone
-        write_clean(staged, cells, manifest, log, checks)
+        write_clean(staged, cells, manifest, log, checks, prose_frames(extractions, cells, manifest))
         replace_dir(staged, out)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)

@@ -445,6 +445,49 @@ def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list
             Field("unit", "string", "Unit of the figures (requests, cases, documents, 10k yuan, yuan, ...)."),
             Field("templates", "string", "Templates that have it: 2019, 2021, mixed (space-separated)."),
         ]),
+        **_prose_fields(),
+    }
+
+
+def _prose_fields() -> dict[str, tuple[str, list[Field]]]:
+    """The files of the report's words (openness.prose): sections, statements checked against the tables, copying."""
+    return {
+        "sections.csv": ("One row per section of each report's prose (the preamble, then the six numbered sections found by their printed headings), without the tables' text.", [
+            Field("report", "string", "Report id (see reports.csv)."),
+            Field("section", "string", "preamble (title and foreword, before the first heading), overview, proactive, requests, appeals, problems or other: the six sections of references/template.md."),
+            Field("number", "integer", "The section's number in the template (1-6); 0 for the preamble."),
+            Field("heading", "string", "The heading as printed (whitespace inside it removed; a heading cut over lines joined); '' for the preamble."),
+            Field("text", "string", "The section's text as printed, line by line, without the statistical tables (their characters dropped in PDFs, their <table>s in web pages) and without page numbers."),
+            Field("pages", "string", "Pages of the source PDF the section is printed on, space-separated; '' for web pages."),
+            Field("chars", "integer", "Characters of text, whitespace not counted.", "characters"),
+        ]),
+        "prose_checks.csv": ("One row per figure a report states in its prose that its tables also print (requests received, handled, carried over; reviews; lawsuits), compared with the table. Reported, never corrected.", [
+            Field("report", "string", "Report id (see reports.csv)."),
+            Field("section", "string", "The section the sentence is in (sections.csv)."),
+            Field("statement", "string", "What the figure counts: requests_new, requests_handled, requests_carried, reviews, lawsuits."),
+            Field("sentence", "string", "The sentence as printed (whitespace removed)."),
+            Field("stated_text", "string", "The figure as printed, with its approximate word (十七, 近20, 30余)."),
+            Field("stated", "number", "The stated figure as a number."),
+            Field("approximate", "string", "The word that makes the figure approximate (近, 约, 余 …); '' when exact."),
+            Field("scope", "string", "Words in the figure's clause naming a narrower scope than the report (区政府办, 本机关, 上半年 …), '; '-separated."),
+            Field("cell", "string", "The table cell(s) compared, as table/row_code/column_code (codebook.csv), '+' when summed."),
+            Field("table_value", "number", "The table's figure as printed ('' when blank or missing)."),
+            Field("result", "string", "agree; approximate (consistent with its 近/约/余); different_scope (differs, and the sentence names a narrower scope: not a contradiction); disagree (differs, nothing in the sentence explains it); not_checked (the table's figure cannot be read)."),
+            Field("reason", "string", "Both values and why, in plain words."),
+        ]),
+        "copying.csv": ("One row per section of a report whose body published a report the year before (and a row 'all' for the whole prose): how much of it repeats last year's same section.", [
+            Field("body", "string", "The publishing body (manifest)."),
+            Field("year", "integer", "The year of the report.", "year"),
+            Field("report", "string", "Report id (see reports.csv)."),
+            Field("previous_year", "integer", "The year compared with (year − 1).", "year"),
+            Field("previous_report", "string", "Report id of the previous year's report."),
+            Field("section", "string", "Section code (sections.csv), or all for every section joined."),
+            Field("chars", "integer", "Characters of this year's section after masking (whitespace removed, every run of digits one character).", "characters"),
+            Field("repeated_chars", "integer", "Of them, those standing in a run of 10 characters that last year's same section also prints (after the same masking, so changed years and figures still count as repeated).", "characters"),
+            Field("share_repeated", "number", "repeated_chars / chars: the share of this year's section printed last year (0-1, 4 decimals).", "share"),
+            Field("longest_repeated", "string", "The longest passage printed in both years (masked alike), as printed this year."),
+            Field("longest_chars", "integer", "Its length after masking.", "characters"),
+        ]),
     }
 
 
@@ -454,8 +497,9 @@ PRIMARY_KEYS = {
     "requests.csv": ["report", "row_code"],
     "appeals.csv": ["report"],
     "codebook.csv": ["kind", "table", "code"],
+    "sections.csv": ["report", "section"],
 }
-FOREIGN_KEYS = ("cells.csv", "proactive.csv", "requests.csv", "appeals.csv")
+FOREIGN_KEYS = ("cells.csv", "proactive.csv", "requests.csv", "appeals.csv", "sections.csv", "prose_checks.csv")
 
 
 def datapackage(meta_cols: list[str] | None = None, sources: list[dict] | None = None) -> dict:
@@ -548,8 +592,13 @@ def readme(reports: pd.DataFrame, checks: pd.DataFrame, meta_cols: list[str] | N
 
 
 def write_clean(out_dir: str | Path, cells: pd.DataFrame, manifest: pd.DataFrame | None,
-                log: pd.DataFrame | Iterable | None, checks: pd.DataFrame) -> list[Path]:
-    """Write every file of data/clean into out_dir (created if needed); return the paths written."""
+                log: pd.DataFrame | Iterable | None, checks: pd.DataFrame,
+                prose: Mapping[str, pd.DataFrame] | None = None) -> list[Path]:
+    """Write every file of data/clean into out_dir (created if needed); return the paths written.
+
+    `prose` holds the frames of the report's words by file name (openness.prose.prose_frames);
+    a file missing from it is written with its header only.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     man = _manifest(manifest)
@@ -565,6 +614,9 @@ def write_clean(out_dir: str | Path, cells: pd.DataFrame, manifest: pd.DataFrame
         _write_csv(log_table(log, man), out / "extraction_log.csv"),
         _write_csv(codebook_table(), out / "codebook.csv"),
     ]
+    for name, (_, fields) in _prose_fields().items():
+        frame = (prose or {}).get(name, pd.DataFrame(columns=[f.name for f in fields]))
+        written.append(_write_csv(_text(frame, [f.name for f in fields]), out / name))
     (out / "README.md").write_text(readme(reports, checks, meta_cols), encoding="utf-8")
     package = datapackage(meta_cols, _sources(man))
     (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

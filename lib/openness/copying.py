@@ -1,0 +1,107 @@
+"""How much of each section of a report repeats the same body's report of the year before.
+
+The measure: the share of a section's characters that stand in a run of
+NGRAM characters also printed in the previous year's same section, after
+both are masked (whitespace removed, full- and half-width forms folded, every
+run of digits one '#'). Masking keeps a sentence that only changed its year or
+its figures ("2023年受理申请21件" → "2024年受理申请17件") counted as repeated,
+which is the copying a reader cares about; NGRAM characters (about two
+phrases of Chinese) is long enough that the template's stock phrases
+(政府信息公开工作, 依申请公开) do not count on their own. Coverage rather than
+a set overlap (Jaccard) because it reads as "this share of this year's text
+was printed last year", whatever the length of last year's. The longest
+repeated passage is given as printed this year (line breaks and spaces removed).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from .model import Section
+
+NGRAM = 10
+ALL = "all"  # the row for a report's whole prose, every section joined
+_DIGITS = re.compile(r"[0-9]+")
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A text masked for comparison, with each masked character's position in the text as printed."""
+
+    text: str
+    where: list[int]
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """One section of one year compared with the same section of the year before."""
+
+    section: str
+    chars: int  # characters of this year's section, masked
+    repeated: int  # of them, those in a run of NGRAM characters printed the year before
+    share: float  # repeated / chars
+    longest: str  # the longest passage printed in both years, as printed this year
+    longest_chars: int
+
+
+def mask(text: str) -> Masked:
+    """Whitespace removed, compatibility forms folded (，→, ０→0), every run of digits as '#'."""
+    out, where = [], []
+    i = 0
+    folded = [(k, unicodedata.normalize("NFKC", ch)) for k, ch in enumerate(text)]
+    while i < len(folded):
+        k, ch = folded[i]
+        if not ch.strip():
+            i += 1
+            continue
+        if ch.isdigit() and ch.isascii():
+            while i + 1 < len(folded) and (folded[i + 1][1].isascii() and folded[i + 1][1].isdigit()):
+                i += 1
+            out.append("#")
+        else:
+            out.append(ch)
+        where.append(k)
+        i += 1
+    return Masked("".join(out), where)
+
+
+def repeated_chars(current: str, previous: str, n: int | None = None) -> int:
+    """How many characters of `current` stand in an n-character run (NGRAM by default) that `previous` also holds."""
+    n = n or NGRAM
+    grams = {previous[i:i + n] for i in range(len(previous) - n + 1)}
+    covered = [False] * len(current)
+    for i in range(len(current) - n + 1):
+        if current[i:i + n] in grams:
+            covered[i:i + n] = [True] * n
+    return sum(covered)
+
+
+def longest_passage(current: Masked, previous: Masked, printed: str) -> str:
+    """The longest run printed in both (masked), as printed in the current text."""
+    m = SequenceMatcher(None, current.text, previous.text, autojunk=False).find_longest_match(0, len(current.text), 0, len(previous.text))
+    if m.size == 0:
+        return ""
+    return "".join(printed[current.where[m.a]: current.where[m.a + m.size - 1] + 1].split())
+
+
+def compare(section: str, text: str, previous_text: str) -> Repeat:
+    """One section's text against last year's."""
+    cur, prev = mask(text), mask(previous_text)
+    repeated = repeated_chars(cur.text, prev.text)
+    longest = longest_passage(cur, prev, text)
+    share = repeated / len(cur.text) if cur.text else 0.0
+    return Repeat(section, len(cur.text), repeated, share, longest, len(mask(longest).text))
+
+
+def repeats(sections: list[Section], previous: list[Section]) -> list[Repeat]:
+    """Every section with text this year that the previous year's report also has, then the whole prose."""
+    before = {s.code: s.text for s in previous}
+    out = [compare(s.code, s.text, before[s.code]) for s in sections if s.text.strip() and before.get(s.code, "").strip()]
+    whole = "\n".join(s.text for s in sections)
+    whole_before = "\n".join(s.text for s in previous)
+    if whole.strip() and whole_before.strip():
+        out.append(compare(ALL, whole, whole_before))
+    return out

@@ -1,0 +1,71 @@
+"""The build writes the report's words: sections.csv, prose_checks.csv and copying.csv, documented like every file."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from openness import build as b
+from openness.outputs import file_fields
+
+from conftest import CORPUS, need
+
+NEW = ("sections.csv", "prose_checks.csv", "copying.csv")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A build of the two real 洪泽 PDFs and two real 平潭 pages, with a manifest naming their bodies and years."""
+    raw = tmp_path_factory.mktemp("raw")
+    files = {"hongze-2023": "hongze-2023.pdf", "hongze-2024": "hongze-2024.pdf",
+             "pingtan-2021": "html/pingtan-2021.html", "pingtan-2022": "html/pingtan-2022.html"}
+    rows = []
+    for report, name in files.items():
+        source = need(CORPUS / name)
+        shutil.copy(source, raw / source.name)
+        rows.append({"report": report, "file": source.name, "body": report.split("-")[0], "year": report.split("-")[1]})
+    pd.DataFrame(rows).to_csv(raw / "manifest.csv", index=False)
+    out = tmp_path_factory.mktemp("clean") / "clean"
+    b.build(raw, out, jobs=2, cache_dir=None, progress=False, stream=io.StringIO())
+    return out
+
+
+def read(out, name):
+    return pd.read_csv(out / name, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def test_the_three_files_have_the_documented_columns(built):
+    fields = file_fields()
+    for name in NEW:
+        assert list(read(built, name).columns) == [f.name for f in fields[name][1]]
+        assert f"### `{name}`" in (built / "README.md").read_text(encoding="utf-8")
+    package = json.loads((built / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["path"] for r in package["resources"]} >= set(NEW)
+
+
+def test_sections_of_every_report(built):
+    sections = read(built, "sections.csv")
+    for report in ("hongze-2023", "hongze-2024", "pingtan-2021", "pingtan-2022"):
+        found = sections[sections["report"] == report]
+        assert list(found["section"]) == ["preamble", "overview", "proactive", "requests", "appeals", "problems", "other"]
+    hongze = sections[(sections["report"] == "hongze-2024") & (sections["section"] == "problems")].iloc[0]
+    assert (hongze["heading"], hongze["pages"]) == ("五、存在的主要问题及改进情况", "4 5")
+
+
+def test_prose_checks_in_the_build(built):
+    checks = read(built, "prose_checks.csv").set_index(["report", "statement"])
+    row = checks.loc[("hongze-2024", "requests_new")]
+    assert (row["stated"], row["table_value"], row["result"]) == ("17", "95", "different_scope")
+    row = checks.loc[("pingtan-2022", "requests_new")]
+    assert (row["stated"], row["table_value"], row["result"]) == ("75", "74", "disagree")
+
+
+def test_copying_pairs_consecutive_years_of_one_body(built):
+    copying = read(built, "copying.csv")
+    assert sorted(set(zip(copying["report"], copying["previous_report"]))) == [("hongze-2024", "hongze-2023"), ("pingtan-2022", "pingtan-2021")]
+    problems = copying[(copying["report"] == "hongze-2024") & (copying["section"] == "problems")].iloc[0]
+    assert problems["share_repeated"] == "0.4098"
