@@ -20,7 +20,7 @@ from test_checks import with_codes
 
 BOM = b"\xef\xbb\xbf"
 CSVS = ["reports.csv", "cells.csv", "proactive.csv", "requests.csv", "appeals.csv", "checks.csv",
-        "extraction_log.csv", "codebook.csv"]
+        "extraction_log.csv", "codebook.csv", "sections.csv", "prose_checks.csv", "copying.csv"]
 PLAIN = re.compile(r"^-?\d+(\.\d*[1-9])?$")  # no separators, no exponent, no trailing zeros
 
 MANIFEST = pd.DataFrame([
