@@ -1,7 +1,8 @@
 """Readers: one module per kind of input, each turning a file into the same grids.
 
 The registry picks the reader for a file; every reader returns a `Reading`
-(grids, or problems saying why there are none). Readers attach no meaning to
+(grids, or problems saying why there are none), with the report's prose
+without its tables (`prose`, split into sections by `openness.sections`). Readers attach no meaning to
 labels: mapping grids to the official cells is `openness.tables`' work. This is
 Camelot's split of parsers (how a kind of file is read) from handlers (which
 pages) and from output.
