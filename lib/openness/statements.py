@@ -31,7 +31,7 @@ from .wording import CHINESE_DIGITS, CHINESE_UNITS, SCOPE_WORDS, STATEMENTS, Sta
 APPROXIMATE_SHARE = Decimal("0.2")  # 近/约 N: the table's figure within 20% of N
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 _CLAUSE = re.compile(r"[，,；;：:]")
-_PATTERNS = [(words, re.compile(words.pattern)) for words in STATEMENTS]
+_PATTERNS = [(words, re.compile(pattern)) for words in STATEMENTS for pattern in words.patterns]
 
 
 @dataclass(frozen=True)

@@ -60,16 +60,16 @@ TABLE_ROW_FIGURES = 3
 
 @dataclass(frozen=True)
 class StatementWords:
-    """One kind of figure a report states in prose, with the table cell it has a counterpart in.
+    """One kind of figure a report states in prose, the ways a sentence states it, and its table cells.
 
-    `pattern` is a regex over a sentence with whitespace removed; group "n" is the figure (Arabic or
-    Chinese numerals, with an approximate word before or after it). `cell` is (table, row_code,
-    column_code) in the codebook; `sums` adds several cells (lawsuits of both kinds).
+    Each of `patterns` is a regex over a sentence with whitespace removed; group "n" is the figure
+    (Arabic or Chinese numerals, with an approximate word before or after it). `cells` are
+    (table, row_code, column_code) in the codebook, added up when there are several (lawsuits of both kinds).
     """
 
     code: str
     label: str
-    pattern: str
+    patterns: tuple[str, ...]
     cells: tuple[tuple[str, str, str], ...]
 
 
@@ -83,53 +83,34 @@ _AFTER = r"(?P<approx_after>余|多|左右|以上)?"
 _N = _APPROX + NUMBER + _AFTER
 
 # The figures a report states in prose that the tables also print (sentence with whitespace removed).
-# Several patterns may name one figure: the verb before the noun ("收到…申请 N 件") or the count
+# Several patterns may state one figure: the verb before the noun ("收到…申请 N 件") or the count
 # before the noun ("收到 N 件申请"); a figure matched by an earlier pattern is not matched again.
 _RECEIVE = r"(?:收到|受理|接收|新收)"
 _REQUEST = r"(?:政府信息公开申请|依申请公开申请|信息公开申请|申请)"
 _UNIT = r"(?:件|条|个|份|宗)"
+_CASES = r"(?:件|起|宗|个)"
 _TOTAL = r"(?:共计|共|总计|合计|累计)?"
+_GAP = r"[^，,；;。]{0,12}?"  # a few words between the verb and the noun (通过邮寄、网络提交的各类)
+_NEXT_YEAR = r"结转(?:至)?(?:下年度|下一年度|下年|\d{4}年)"
 STATEMENTS = (
-    StatementWords(
-        "requests_new", "requests received (本年新收)",
-        _RECEIVE + r"[^，,；;。]{0,12}?" + _REQUEST + _TOTAL + _N + _UNIT,
-        (("requests", "new", "total"),),
-    ),
-    StatementWords(
-        "requests_new", "requests received (本年新收)",
+    StatementWords("requests_new", "requests received (本年新收)", (
+        _RECEIVE + _GAP + _REQUEST + _TOTAL + _N + _UNIT,
         _RECEIVE + _TOTAL + _N + _UNIT + r"(?:各类)?" + _REQUEST,
-        (("requests", "new", "total"),),
-    ),
-    StatementWords(
-        "requests_handled", "requests handled (办理结果总计)",
-        r"(?:办结|办理完毕|处理完毕|答复完毕|全年办理)" + r"(?:依申请公开|政府信息公开申请|信息公开申请|申请)?" + _TOTAL + _N + _UNIT,
-        (("requests", "total_handled", "total"),),
-    ),
-    StatementWords(
-        "requests_handled", "requests handled (办理结果总计)",
-        r"办理" + r"[^，,；;。]{0,12}?" + _REQUEST + _TOTAL + _N + _UNIT,
-        (("requests", "total_handled", "total"),),
-    ),
-    StatementWords(
-        "requests_carried", "requests carried over (结转下年度)",
-        r"结转(?:至)?(?:下年度|下一年度|下年|\d{4}年)(?:继续)?(?:办理)?(?:的)?(?:申请)?" + _TOTAL + _N + r"(?:件|条|个)",
-        (("requests", "carried_out", "total"),),
-    ),
-    StatementWords(
-        "requests_carried", "requests carried over (结转下年度)",
-        _N + r"(?:件|条|个)(?:申请)?结转(?:至)?(?:下年度|下一年度|下年|\d{4}年)",
-        (("requests", "carried_out", "total"),),
-    ),
-    StatementWords(
-        "reviews", "administrative reviews (行政复议)",
-        r"行政复议(?:案件|申请)?" + _TOTAL + _N + r"(?:件|起|宗|个)",
-        (("appeals", "", "review_total"),),
-    ),
-    StatementWords(
-        "lawsuits", "lawsuits (行政诉讼)",
-        r"行政诉讼(?:案件)?" + _TOTAL + _N + r"(?:件|起|宗|个)",
-        (("appeals", "", "suit_direct_total"), ("appeals", "", "suit_after_review_total")),
-    ),
+    ), (("requests", "new", "total"),)),
+    StatementWords("requests_handled", "requests handled (办理结果总计)", (
+        r"(?:办结|办理完毕|处理完毕|答复完毕|全年办理)(?:依申请公开|" + _REQUEST + r")?" + _TOTAL + _N + _UNIT,
+        r"办理" + _GAP + _REQUEST + _TOTAL + _N + _UNIT,
+    ), (("requests", "total_handled", "total"),)),
+    StatementWords("requests_carried", "requests carried over (结转下年度)", (
+        _NEXT_YEAR + r"(?:继续)?(?:办理)?(?:的)?(?:申请)?" + _TOTAL + _N + r"(?:件|条|个)",
+        _N + r"(?:件|条|个)(?:申请)?" + _NEXT_YEAR,
+    ), (("requests", "carried_out", "total"),)),
+    StatementWords("reviews", "administrative reviews (行政复议)", (
+        r"行政复议(?:案件|申请)?" + _TOTAL + _N + _CASES,
+    ), (("appeals", "", "review_total"),)),
+    StatementWords("lawsuits", "lawsuits (行政诉讼)", (
+        r"行政诉讼(?:案件)?" + _TOTAL + _N + _CASES,
+    ), (("appeals", "", "suit_direct_total"), ("appeals", "", "suit_after_review_total"))),
 )
 # A sentence that says its figure counts less than the whole report (one office, part of the year):
 # compared, but a difference is reported as scope, not as a contradiction.
