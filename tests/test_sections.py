@@ -103,3 +103,23 @@ def test_subsections_are_not_sections():
 
 def test_page_furniture_dropped():
     assert [line.text for line in lines_of([(1, "- 1 -\n正文\n第 2 页 共 5 页\n  \n3/5")])] == ["正文"]
+
+
+def test_text_without_headings_is_kept_whole():
+    [only] = split_sections([(2, "本单位全年公开信息10条。\n- 3 -")])
+    assert (only.code, only.number, only.text, only.pages) == ("preamble", 0, "本单位全年公开信息10条。", [2])
+    assert split_sections([(1, "  \n")]) == []
+
+
+def test_html_prose_is_the_article_without_its_tables_or_the_site(tmp_path):
+    page = tmp_path / "report.html"
+    page.write_text(
+        "<html><body><div class=nav>首页 政务公开 主动公开 依申请公开</div><div class=article>"
+        "<p>某县2024年政府信息公开工作年度报告</p><p>一、总体情况</p><p>全年收到申请3件。</p>"
+        "<p>三、收到和处理政府信息公开申请情况</p>"
+        "<table><tr><td>申请人情况</td><td>自然人</td></tr><tr><td>一、本年新收政府信息公开申请数量</td><td>3</td></tr></table>"
+        "<p>六、其他需要报告的事项</p><p>无。</p></div><div class=footer>版权所有</div></body></html>",
+        encoding="utf-8")
+    secs = split_sections(reader_for(page).read(page).prose)
+    assert [(s.code, s.text) for s in secs] == [
+        ("preamble", "某县2024年政府信息公开工作年度报告"), ("overview", "全年收到申请3件。"), ("requests", ""), ("other", "无。")]

@@ -150,8 +150,8 @@ def split_sections(pieces: list[tuple[int | None, str]]) -> list[Section]:
     """A report's prose (page, text pieces) -> its preamble and numbered sections, in order."""
     lines = lines_of(pieces)
     headings = max((find_headings(lines, style) for style in _MARKERS), key=len)
-    if not headings:
-        return []
+    if not headings:  # no heading recognised: the whole text is kept, as one preamble, for copying
+        return [_section(PREAMBLE, 0, "", "", lines)] if lines else []
     out = []
     bounds = [h.start for h in headings] + [len(lines)]
     if headings[0].start > 0:
