@@ -88,9 +88,9 @@ def test_fallback_rereads_pages_of_a_table_the_fast_engine_missed(hongze_2024, m
     real = pdf.read_pages
     calls = []
 
-    def lossy(path, pages, engine=pdf.ENGINE):
+    def lossy(path, pages, engine=pdf.ENGINE, chars=None):
         calls.append((engine, list(pages)))
-        grids = real(path, pages, engine)
+        grids = real(path, pages, engine, chars)
         if engine == pdf.ENGINE:  # simulate lines the vector engine could not see
             grids = [g for g in grids if "行政复议" not in "".join(g.text[0])]
         return grids
@@ -112,7 +112,7 @@ def test_no_second_reading_for_a_row_the_report_does_not_print(monkeypatch):
     path = ROOT / "data" / "raw" / "pingtan-shehuishiyeju-2023.pdf"
     engines = []
     real = pdf.read_pages
-    monkeypatch.setattr(pdf, "read_pages", lambda p, pages, engine=pdf.ENGINE: engines.append(engine) or real(p, pages, engine))
+    monkeypatch.setattr(pdf, "read_pages", lambda p, pages, engine=pdf.ENGINE, chars=None: engines.append(engine) or real(p, pages, engine, chars))
     ex = extract.extract_report(path)
     assert engines == ["vector"]
     assert ex.status == "partial"

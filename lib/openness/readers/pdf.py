@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..labels import label_key
@@ -121,6 +121,8 @@ class PageChars:
     chars: list[Char]
     mediabox: tuple[float, float, float, float]
     rotate: int  # the page's /Rotate, degrees clockwise
+    text: str = ""  # the page's whole text layer (spaces and line breaks included)
+    order: list[int] = field(default_factory=list)  # for each character of `text`: its index in `chars`, or -1
 
     def in_page_space(self, turn: int = 0) -> list[Char]:
         """The characters where Camelot sees them: the page turned by /Rotate (plus `turn`), origin at its bottom left.
@@ -159,16 +161,19 @@ def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
         for number in pages:
             page = doc[number - 1]
             tp = page.get_textpage()
-            chars = []
+            chars, text, order = [], [], []
             for i in range(tp.count_chars()):
                 code = raw.FPDFText_GetUnicode(tp, i)
+                text.append(chr(code))
+                order.append(-1)
                 if code <= 32 or chr(code).isspace():
                     continue
                 x0, y0, x1, y1 = tp.get_charbox(i)
                 if x1 <= x0 and y1 <= y0:
                     continue  # a character with no box is not printed
+                order[-1] = len(chars)
                 chars.append(Char(chr(code), x0, y0, x1, y1))
-            out[number] = PageChars(chars, tuple(page.get_mediabox()), page.get_rotation())
+            out[number] = PageChars(chars, tuple(page.get_mediabox()), page.get_rotation(), "".join(text), order)
             tp.close()
             page.close()
     finally:
@@ -176,41 +181,32 @@ def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
     return out
 
 
-def prose_texts(path: str | Path, texts: list[str], grids: list[Grid]) -> list[tuple[int | None, str]]:
+def prose_texts(texts: list[str], grids: list[Grid], chars: dict[int, PageChars]) -> list[tuple[int | None, str]]:
     """(page, text) of every page without the tables: the characters whose centre stands in a grid's box are dropped.
 
     Pages without a grid keep their text layer as read; on a table page each
     character of the text layer (in its order, line breaks included) is kept
-    unless it stands inside a table, so the headings and prose around a table stay.
+    unless it stands inside a table, so the headings and prose around a table
+    stay. `chars` are the table pages' characters the grids were read with.
     """
-    import pypdfium2.raw as raw
+    import numpy as np
 
     boxes: dict[int, list[tuple[float, float, float, float]]] = {}
     for g in grids:
         if g.page is not None and g.bbox is not None:
             boxes.setdefault(g.page, []).append(g.bbox)
     out: list[tuple[int | None, str]] = [(i + 1, t) for i, t in enumerate(texts)]
-    if not boxes:
-        return out
-    doc = open_pdf(path)
-    try:
-        for number, page_boxes in sorted(boxes.items()):
-            page = doc[number - 1]
-            tp = page.get_textpage()
-            kept = []
-            for i in range(tp.count_chars()):
-                code = raw.FPDFText_GetUnicode(tp, i)
-                if code > 32 and not chr(code).isspace():
-                    x0, y0, x1, y1 = tp.get_charbox(i)
-                    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-                    if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in page_boxes):
-                        continue
-                kept.append(chr(code))
-            out[number - 1] = (number, "".join(kept))
-            tp.close()
-            page.close()
-    finally:
-        doc.close()
+    for number, page_boxes in sorted(boxes.items()):
+        if number not in chars or not chars[number].text:
+            continue
+        layer = chars[number]
+        placed = layer.in_page_space()
+        cx = np.fromiter((c.cx for c in placed), float, len(placed))
+        cy = np.fromiter((c.cy for c in placed), float, len(placed))
+        inside = np.zeros(len(placed), bool)
+        for x0, y0, x1, y1 in page_boxes:
+            inside |= (cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)
+        out[number - 1] = (number, "".join(ch for ch, k in zip(layer.text, layer.order) if k < 0 or not inside[k]))
     return out
 
 
@@ -378,8 +374,8 @@ def _every_ruled_grid():
             lattice._GRID_WHITESPACE_REJECT = saved
 
 
-def read_pages(path: str | Path, pages: list[int], engine: str = ENGINE) -> list[Grid]:
-    """The grids of some pages: Camelot's lattice tables with one line engine, text from the characters."""
+def read_pages(path: str | Path, pages: list[int], engine: str = ENGINE, chars: dict[int, PageChars] | None = None) -> list[Grid]:
+    """The grids of some pages: Camelot's lattice tables with one line engine, text from the characters (read here unless given)."""
     import camelot
 
     if not pages:
@@ -387,7 +383,7 @@ def read_pages(path: str | Path, pages: list[int], engine: str = ENGINE) -> list
     with warnings.catch_warnings(), _every_ruled_grid():
         warnings.simplefilter("ignore")
         tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor="lattice", engine=engine, layout_kwargs=LAYOUT)
-    grids = grids_from_camelot(tables, str(path), f"camelot-lattice-{engine}+chars", page_chars(path, pages))
+    grids = grids_from_camelot(tables, str(path), f"camelot-lattice-{engine}+chars", chars if chars is not None else page_chars(path, pages))
     return [g for g in grids if any(t for row in g.text for t in row)]
 
 
@@ -405,10 +401,11 @@ def read(path: str | Path) -> Reading:
     if not pages or not is_report(texts):
         message = "not an annual report: none of its pages holds the statistical tables"
         return Reading(problems=[Problem(str(path), "not_a_report", message)])
-    grids = read_pages(path, pages)
+    chars = page_chars(path, pages)  # read once: for the grids' cells and for the prose around them
+    grids = read_pages(path, pages, chars=chars)
     return Reading(
         grids=grids,
-        prose=prose_texts(path, texts, grids),
+        prose=prose_texts(texts, grids, chars),
         method=f"camelot-lattice-{ENGINE}+chars",
         pages=pages,
         printed="".join(texts[p - 1] for p in pages),
