@@ -116,3 +116,13 @@ def test_count_before_noun_and_appeals():
 def test_blank_table_figure_is_not_checked():
     [c] = _checks("共收到政府信息公开申请20件。", new="")
     assert c.result == "not_checked" and "blank" in c.reason
+
+
+@pytest.mark.parametrize("text, printed, result", [
+    ("共收到政府信息公开申请逾15件。", "逾15", "approximate"),
+    ("共收到政府信息公开申请20件左右。", "20件左右", "approximate"),
+    ("共收到政府信息公开申请大约26件。", "大约26", "disagree"),  # 20 is more than 20% from 26
+])
+def test_approximate_words_before_and_after(text, printed, result):
+    [c] = _checks(text)
+    assert (c.statement.printed, c.result) == (printed, result)

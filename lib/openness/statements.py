@@ -6,8 +6,8 @@ A statement is a sentence matching one of `wording.STATEMENTS` ("受理政府信
 names. The result is one of:
 
 - `agree`: the same number;
-- `approximate`: an approximate figure the table's is consistent with (余/多/以上:
-  at least it; 近/约/左右: within APPROXIMATE_SHARE of it);
+- `approximate`: an approximate figure the table's is consistent with (余/多/以上/逾:
+  at least it, `wording.AT_LEAST`; 近/约/左右: within APPROXIMATE_SHARE of it);
 - `different_scope`: the numbers differ and the sentence names a narrower scope
   (one office, part of the year: `wording.SCOPE_WORDS`) — reported, not a contradiction;
 - `disagree`: the numbers differ and nothing in the sentence explains it;
@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from .figures import Figures, plain
 from .model import Section
 from .sections import flat
-from .wording import CHINESE_DIGITS, CHINESE_UNITS, SCOPE_WORDS, STATEMENTS, StatementWords
+from .wording import AT_LEAST, CHINESE_DIGITS, CHINESE_UNITS, SCOPE_WORDS, STATEMENTS, StatementWords
 
 APPROXIMATE_SHARE = Decimal("0.2")  # 近/约 N: the table's figure within 20% of N
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
@@ -111,8 +111,11 @@ def find_statements(sections: list[Section]) -> list[Statement]:
 
 
 def _statement(section: str, sentence: str, words: StatementWords, m: re.Match, value: Decimal) -> Statement:
-    approx = m.group("approx_before") or m.group("approx_after") or ""
-    printed = sentence[m.start("approx_before") if m.group("approx_before") else m.start("n"): m.end("approx_after") if m.group("approx_after") else m.end("n")]
+    found = {k: m.group(k) for k in ("approx_before", "approx_after", "approx_tail") if k in m.re.groupindex and m.group(k)}
+    approx = next(iter(found.values()), "")
+    start = m.start("approx_before") if "approx_before" in found else m.start("n")
+    end = max([m.end("n")] + [m.end(k) for k in found if k != "approx_before"])
+    printed = sentence[start:end]
     clause = _CLAUSE.split(sentence[: m.start()])[-1]
     scope = "; ".join(w for w in SCOPE_WORDS if w in clause)
     return Statement(section, sentence, words.code, words.label, printed, value, approx, scope, words.cells)
@@ -129,7 +132,7 @@ def compare(report: str, statement: Statement, figures: Figures) -> ProseCheck:
     stated, table = statement.value, total
     said = f"prose states {statement.printed} ({plain(stated)}), table prints {plain(table)}"
     if statement.approximate:
-        if statement.approximate in ("余", "多", "以上", "逾", "超过"):
+        if statement.approximate in AT_LEAST:
             ok = table >= stated
         else:
             ok = abs(table - stated) <= APPROXIMATE_SHARE * max(stated, Decimal(1))

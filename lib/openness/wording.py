@@ -75,20 +75,23 @@ class StatementWords:
 
 # A figure as prose prints it: Arabic digits (with thousands separators) or Chinese numerals.
 NUMBER = r"(?P<n>[0-9０-９][0-9０-９,，]*(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万]+)"
-# Words before or after a figure that make it approximate.
-APPROXIMATE_BEFORE = ("近", "约", "大约", "将近", "接近", "逾", "超过")
-APPROXIMATE_AFTER = ("余", "多", "左右", "以上", "余件", "多件")
-_APPROX = r"(?P<approx_before>近|约|大约|将近|接近|逾|超过)?"
-_AFTER = r"(?P<approx_after>余|多|左右|以上)?"
+# Words before or after a figure that make it approximate: "at least" words (30余件: 30 or more) and
+# "near" words (近20件, 约20件, 20件左右: about 20).
+AT_LEAST_BEFORE, AT_LEAST_AFTER = ("逾", "超过"), ("余", "多", "以上")
+NEAR_BEFORE, NEAR_AFTER = ("大约", "将近", "接近", "近", "约"), ("左右",)
+AT_LEAST = AT_LEAST_BEFORE + AT_LEAST_AFTER
+_APPROX = r"(?P<approx_before>" + "|".join(AT_LEAST_BEFORE + NEAR_BEFORE) + r")?"
+_AFTER = r"(?P<approx_after>" + "|".join(AT_LEAST_AFTER + NEAR_AFTER) + r")?"
 _N = _APPROX + NUMBER + _AFTER
+_TAIL = r"(?P<approx_tail>左右|以上)?"  # after the unit: 20件左右
 
 # The figures a report states in prose that the tables also print (sentence with whitespace removed).
 # Several patterns may state one figure: the verb before the noun ("收到…申请 N 件") or the count
 # before the noun ("收到 N 件申请"); a figure matched by an earlier pattern is not matched again.
 _RECEIVE = r"(?:收到|受理|接收|新收)"
 _REQUEST = r"(?:政府信息公开申请|依申请公开申请|信息公开申请|申请)"
-_UNIT = r"(?:件|条|个|份|宗)"
-_CASES = r"(?:件|起|宗|个)"
+_UNIT = r"(?:件|条|个|份|宗)" + _TAIL
+_CASES = r"(?:件|起|宗|个)" + _TAIL
 _TOTAL = r"(?:共计|共|总计|合计|累计)?"
 _GAP = r"[^，,；;。]{0,12}?"  # a few words between the verb and the noun (通过邮寄、网络提交的各类)
 _NEXT_YEAR = r"结转(?:至)?(?:下年度|下一年度|下年|\d{4}年)"
@@ -102,7 +105,7 @@ STATEMENTS = (
         r"办理" + _GAP + _REQUEST + _TOTAL + _N + _UNIT,
     ), (("requests", "total_handled", "total"),)),
     StatementWords("requests_carried", "requests carried over (结转下年度)", (
-        _NEXT_YEAR + r"(?:继续)?(?:办理)?(?:的)?(?:申请)?" + _TOTAL + _N + r"(?:件|条|个)",
+        _NEXT_YEAR + r"(?:继续)?(?:办理)?(?:的)?(?:申请)?" + _TOTAL + _N + r"(?:件|条|个)" + _TAIL,
         _N + r"(?:件|条|个)(?:申请)?" + _NEXT_YEAR,
     ), (("requests", "carried_out", "total"),)),
     StatementWords("reviews", "administrative reviews (行政复议)", (
