@@ -126,3 +126,11 @@ def test_blank_table_figure_is_not_checked():
 def test_approximate_words_before_and_after(text, printed, result):
     [c] = _checks(text)
     assert (c.statement.printed, c.result) == (printed, result)
+
+
+def test_pingtan_normative_documents_in_prose_and_table_1():
+    """平潭 2023 publishes 393 documents in force in its library; table 1 counts 470 in force; 77 issued agrees."""
+    ex = extract_report(need(CORPUS / "html" / "pingtan-2023.html"))
+    found = {c.statement.code: c for c in prose_checks(ex.report, ex.sections, Figures(cells_frame([ex])))}
+    assert (found["documents_in_force"].statement.value, found["documents_in_force"].table_value, found["documents_in_force"].result) == (Decimal(393), Decimal(470), "disagree")
+    assert (found["documents_issued"].statement.value, found["documents_issued"].table_value, found["documents_issued"].result) == (Decimal(77), Decimal(77), "agree")

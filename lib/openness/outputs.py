@@ -461,10 +461,10 @@ def _prose_fields() -> dict[str, tuple[str, list[Field]]]:
             Field("pages", "string", "Pages of the source PDF the section is printed on, space-separated; '' for web pages."),
             Field("chars", "integer", "Characters of text, whitespace not counted.", "characters"),
         ]),
-        "prose_checks.csv": ("One row per figure a report states in its prose that its tables also print (requests received, handled, carried over; reviews; lawsuits), compared with the table. Reported, never corrected.", [
+        "prose_checks.csv": ("One row per figure a report states in its prose that its tables also print (requests received, handled, carried over; normative documents issued and in force; reviews; lawsuits), compared with the table. Reported, never corrected.", [
             Field("report", "string", "Report id (see reports.csv)."),
             Field("section", "string", "The section the sentence is in (sections.csv)."),
-            Field("statement", "string", "What the figure counts: requests_new, requests_handled, requests_carried, reviews, lawsuits."),
+            Field("statement", "string", "What the figure counts: requests_new, requests_handled, requests_carried, documents_issued, documents_in_force (2021 table 1), reviews, lawsuits."),
             Field("sentence", "string", "The sentence as printed (whitespace removed)."),
             Field("stated_text", "string", "The figure as printed, with its approximate word (十七, 近20, 30余)."),
             Field("stated", "number", "The stated figure as a number."),

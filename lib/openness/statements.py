@@ -130,7 +130,8 @@ def compare(report: str, statement: Statement, figures: Figures) -> ProseCheck:
             return ProseCheck(report, statement, None, "not_checked", f"table figure {cell[2] if cell[0] == 'appeals' else cell[1]} is {why}")
         total += value
     stated, table = statement.value, total
-    said = f"prose states {statement.printed} ({plain(stated)}), table prints {plain(table)}"
+    read = "" if statement.printed == plain(stated) else f" ({plain(stated)})"  # 十七 (17)
+    said = f"prose states {statement.printed}{read}, table prints {plain(table)}"
     if statement.approximate:
         if statement.approximate in AT_LEAST:
             ok = table >= stated

@@ -108,6 +108,12 @@ STATEMENTS = (
         _NEXT_YEAR + r"(?:继续)?(?:办理)?(?:的)?(?:申请)?" + _TOTAL + _N + r"(?:件|条|个)" + _TAIL,
         _N + r"(?:件|条|个)(?:申请)?" + _NEXT_YEAR,
     ), (("requests", "carried_out", "total"),)),
+    StatementWords("documents_issued", "normative documents issued (本年制发件数, 2021 template)", (
+        r"(?:制发|印发|出台)(?:的)?(?:行政)?规范性文件" + _TOTAL + _N + r"(?:件|份|个)" + _TAIL,
+    ), (("proactive", "admin_normative_docs", "issued"),)),
+    StatementWords("documents_in_force", "normative documents in force (现行有效件数, 2021 template)", (
+        r"现行有效(?:的)?(?:行政)?规范性文件" + _TOTAL + _N + r"(?:件|份|个)" + _TAIL,
+    ), (("proactive", "admin_normative_docs", "in_force"),)),
     StatementWords("reviews", "administrative reviews (行政复议)", (
         r"行政复议(?:案件|申请)?" + _TOTAL + _N + _CASES,
     ), (("appeals", "", "review_total"),)),
