@@ -149,3 +149,17 @@ def test_cli_exits_non_zero_on_an_incomplete_report(capsys):
     assert status == 1
     assert "row 第二十条第（一）项 / 规章 not found" in err
     assert len(out.splitlines()) > 100
+
+
+def test_cli_excel_begins_with_a_bom_that_excel_reads_as_utf8(hongze_2024, tmp_path):
+    """`extract --excel > cells.csv` opens in Excel with the Chinese right: the file starts with a UTF-8 BOM."""
+    out = tmp_path / "cells.csv"
+    for flag, bom in (["--excel"], True), ([], False):
+        with out.open("wb") as stdout:
+            subprocess.run([sys.executable, "-m", "openness", "extract", *flag, str(hongze_2024)], stdout=stdout, check=True)
+        raw = out.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") is bom
+        rows = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        assert list(rows.columns[:5]) == ["report", "table", "row", "column", "value"]
+        assert len(rows) == 186
+        assert "三、本年度办理结果 / （七）总计" in set(rows.row)

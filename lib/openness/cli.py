@@ -19,6 +19,8 @@ EXTRACT_COLUMNS = ["report", "table", "row", "column", "value", "page", "text", 
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    if getattr(args, "excel", False):
+        sys.stdout.write("\ufeff")  # a UTF-8 BOM: Excel then reads the Chinese as UTF-8, not as the local code page
     writer = csv.DictWriter(sys.stdout, fieldnames=EXTRACT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     failed = False
@@ -49,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="print every figure of report PDFs/HTML pages as CSV")
     p.add_argument("files", nargs="+", help="report files (.pdf, .html)")
+    p.add_argument("--excel", action="store_true", help="begin the CSV with a UTF-8 BOM so that Excel shows the Chinese")
     p.set_defaults(func=cmd_extract)
     try:
         from . import build
