@@ -21,6 +21,7 @@ from test_checks import with_codes
 BOM = b"\xef\xbb\xbf"
 CSVS = ["reports.csv", "cells.csv", "proactive.csv", "requests.csv", "appeals.csv", "checks.csv",
         "extraction_log.csv", "codebook.csv", "sections.csv", "prose_checks.csv", "copying.csv"]
+FORMATS = ["openness.xlsx", "openness.sqlite", "cells.parquet"]
 PLAIN = re.compile(r"^-?\d+(\.\d*[1-9])?$")  # no separators, no exponent, no trailing zeros
 
 MANIFEST = pd.DataFrame([
@@ -60,7 +61,7 @@ def inputs(truth):
 def clean(inputs, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("clean")
     written = write_clean(out, *inputs)
-    assert sorted(p.name for p in written) == sorted(CSVS + ["README.md", "datapackage.json"])
+    assert sorted(p.name for p in written) == sorted(CSVS + FORMATS + ["README.md", "datapackage.json"])
     return out
 
 
@@ -80,6 +81,8 @@ def test_every_csv_is_utf8_with_a_bom(clean):
 def test_numbers_are_plain(clean):
     """Every field the schema calls a number or an integer is a plain number or empty."""
     for name, (_, fields) in file_fields(list(MANIFEST.columns)).items():
+        if name not in CSVS:
+            continue
         frame = read(clean, name)
         for f in fields:
             if f.type in ("integer", "number"):
@@ -192,7 +195,7 @@ def test_datapackage_validates_with_frictionless(clean, tmp_path):
     report = Package(str(clean / "datapackage.json")).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     package = json.loads((clean / "datapackage.json").read_text(encoding="utf-8"))
-    assert [r["path"] for r in package["resources"]] == CSVS
+    assert [r["path"] for r in package["resources"]] == CSVS + FORMATS
     assert {s["path"] for s in package["sources"]} == set(MANIFEST.source_url) - {""}
     # the validation bites: a count written with a thousands separator makes the package invalid
     broken = tmp_path / "broken"
@@ -221,7 +224,7 @@ def test_rebuild_is_byte_identical(inputs, clean, tmp_path):
     cells, manifest, log, checks = inputs
     shuffled = cells.sample(frac=1, random_state=7)
     write_clean(tmp_path, shuffled, manifest.iloc[::-1], list(reversed(log)), checks)
-    for name in CSVS + ["README.md", "datapackage.json"]:
+    for name in CSVS + FORMATS + ["README.md", "datapackage.json"]:
         assert (tmp_path / name).read_bytes() == (clean / name).read_bytes(), name
 
 
@@ -237,3 +240,63 @@ def test_a_build_where_everything_failed_is_still_a_valid_package(tmp_path):
     assert len(read(tmp_path, "requests.csv")) == 0
     report = Package(str(tmp_path / "datapackage.json")).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def as_number(text: str) -> float | None:
+    return None if text == "" else float(text)
+
+
+def test_reports_carry_the_indicators_with_their_n(clean):
+    """reports.csv: refusal rate, natural-person share and review correction rate, each beside its denominator."""
+    reports = read(clean, "reports.csv").set_index("report")
+    fy = reports.loc["fenyang-2023"]
+    assert (fy.review_correction_rate, fy.review_correction_rate_n) == ("0.6", "5")  # 3 corrected of 5 decided
+    assert (fy.natural_person_share, fy.natural_person_share_n) == ("0.8", "5")
+    assert (fy.refusal_rate, fy.refusal_rate_n) == ("0.2", "5")  # one refusal: 属于三类内部事务信息
+    hz = reports.loc["hongze-2023"]  # 总计 printed 0 beside 11 reviews: n is 0 as printed, so no rate
+    assert (hz.review_correction_rate, hz.review_correction_rate_n) == ("", "0")
+    assert reports.loc["lost-2024", "refusal_rate_n"] == ""  # no figures: unknown, never 0
+
+
+def test_xlsx_sqlite_and_parquet_read_back_to_the_figures_of_the_csvs(clean):
+    import sqlite3
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(clean / "openness.xlsx")
+    assert wb.sheetnames == ["reports", "proactive", "requests", "appeals", "checks", "dictionary"]
+    for sheet, name in (("requests", "requests.csv"), ("reports", "reports.csv"), ("appeals", "appeals.csv")):
+        ws = wb[sheet]
+        assert ws.freeze_panes in ("B4", "A4")
+        rows = list(ws.values)
+        codes, chinese, english = rows[:3]
+        assert all(c.isascii() for c in codes)
+        csv = read(clean, name)
+        assert len(rows) - 3 == len(csv)
+        fields = dict(zip(csv.columns, file_fields(list(MANIFEST.columns))[name][1]))
+        for i, column in enumerate(csv.columns):
+            got = [r[i] for r in rows[3:]]
+            kind = fields[column].type
+            want = [as_number(v) if kind in ("integer", "number") else (v or None) for v in csv[column]]
+            assert got == want, (sheet, column)
+            if kind in ("integer", "number"):
+                assert all(v is None or isinstance(v, (int, float)) for v in got)  # numbers as numbers, blanks as blanks
+    codes, chinese, english = list(wb["requests"].values)[:3]
+    at = codes.index("natural_person")
+    assert chinese[at] == "自然人" and english[at] == file_fields()["requests.csv"][1][3].description.split(":")[0]
+
+    con = sqlite3.connect(clean / "openness.sqlite")
+    hz = con.execute("SELECT review_upheld, review_corrected, review_total FROM appeals WHERE report = 'hongze-2023'").fetchone()
+    assert hz == (10, 1, 0)  # as printed: the break stays
+    cells = read(clean, "cells.csv")
+    got = con.execute("SELECT report, table_, row_code, column_code, value FROM (SELECT *, \"table\" AS table_ FROM cells)").fetchall()
+    want = [(r, t, rc or None, cc, as_number(v)) for r, t, rc, cc, v in zip(cells.report, cells.table, cells.row_code, cells.column_code, cells.value)]
+    assert got == want
+    blanks = con.execute("SELECT count(*) FROM cells WHERE value IS NULL").fetchone()[0]
+    assert blanks == (cells.value == "").sum()
+    assert con.execute("SELECT count(*) FROM dictionary WHERE file_name = 'reports.csv'").fetchone()[0] == len(read(clean, "reports.csv").columns)
+
+    parquet = pd.read_parquet(clean / "cells.parquet")
+    assert list(parquet.columns) == list(cells.columns)
+    assert [None if pd.isna(v) else v for v in parquet.value] == [as_number(v) for v in cells.value]
+    assert parquet.value.dtype == "float64"

@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import io
 import math
+import re
 import textwrap
 from collections.abc import Iterable
 from importlib import resources
@@ -205,7 +206,18 @@ def save(fig: Figure, name: str, directory: str | Path | None = None) -> tuple[P
         finally:
             fig.as_text = False
         fig.savefig(png, format="png", metadata={"Software": None})
+    _number_clip_ids(svg)
     return svg, png
+
+
+def _number_clip_ids(svg: Path) -> None:
+    """Name the SVG's clip paths clip1, clip2 … in order: matplotlib hashes their float bounds, whose last bits vary between runs."""
+    text = svg.read_text(encoding="utf-8")
+    names: dict[str, str] = {}
+    for found in re.finditer(r'(?:<clipPath id="|url\(#)(p[0-9a-f]{10})', text):
+        names.setdefault(found.group(1), f"clip{len(names) + 1}")
+    text = re.sub(r"\b(p[0-9a-f]{10})\b", lambda m: names.get(m.group(1), m.group(1)), text)
+    svg.write_text(text, encoding="utf-8")
 
 
 def percent(value: float, digits: int = 0) -> str:

@@ -256,6 +256,9 @@ def log_table(log: pd.DataFrame | Iterable | None, manifest: pd.DataFrame | None
     return frame.sort_values(["file", "report", "status", "reason"], kind="mergesort").reset_index(drop=True)
 
 
+# Indicators of reports.csv written with their denominator (n), as ratios.py defines them.
+RATES_WITH_N = ("refusal_rate", "natural_person_share", "review_correction_rate")
+
 # Headline counts of reports.csv: signed sums of (table, row_code, column_code, sign), as printed.
 HEADLINES = {
     "requests_new": (ratios.request_cell("new"),),
@@ -319,6 +322,9 @@ def reports_table(cells: pd.DataFrame, manifest: pd.DataFrame | None, log: pd.Da
         frame[column] = [volume(r, terms) for r in frame.index]
     frame["disclosure_rate"] = [rate(r, "disclosure_rate") for r in frame.index]
     frame["not_held_share"] = [rate(r, "not_held_rate") for r in frame.index]
+    for name in RATES_WITH_N:  # each with its denominator: the n a reader needs to judge it
+        frame[name] = [rate(r, name) for r in frame.index]
+        frame[f"{name}_n"] = [ratios.ratio(figures, r, ratios.BY_NAME[name])[1] for r in frame.index]
     frame = frame.reset_index()
     return _text(frame, [f.name for f in _reports_fields(meta_cols)])
 
@@ -364,6 +370,12 @@ def _reports_fields(meta_cols: list[str]) -> list[Field]:
         Field("requests_handled", "integer", "Requests handled: 三、本年度办理结果 / （七）总计, 总计 column, as printed.", "requests"),
         Field("disclosure_rate", "number", "公开率: (（一）予以公开 + （二）部分公开) / （七）总计, 总计 column; a share from 0 to 1, rounded to 4 decimals; '' when a term is blank or missing or nothing was handled.", "share"),
         Field("not_held_share", "number", "不掌握率: （四）1.本机关不掌握相关政府信息 / （七）总计, 总计 column; a share from 0 to 1, rounded to 4 decimals; '' as above.", "share"),
+        Field("refusal_rate", "number", "不予公开率: the eight （三）不予公开 rows / （七）总计, 总计 column; a share from 0 to 1, rounded to 4 decimals; '' when a term is blank or missing or n is 0.", "share"),
+        Field("refusal_rate_n", "integer", "The refusal rate's denominator: （七）总计 as printed (a rate on n below 10 is a small count: a lead, not a ranking).", "requests"),
+        Field("natural_person_share", "number", "自然人申请占比: 一、本年新收 自然人 / 一、本年新收 总计; a share from 0 to 1, rounded to 4 decimals; '' as above.", "share"),
+        Field("natural_person_share_n", "integer", "Its denominator: 一、本年新收, 总计 column, as printed.", "requests"),
+        Field("review_correction_rate", "number", "行政复议纠错率: 行政复议 结果纠正 / (总计 − 尚未审结), as printed; a share from 0 to 1, rounded to 4 decimals; '' as above (see checks.csv when 总计 differs from its parts).", "share"),
+        Field("review_correction_rate_n", "integer", "Its denominator: 行政复议 总计 − 尚未审结, the reviews decided, as printed.", "cases"),
         Field("review_total", "integer", "Administrative reviews: 行政复议 / 总计 as printed (it may not equal its parts: see checks.csv).", "cases"),
         Field("litigation_total", "integer", "Lawsuits: 行政诉讼 未经复议直接起诉 总计 + 复议后起诉 总计, as printed.", "cases"),
     ]
@@ -386,9 +398,9 @@ def _wide_fields(table: str) -> list[Field]:
 
 
 def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list[Field]]]:
-    """Every CSV of data/clean: (what it holds, its columns)."""
+    """Every file of data/clean but README.md and datapackage.json: (what it holds, its columns)."""
     meta_cols = meta_cols or MANIFEST_COLUMNS
-    return {
+    described = {
         "reports.csv": ("One row per report: manifest metadata, extraction status, checks and headline figures.",
                         _reports_fields(meta_cols)),
         "cells.csv": ("One row per official figure of the three statistical tables (tidy), with where it was printed.", [
@@ -447,6 +459,7 @@ def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list
         ]),
         **_prose_fields(),
     }
+    return {**described, **_format_fields(described["cells.csv"][1])}
 
 
 def _prose_fields() -> dict[str, tuple[str, list[Field]]]:
@@ -491,6 +504,17 @@ def _prose_fields() -> dict[str, tuple[str, list[Field]]]:
     }
 
 
+def _format_fields(cells: list[Field]) -> dict[str, tuple[str, list[Field]]]:
+    """The same data in other formats (openness.formats): what each holds; cells.parquet's typed columns."""
+    return {
+        "openness.xlsx": ("For Excel: sheets reports, proactive, requests, appeals, checks and dictionary, as in the CSVs; three frozen "
+                          "header rows: code (plain ASCII), Chinese, English; numbers as numbers, blanks as empty cells (never 0).", []),
+        "openness.sqlite": ("For SQL and Datasette (`datasette data/clean/openness.sqlite`): every CSV as a typed table of the same name "
+                            "with plain ASCII column names (a wide table's figures by code), blanks NULL, plus a dictionary table.", []),
+        "cells.parquet": ("cells.csv for analysts at scale (pandas, DuckDB, R arrow): the same rows and columns, typed; a blank figure is null.", cells),
+    }
+
+
 PRIMARY_KEYS = {
     "reports.csv": ["report"],
     "proactive.csv": ["report", "row_code"],
@@ -500,12 +524,19 @@ PRIMARY_KEYS = {
     "sections.csv": ["report", "section"],
 }
 FOREIGN_KEYS = ("cells.csv", "proactive.csv", "requests.csv", "appeals.csv", "sections.csv", "prose_checks.csv")
+MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               "sqlite": "application/vnd.sqlite3", "parquet": "application/vnd.apache.parquet"}
 
 
 def datapackage(meta_cols: list[str] | None = None, sources: list[dict] | None = None) -> dict:
     """The Frictionless Data Package descriptor of data/clean."""
     resources_ = []
     for name, (description, fields) in file_fields(meta_cols).items():
+        if not name.endswith(".csv"):  # the same data in another format: described, not validated as CSV
+            suffix = name.rsplit(".", 1)[1]
+            resources_.append({"name": name.replace(".", "-"), "path": name, "type": "file", "format": suffix,
+                               "mediatype": MEDIA_TYPES[suffix], "description": description})
+            continue
         schema: dict = {
             "fields": [
                 {k: v for k, v in (("name", f.name), ("title", f.title), ("type", f.type),
@@ -530,7 +561,7 @@ def datapackage(meta_cols: list[str] | None = None, sources: list[dict] | None =
             "schema": schema,
         })
     package = {
-        "profile": "tabular-data-package",
+        "profile": "data-package",  # the CSVs are tabular resources; the xlsx, sqlite and parquet files are files
         "name": "openness-clean",
         "title": "China government information disclosure annual reports (政府信息公开工作年度报告): checked figures",
         "description": "The three statistical tables of each report as tidy and wide CSVs, with the identity checks "
@@ -570,7 +601,8 @@ def readme(reports: pd.DataFrame, checks: pd.DataFrame, meta_cols: list[str] | N
     template = resources.files("openness").joinpath("clean_readme.md").read_text(encoding="utf-8")
     sections = []
     for name, (description, fields) in file_fields(meta_cols).items():
-        sections.append(f"### `{name}`\n\n{description}\n\n{_markdown_table(fields)}\n")
+        table = f"\n\n{_markdown_table(fields)}" if fields else ""
+        sections.append(f"### `{name}`\n\n{description}{table}\n")
     n = len(reports)
     years = sorted({y for y in reports.get("year", []) if y})
     status = reports["status"].value_counts().to_dict() if n else {}
@@ -604,19 +636,23 @@ def write_clean(out_dir: str | Path, cells: pd.DataFrame, manifest: pd.DataFrame
     man = _manifest(manifest)
     meta_cols = _manifest_columns(man)
     reports = reports_table(cells, man, log, checks)
-    written = [
-        _write_csv(reports, out / "reports.csv"),
-        _write_csv(cells_table(cells), out / "cells.csv"),
-        _write_csv(wide_table(cells, "proactive"), out / "proactive.csv"),
-        _write_csv(wide_table(cells, "requests"), out / "requests.csv"),
-        _write_csv(wide_table(cells, "appeals"), out / "appeals.csv"),
-        _write_csv(checks_table(checks), out / "checks.csv"),
-        _write_csv(log_table(log, man), out / "extraction_log.csv"),
-        _write_csv(codebook_table(), out / "codebook.csv"),
-    ]
+    tables = {
+        "reports.csv": reports,
+        "cells.csv": cells_table(cells),
+        "proactive.csv": wide_table(cells, "proactive"),
+        "requests.csv": wide_table(cells, "requests"),
+        "appeals.csv": wide_table(cells, "appeals"),
+        "checks.csv": checks_table(checks),
+        "extraction_log.csv": log_table(log, man),
+        "codebook.csv": codebook_table(),
+    }
     for name, (_, fields) in _prose_fields().items():
         frame = (prose or {}).get(name, pd.DataFrame(columns=[f.name for f in fields]))
-        written.append(_write_csv(_text(frame, [f.name for f in fields]), out / name))
+        tables[name] = _text(frame, [f.name for f in fields])
+    written = [_write_csv(frame, out / name) for name, frame in tables.items()]
+    from openness import formats  # the same tables for Excel, SQLite and Parquet
+
+    written += formats.write_formats(out, tables, file_fields(meta_cols), codebook())
     (out / "README.md").write_text(readme(reports, checks, meta_cols), encoding="utf-8")
     package = datapackage(meta_cols, _sources(man))
     (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
