@@ -191,6 +191,9 @@ def test_every_chart_has_headline_subtitle_notes_and_source_as_svg_text(name, la
     assert "data/clean" not in texts["source"] and "annual report" in texts["source"] or "年度报告" in texts["source"]
     assert "font-family: 'Noto Sans SC'" in svg.read_text(encoding="utf-8")
     assert "<path" in svg.read_text(encoding="utf-8")  # the bars and lines are still drawn
+    renderer = fig.canvas.get_renderer()
+    for text in fig.texts:  # headline, subtitle, notes and source stay inside the figure
+        assert text.get_window_extent(renderer).x1 <= fig.bbox.width + 1, text.get_text()
     if lang == "en":  # drawn from the codebook's English and bodies.csv: no Chinese left but the quoted official terms
         assert not CJK.search(texts["headline"]), texts["headline"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -53,6 +54,10 @@ def outputs(folder: Path) -> dict[str, bytes | pd.DataFrame]:
     files: dict[str, bytes | pd.DataFrame] = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
     log = pd.read_csv(folder / "extraction_log.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     files["extraction_log.csv"] = log.drop(columns="seconds")
+    with sqlite3.connect(folder / "openness.sqlite") as con:  # the same tables, the log's timings left out
+        tables = [name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        files["openness.sqlite"] = pd.concat({t: pd.read_sql(f'SELECT * FROM "{t}"', con).drop(columns="seconds", errors="ignore")
+                                              .astype(str) for t in tables})
     return files
 
 
