@@ -169,7 +169,7 @@ def identity_breaks(data: Data, lang: str = "zh") -> Figure:
     top = per.sum(axis=1).idxmax()
     words = Words(
         t(lang, f"{within.report.nunique()} 份报告中有 {b.report.nunique()} 份的表格自相矛盾，{top}最多（{per.sum(axis=1).max()} 项）",
-          f"{b.report.nunique()} of {within.report.nunique()} reports break their own arithmetic; {top} most often ({per.sum(axis=1).max()} checks)"),
+          f"{b.report.nunique()} of {within.report.nunique()} reports break their own arithmetic; the most breaks: {top} ({per.sum(axis=1).max()} checks)"),
         t(lang, "每份报告未通过的勾稽关系检查（项；每列、每行或每组一项）", "Failed identity checks per report (one per column, row or group checked)"),
         t(lang, "印制的数字照录，不作更正；空白不视为 0，含空白的检查记为“未检查”而非通过",
           "Figures are kept as printed, never corrected; a blank is never read as 0, and a check needing one is 'not checked', not a pass"),
