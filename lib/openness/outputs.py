@@ -25,7 +25,7 @@ import pandas as pd
 
 from openness import __version__
 from openness.checks import COLUMNS as CHECK_COLUMNS
-from openness import ratios
+from openness import formats, ratios
 from openness.figures import Figures
 from openness.figures import plain as plain_decimal
 from openness.labels import codebook as codebook_entries
@@ -650,9 +650,7 @@ def write_clean(out_dir: str | Path, cells: pd.DataFrame, manifest: pd.DataFrame
         frame = (prose or {}).get(name, pd.DataFrame(columns=[f.name for f in fields]))
         tables[name] = _text(frame, [f.name for f in fields])
     written = [_write_csv(frame, out / name) for name, frame in tables.items()]
-    from openness import formats  # the same tables for Excel, SQLite and Parquet
-
-    written += formats.write_formats(out, tables, file_fields(meta_cols), codebook())
+    written += formats.write_formats(out, tables, file_fields(meta_cols), codebook())  # Excel, SQLite, Parquet
     (out / "README.md").write_text(readme(reports, checks, meta_cols), encoding="utf-8")
     package = datapackage(meta_cols, _sources(man))
     (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
