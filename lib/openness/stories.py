@@ -357,16 +357,21 @@ CHARTS: dict[str, Callable[[Data, str], Figure]] = {
 }
 
 
-def draw(name: str, data: Data, folder: str | Path | None = None) -> Figure:
-    """Draw one chart in Chinese and in English, save both (figures/<name>.svg/.png and <name>-en.*), return the Chinese one."""
+def save_both(make: Callable[[str], Figure], name: str, folder: str | Path | None = None) -> Figure:
+    """Draw a chart in English and in Chinese, save both (figures/<name>-en.* and <name>.*), return the Chinese one."""
     import matplotlib.pyplot as plt
 
-    english = CHARTS[name](data, "en")
+    english = make("en")
     charts.save(english, f"{name}-en", folder)
     plt.close(english)
-    fig = CHARTS[name](data, "zh")
+    fig = make("zh")
     charts.save(fig, name, folder)
     return fig
+
+
+def draw(name: str, data: Data, folder: str | Path | None = None) -> Figure:
+    """Draw one of the notebooks' charts from data/clean in both languages and save them (see save_both)."""
+    return save_both(lambda lang: CHARTS[name](data, lang), name, folder)
 
 
 def headline(name: str, data: Data, lang: str = "en") -> str:
@@ -410,3 +415,26 @@ EXTRA: dict[str, Callable[[Data], list[str]]] = {"01": _extra_01, "02": _extra_0
 def findings(notebook: str, data: Data, lang: str = "en") -> list[str]:
     """A notebook's key findings, in sentences: the headlines of its charts and its other computed facts."""
     return [headline(name, data, lang) + "." for name in CHARTS if name.startswith(notebook)] + EXTRA[notebook](data)
+
+
+def pingtan_repeated(shares: pd.DataFrame, lang: str = "zh") -> Figure:
+    """Notebook 04: the share of 平潭's prose (whole, overview, problems) printed the year before, by year.
+
+    `shares` has one row per year and the columns all, overview and problems (copying.csv's
+    share_repeated), computed in the notebook from the original web pages.
+    """
+    whole = shares["all"].dropna()
+    names = {"all": t(lang, "全文", "whole text"), "overview": t(lang, "一、总体情况", "1. overview"),
+             "problems": t(lang, "五、存在的主要问题及改进情况", "5. problems and improvements")}
+    words = Words(
+        t(lang, f"平潭综合实验区的年报每年有 {whole.min():.0%}–{whole.max():.0%} 的文字与上一年相同",
+          f"Each year {whole.min():.0%}–{whole.max():.0%} of Pingtan's report repeats the year before's text"),
+        t(lang, "各节与上一年报告重复的比例（连续 10 字相同即计，数字不计）",
+          "Share of each section printed in the year before's report (runs of 10 characters, digits masked)"),
+        t(lang, "原文为平潭综合实验区官网发布的年度报告网页（非样本）；重复本身不是错误，逐年照抄的段落才值得追问",
+          "From the original web pages of the reports (not specimens); repetition is not an error in itself: passages copied year on year are what to ask about"),
+        t(lang, f"来源：平潭综合实验区 {shares.index.min() - 1}–{shares.index.max()} 年政府信息公开工作年度报告原文（网页）；openness 项目计算",
+          f"Source: Pingtan Comprehensive Experimental Zone's annual reports {shares.index.min() - 1}–{shares.index.max()}, original web pages; computed by the openness project"),
+        lang)
+    return charts.series(shares[["all", "overview", "problems"]].rename(columns=names), words, as_percent=True,
+                         template_change=None)
