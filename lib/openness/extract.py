@@ -63,7 +63,7 @@ def extract_reading(reading: Reading) -> Extraction:
         if _score(again) > _score(ex):
             ex = again
     ex.sections = split_sections(reading.prose)
-    return ex
+    return reading.verify(ex) if reading.verify is not None else ex
 
 
 def extract_report(path: str | Path, report: str | None = None) -> Extraction:

@@ -11,6 +11,7 @@ pages) and from output.
 | --- | --- | --- |
 | `pdf` | PDFs with a text layer (WPS, Word/Writer, Excel/Calc, browser prints) | `readers/pdf.py` |
 | `html` | reports published as web pages, or fragments of them | `readers/html.py` |
+| `ocr` | image-only PDFs (scans), handed over by the `pdf` reader | `readers/ocr.py` |
 
 A new kind of input is a module here with a `read(path) -> Reading` and one
 line in `READERS`.
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Grid, Problem
+from ..model import Extraction, Grid, Problem
 
 
 @dataclass
@@ -33,7 +34,9 @@ class Reading:
     rendering engine), for the caller to keep whichever reading maps better;
     `printed` is the text of the pages read (what the report prints at all);
     `prose` is the report's own text without its tables, as (page, text) pieces
-    in reading order (page None where the input has no pages), for `openness.sections`.
+    in reading order (page None where the input has no pages), for `openness.sections`;
+    `verify` is the reader's last word on the mapped cells (the OCR reader
+    proves or doubts each figure with the identities).
     """
 
     grids: list[Grid] = field(default_factory=list)
@@ -44,6 +47,7 @@ class Reading:
     prose: list[tuple[int | None, str]] = field(default_factory=list)
     again: Callable[[list[int]], list[Grid]] | None = None
     again_method: str = ""
+    verify: Callable[[Extraction], Extraction] | None = None
 
 
 @dataclass(frozen=True)

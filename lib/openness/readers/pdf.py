@@ -395,8 +395,9 @@ def read(path: str | Path) -> Reading:
         return Reading(problems=[Problem(str(path), exc.kind, str(exc))])
     total = sum(len(t.strip()) for t in texts)
     if total < MIN_TEXT_CHARS:
-        message = f"no text layer ({total} characters in {len(texts)} pages): a scanned PDF needs OCR first"
-        return Reading(problems=[Problem(str(path), "no_text", message)])
+        from .ocr import read as read_scan  # no text layer: a scan, read by OCR
+
+        return read_scan(path)
     pages = table_pages(texts)
     if not pages or not is_report(texts):
         message = "not an annual report: none of its pages holds the statistical tables"

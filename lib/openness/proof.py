@@ -1,0 +1,3 @@
+"""stub"""
+def prove(ex, readings):
+    return ex
