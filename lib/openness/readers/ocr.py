@@ -143,7 +143,7 @@ def _positions(profile: np.ndarray, minimum: float) -> list[int]:
 
 
 def _printed(strip: np.ndarray) -> bool:
-    """Whether a strip along a cell edge (rows along the edge, a few pixels across) is a printed rule."""
+    """Whether a strip of the rules' mask along a cell edge (along the edge, a few pixels across) is a printed rule."""
     if strip.size == 0:
         return False
     return float((strip.max(axis=1) > 0).mean()) >= BORDER
@@ -168,12 +168,16 @@ def find_tables(binary: np.ndarray, dpi: int = DPI) -> list[Table]:
         xs = [x + v for v in _positions((vt > 0).sum(axis=0), n)]
         if len(ys) < MIN_TABLE_LINES or len(xs) < MIN_TABLE_LINES:
             continue
-        tables.append(_edges(binary, xs, ys))
+        tables.append(_edges(horizontal, vertical, xs, ys))
     return sorted(tables, key=lambda t: t.ys[0])
 
 
-def _edges(binary: np.ndarray, xs: list[int], ys: list[int], pad: int = 3, margin: int = 5) -> Table:
-    """Which cell edges of a grid of rules are printed, from the ink along each edge."""
+def _edges(horizontal: np.ndarray, vertical: np.ndarray, xs: list[int], ys: list[int], pad: int = 3) -> Table:
+    """Which cell edges of a grid of rules are printed, from the rules' masks along each edge.
+
+    The masks, not the ink: a character's stroke standing on a cell's edge
+    (条 cut by a rule of the row below) is shorter than any rule.
+    """
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     right = np.zeros((n_rows, n_cols), bool)
     below = np.zeros((n_rows, n_cols), bool)
@@ -181,10 +185,10 @@ def _edges(binary: np.ndarray, xs: list[int], ys: list[int], pad: int = 3, margi
         for c in range(n_cols):
             if c + 1 < n_cols:
                 x = xs[c + 1]
-                right[r, c] = _printed(binary[ys[r] + margin : ys[r + 1] - margin, x - pad : x + pad + 1])
+                right[r, c] = _printed(vertical[ys[r] : ys[r + 1], x - pad : x + pad + 1])
             if r + 1 < n_rows:
                 y = ys[r + 1]
-                below[r, c] = _printed(binary[y - pad : y + pad + 1, xs[c] + margin : xs[c + 1] - margin].T)
+                below[r, c] = _printed(horizontal[y - pad : y + pad + 1, xs[c] : xs[c + 1]].T)
     return Table(xs, ys, right, below)
 
 
@@ -279,24 +283,52 @@ def recognise(gray: np.ndarray, boxes: list[tuple[int, int, int, int]], pad: int
     return out
 
 
+# Characters the recogniser confuses with digits in a cell of figures: their probability counts for the digit.
+LOOKALIKES = {"0": "oO〇", "1": "lI|丨"}
+NUMERIC = set(DIGITS + ".-" + "".join(LOOKALIKES.values()))
+
+
 def _decode(pred: np.ndarray, chars: list[str], digit_ids: np.ndarray) -> tuple[str, list[tuple[str, float, str, float]]]:
-    """CTC greedy decoding keeping, for each character, its probability and the most likely other digit."""
+    """CTC greedy decoding, keeping for each character its probability and the most likely other digit.
+
+    A piece that reads as figures only (digits, a point, a minus, and the
+    letters that look like 0 and 1) is read again as digits: each character is
+    the digit whose probability, its look-alikes' added, is highest.
+    """
     best = pred.argmax(axis=1)
-    text, detail = "", []
+    runs: list[list[int]] = []  # time steps of each emitted character
     prev = 0
     for t, k in enumerate(best):
-        if k != 0 and k != prev:
-            p = float(pred[t, k])
-            d = pred[t, digit_ids].copy()
-            if chars[k] in DIGITS:
-                d[DIGITS.index(chars[k])] = -1
-            j = int(d.argmax())
-            text += chars[k]
-            detail.append((chars[k], p, DIGITS[j], float(d[j])))
-        elif k != 0 and k == prev and detail:
-            c, p, a, q = detail[-1]
-            detail[-1] = (c, max(p, float(pred[t, k])), a, max(q, float(pred[t, digit_ids[DIGITS.index(a)]])))
+        if k != 0 and k == prev and runs:
+            runs[-1].append(t)
+        elif k != 0:
+            runs.append([t])
         prev = k
+    greedy = "".join(chars[best[r[0]]] for r in runs)
+    numeric = bool(greedy) and set(greedy) <= NUMERIC and greedy.strip(".-") != ""
+    if numeric:
+        digits = pred[:, digit_ids].copy()
+        for d, alike in LOOKALIKES.items():
+            for c in alike:
+                digits[:, DIGITS.index(d)] += pred[:, chars.index(c)]
+    text, detail = "", []
+    for run in runs:
+        k = best[run[0]]
+        c = chars[k]
+        if numeric and c not in ".-":
+            p_digits = digits[run].max(axis=0)
+            order = np.argsort(-p_digits)
+            c, p = DIGITS[order[0]], float(p_digits[order[0]])
+            second, q = DIGITS[order[1]], float(p_digits[order[1]])
+        else:
+            p = float(pred[run, k].max())
+            d = pred[run][:, digit_ids].max(axis=0)
+            if c in DIGITS:
+                d[DIGITS.index(c)] = -1
+            j = int(d.argmax())
+            second, q = DIGITS[j], float(d[j])
+        text += c
+        detail.append((c, min(p, 1.0), second, q))
     return text, detail
 
 
