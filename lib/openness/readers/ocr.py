@@ -39,8 +39,7 @@ ENGINE = "rapidocr"
 METHOD = f"ocr-{ENGINE}"
 MAX_SKEW = 2.0  # degrees of tilt searched either way
 RULE = 0.2  # shortest rule, inches: longer than any character's stroke at body sizes
-MIN_TABLE_LINES = 3  # rules each way for a ruled region to be a table
-BORDER = 0.85  # share of an edge that must be dark for the rule to be printed
+BORDER = 0.9  # share of a cell edge the rule must cover to be printed (text never reaches the rules at both ends)
 
 
 @dataclass
@@ -118,12 +117,17 @@ class Table:
 
 
 def rules(binary: np.ndarray, dpi: int = DPI) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of the horizontal and vertical rules: ink that survives an opening by a line of `RULE` inches."""
+    """Masks of the horizontal and vertical rules: ink that survives an opening by a line.
+
+    Horizontal rules are longer than `RULE`; vertical ones only longer than
+    half of it (a one-row table's rules are as short as its text is high):
+    the character strokes this keeps are told from rules by `_edges`.
+    """
     import cv2
 
     n = max(int(RULE * dpi), 10)
     horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
-    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n // 2)))
     return horizontal, vertical
 
 
@@ -140,6 +144,39 @@ def _positions(profile: np.ndarray, minimum: float) -> list[int]:
     if start is not None:
         out.append((start + len(on) - 1) // 2)
     return out
+
+
+def _vertical_rules(horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int, int, int, int], n: int, reach: int = 5) -> tuple[list[int], int, int]:
+    """The x of each vertical rule in a table's box, and the top and bottom of the rules.
+
+    A rule runs from one horizontal rule to another, or from one to the end of
+    a table cut by the page (longer than any character's stroke, `n`); a
+    character's stroke stands free inside its cell. Strokes within `reach`
+    pixels are one rule.
+    """
+    import cv2
+
+    x, y, w, h = box
+    touch = cv2.dilate(horizontal[y : y + h, x : x + w], np.ones((2 * reach + 1, 6 * reach + 1), np.uint8)) > 0
+    count, _, stats, _ = cv2.connectedComponentsWithStats(vertical[y : y + h, x : x + w])
+    found, top, bottom = [], h, 0
+    for i in range(1, count):
+        sx, sy, sw, sh, _ = stats[i]
+        if sw > 3 * reach:
+            continue
+        cx = sx + sw // 2
+        ends = int(touch[sy, cx]) + int(touch[sy + sh - 1, cx])
+        if ends == 2 or (ends == 1 and sh >= n):
+            found.append((cx, sh))
+            top, bottom = min(top, sy), max(bottom, sy + sh - 1)
+    xs: list[list[int]] = []  # clusters: [sum of x weighted by length, total length]
+    for cx, sh in sorted(found):
+        if xs and cx - xs[-1][0] // xs[-1][1] <= reach:
+            xs[-1][0] += cx * sh
+            xs[-1][1] += sh
+        else:
+            xs.append([cx * sh, sh])
+    return [x + total // weight for total, weight in xs], y + top, y + bottom
 
 
 def _printed(strip: np.ndarray) -> bool:
@@ -160,15 +197,19 @@ def find_tables(binary: np.ndarray, dpi: int = DPI) -> list[Table]:
     tables = []
     for i in range(1, count):
         x, y, w, h, _ = stats[i]
-        if w < 3 * n or h < 2 * n:
+        if w < 3 * n or h < n // 2:
             continue
-        hz = horizontal[y : y + h, x : x + w]
-        vt = vertical[y : y + h, x : x + w]
-        ys = [y + v for v in _positions((hz > 0).sum(axis=1), n)]
-        xs = [x + v for v in _positions((vt > 0).sum(axis=0), n)]
-        if len(ys) < MIN_TABLE_LINES or len(xs) < MIN_TABLE_LINES:
+        ys = [y + v for v in _positions((horizontal[y : y + h, x : x + w] > 0).sum(axis=1), n)]
+        xs, top, bottom = _vertical_rules(horizontal, vertical, (x, y, w, h), n)
+        if ys and bottom > ys[-1] + n // 2:
+            ys.append(bottom)  # a table cut by the page: its last row has no rule below
+        if ys and top < ys[0] - n // 2:
+            ys.insert(0, top)
+        if len(ys) < 2 or len(xs) < 2:
             continue
-        tables.append(_edges(horizontal, vertical, xs, ys))
+        table = _edges(horizontal, vertical, xs, ys)
+        if table.right.any() or len(xs) == 2:
+            tables.append(table)
     return sorted(tables, key=lambda t: t.ys[0])
 
 
