@@ -17,7 +17,7 @@ rough check 6 documents_in_force.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -227,40 +227,47 @@ def check_report(name: str, cells: pd.DataFrame) -> list[dict]:
 def _check_report(rep: _Report) -> list[dict]:
     name = rep.name
     out: list[dict] = []
-    columns = _requests_columns()
     if "requests" not in rep.tables:
         for ident in ("requests_balance", "requests_handled_total", "requests_applicant_total"):
             out.append(_no_table(name, ident, [name]))
-    else:
+    for ident, scope, label, left, right in _within(rep):
+        out.append(_result(name, ident, scope, label, _side([(rep, t, 1) for t in left]), _side([(rep, t, 1) for t in right])))
+    if "appeals" not in rep.tables:
+        out.append(_no_table(name, "appeals_group_total", [name]))
+    return out
+
+
+def _within(rep: _Report) -> Iterator[tuple[str, str, str, list[Term], list[Term]]]:
+    """Identities 1-4 of the tables a report prints: (identity, scope, scope label, left terms, right terms)."""
+    columns = _requests_columns()
+    g = groups()
+    if "requests" in rep.tables:
         for col in columns:
-            left = _side([(rep, ("requests", "new", col), 1), (rep, ("requests", "carried_in", col), 1)])
-            right = _side([(rep, ("requests", "total_handled", col), 1), (rep, ("requests", "carried_out", col), 1)])
-            out.append(_result(name, "requests_balance", col, _col_label("requests", col), left, right))
-        g = groups()
+            yield ("requests_balance", col, _col_label("requests", col),
+                   [("requests", "new", col), ("requests", "carried_in", col)],
+                   [("requests", "total_handled", col), ("requests", "carried_out", col)])
         has_2021 = any(("requests", r) in rep.rows for r in g.other_2021)
         # The 2021 sub-rows when the report prints any of them, else the 2019 single row
         # (named as missing when the report has neither).
         other = g.other_2021 if has_2021 else g.other_2019
         for col in columns:
-            left = _side([(rep, ("requests", "total_handled", col), 1)])
-            right = _side([(rep, ("requests", r, col), 1) for r in g.handled_leaves + other])
-            out.append(_result(name, "requests_handled_total", col, _col_label("requests", col), left, right))
+            yield ("requests_handled_total", col, _col_label("requests", col),
+                   [("requests", "total_handled", col)], [("requests", r, col) for r in g.handled_leaves + other])
         for row in _requests_rows():
-            if ("requests", row) not in rep.rows:
-                continue
-            left = _side([(rep, ("requests", row, "total"), 1)])
-            right = _side([(rep, ("requests", row, c), 1) for c in g.applicants])
-            out.append(_result(name, "requests_applicant_total", row, _row_label("requests", row), left, right))
-    if "appeals" not in rep.tables:
-        out.append(_no_table(name, "appeals_group_total", [name]))
-    else:
-        for group in groups().appeal_groups:
+            if ("requests", row) in rep.rows:
+                yield ("requests_applicant_total", row, _row_label("requests", row),
+                       [("requests", row, "total")], [("requests", row, c) for c in g.applicants])
+    if "appeals" in rep.tables:
+        for group in g.appeal_groups:
             total = labels.codes("column", "appeals", group=group, part="total")
             parts = [c for c in labels.codes("column", "appeals", group=group) if c not in total]
-            left = _side([(rep, ("appeals", "", c), 1) for c in total])
-            right = _side([(rep, ("appeals", "", c), 1) for c in parts])
-            out.append(_result(name, "appeals_group_total", group, labels.group_label("appeals", group), left, right))
-    return out
+            yield ("appeals_group_total", group, labels.group_label("appeals", group),
+                   [("appeals", "", c) for c in total], [("appeals", "", c) for c in parts])
+
+
+def within_identities(cells: pd.DataFrame, report: str) -> list[tuple[str, str, list[Term], list[Term]]]:
+    """Identities 1-4 that a report's figures take part in: (identity, scope, left terms, right terms)."""
+    return [(ident, scope, left, right) for ident, scope, _, left, right in _within(_Report(Figures(cells), report))]
 
 
 def check_pair(before: str, after: str, cells: pd.DataFrame) -> list[dict]:

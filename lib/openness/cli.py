@@ -15,7 +15,8 @@ import sys
 from .extract import extract_report
 from .outputs import format_bbox
 
-EXTRACT_COLUMNS = ["report", "table", "row", "column", "value", "page", "text", "row_code", "column_code", "bbox", "method", "locator"]
+EXTRACT_COLUMNS = ["report", "table", "row", "column", "value", "page", "text", "row_code", "column_code", "bbox", "method", "locator",
+                   "confidence", "proof", "proof_note"]
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 TABLES = ("proactive", "requests", "appeals")
+UNPROVEN = ("doubtful", "unchecked")  # problems that keep a report from `ok`: OCR'd figures not confirmed
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points, origin bottom-left
 
@@ -59,6 +60,9 @@ class Cell:
     bbox: Box | None
     method: str
     locator: str = ""  # where in the source, for inputs without pages: 'table 2, row 6, column 4'
+    confidence: float | None = None  # OCR engine's confidence in the reading (its weakest character), None if not OCR'd
+    proof: str = ""  # OCR'd figures only: confirmed | unchecked | doubtful | repaired (see openness.proof)
+    proof_note: str = ""  # why a figure is doubtful or was repaired
 
     def as_dict(self) -> dict:
         """The cell's fields as a dict (shallow: dataclasses.asdict deep-copies, 10x slower)."""
@@ -112,9 +116,11 @@ class Extraction:
 
     @property
     def status(self) -> str:
-        """ok: every table complete; partial: some figures; failed: none."""
+        """ok: every table complete (and every OCR'd figure confirmed); partial: some figures; failed: none."""
         if not self.cells:
             return "failed"
+        if any(p.kind in UNPROVEN for p in self.problems):
+            return "partial"  # an OCR'd figure that no identity confirms
         if all(self.complete.get(t, False) for t in TABLES):
             return "ok"
         return "partial"

@@ -37,7 +37,7 @@ BBOX_DECIMALS = 2
 MANIFEST_COLUMNS = ["report", "file", "body", "level", "province", "city", "year", "template",
                     "source_url", "provenance", "sha256"]
 CELL_COLUMNS = ["report", "table", "row", "column", "value", "row_code", "column_code",
-                "text", "page", "bbox", "method", "locator"]
+                "text", "page", "bbox", "method", "locator", "confidence", "proof", "proof_note"]
 LOG_COLUMNS = ["file", "report", "sha256", "status", "reason", "seconds"]
 MONEY_UNITS = {"10k yuan", "yuan"}
 
@@ -358,7 +358,7 @@ def _manifest_fields(columns: list[str]) -> list[Field]:
 
 def _reports_fields(meta_cols: list[str]) -> list[Field]:
     return _manifest_fields(meta_cols) + [
-        Field("status", "string", "Extraction status: ok (every figure of the three tables found), partial, failed; '' if the file was not processed."),
+        Field("status", "string", "Extraction status: ok (every figure of the three tables found, and every figure read by OCR confirmed by the identities), partial, failed; '' if the file was not processed."),
         Field("reason", "string", "Why the extraction is partial or failed, in plain words."),
         Field("figures", "integer", "Number of figures extracted (cells with a printed number).", "cells"),
         Field("blanks", "integer", "Number of official cells printed blank (kept blank, never read as 0).", "cells"),
@@ -416,6 +416,9 @@ def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list
             Field("bbox", "string", "The cell's box on the page: x0 y0 x1 y1 in PDF points (1/72 inch), origin bottom-left; '' for HTML.", "pt"),
             Field("method", "string", "How the cell was extracted (e.g. Camelot lattice, html)."),
             Field("locator", "string", "Where in a source without pages (e.g. 'table 2, row 6, column 4')."),
+            Field("confidence", "number", "For a figure read by OCR from a scan (method ocr-…): the engine's confidence in its least certain character, 0 to 1; '' otherwise.", "share"),
+            Field("proof", "string", "For a figure read by OCR: confirmed (every identity of checks.csv it is in holds), unchecked (no identity can check it, e.g. table 1: check it by eye), doubtful (an identity it is in breaks, or low confidence, or not a number: check it by eye) or repaired (one digit changed: the only reading that makes every identity hold); '' for figures read from a text layer or HTML."),
+            Field("proof_note", "string", "Why a figure is doubtful or how it was repaired ('' otherwise)."),
         ]),
         "proactive.csv": ("Table 1 (主动公开政府信息情况), one row per report and row; columns of both templates.",
                           _wide_fields("proactive")),
@@ -444,8 +447,8 @@ def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list
             Field("file", "string", "Input file, relative to data/raw/."),
             Field("report", "string", "Report id, from the manifest ('' when the file is not in it)."),
             Field("sha256", "string", "SHA-256 of the input file the figures were extracted from."),
-            Field("status", "string", "ok, partial or failed."),
-            Field("reason", "string", "Why, in plain words ('' when ok)."),
+            Field("status", "string", "ok, partial or failed (a scan is ok only when every figure read by OCR is confirmed)."),
+            Field("reason", "string", "Why, in plain words ('' when ok); names every figure read by OCR that is doubtful or was repaired, and counts those no identity checks."),
             Field("seconds", "number", "Extraction time, rounded to 0.1 s, of the run that first gave this result for this file (kept while file and result are unchanged, so that a rebuild reproduces the committed files).", "s"),
         ]),
         "codebook.csv": ("The official schema: every table, row and column with its label path, code, English name and unit.", [
