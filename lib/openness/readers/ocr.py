@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from ..model import Box, Grid, Problem
+from ..tables import classify
 from . import Reading
 
 DPI = 200  # pixels per inch the pages are read at: a 10.5 pt character is ~29 px high
@@ -468,8 +469,9 @@ def read(path: str | Path) -> Reading:
     if empty == len(sizes):
         message = f"blank: no text layer and nothing printed on its {len(sizes)} page{'s' if len(sizes) != 1 else ''}"
         return Reading(problems=[Problem(str(path), "no_text", message)])
-    if not grids:
-        message = f"an image-only PDF (a scan or a photo) with no ruled table on any of its {len(sizes)} pages: not an annual report's tables"
+    if not any(classify(g) for g in grids):
+        found = "no ruled table" if not grids else "no ruled table that holds the statistical tables' words"
+        message = f"an image-only PDF (a scan or a photo) with {found} on any of its {len(sizes)} pages: not an annual report's tables"
         return Reading(problems=[Problem(str(path), "not_a_report", message)])
     from ..proof import prove
 
