@@ -26,9 +26,11 @@ build: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-## roundtrip-long: the specimen round-trip property test with many generated reports (CI runs a few)
+## roundtrip-long: the specimen round-trip property test with many generated reports (CI runs a few),
+##                 and every specimen scanned and read by OCR (CI scans three)
 roundtrip-long: $(STAMP)
 	ROUNDTRIP_EXAMPLES=$${ROUNDTRIP_EXAMPLES:-300} ROUNDTRIP_RANDOM=1 $(PY) -m pytest -q tests/test_roundtrip.py -k random_figures
+	ROUNDTRIP_SCANS=$${ROUNDTRIP_SCANS:-40} $(PY) -m pytest -q tests/test_ocr.py -k scanned_round_trip
 
 ## specimens: rebuild data/raw (figures and specimen PDFs) from the originals in ../shared
 specimens: $(STAMP)

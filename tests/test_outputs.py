@@ -100,7 +100,7 @@ def test_numbers_are_plain(clean):
 def test_cells_keep_their_provenance(clean, inputs):
     cells = read(clean, "cells.csv")
     assert list(cells.columns) == ["report", "table", "row", "column", "value", "row_code", "column_code",
-                                   "text", "page", "bbox", "method", "locator"]
+                                   "text", "page", "bbox", "method", "locator", "confidence", "proof", "proof_note"]
     assert len(cells) == len(inputs[0])
     first = cells[cells.report == "hongze-2023"].iloc[0]
     assert (first.table, first.row_code, first.column_code) == ("proactive", "rules", "issued")
@@ -110,6 +110,8 @@ def test_cells_keep_their_provenance(clean, inputs):
     assert all(re.fullmatch(r"-?\d+(\.\d{1,2})?", x) for x in first.bbox.split())
     html = cells[cells.report == "pingtan-2020"]
     assert (html.page == "").all() and (html.bbox == "").all() and (html.locator != "").all()
+    # confidence and proof are for figures read by OCR only
+    assert (cells.confidence == "").all() and (cells.proof == "").all() and (cells.proof_note == "").all()
     # sorted: reports, then tables in template order
     assert cells.report.tolist() == sorted(cells.report)
     assert cells[cells.report == "hongze-2023"].table.drop_duplicates().tolist() == ["proactive", "requests", "appeals"]

@@ -13,7 +13,9 @@
   (flat when nothing is held per report);
 - a no-change rebuild of `--rebuild N` reports (default 1,000: copies of the
   corpus, each made distinct by a trailing PDF comment, with a warm cache);
-- the cost of running each file in a child process of its own (fork, pipe).
+- the cost of running each file in a child process of its own (fork, pipe);
+- the scanned reports of ../shared/corpus/producers (`--scans`, on by default),
+  read by OCR: seconds per report and per page, memory, cells right.
 
 Each method runs in a fresh interpreter (spawn), so peak memory is its own;
 the first report is read once before the clock starts (imports, first-use set-up).
@@ -123,6 +125,29 @@ def corpus_items(paths: list[Path]) -> list[Item]:
             rows = [(p.stem, p) for p in sorted(path.glob("*.pdf"))]
         items += [Item(report, str(p), truth_for(report, path)) for report, p in rows if p.suffix.lower() == ".pdf" and p.exists()]
     return items
+
+
+def scan_items() -> list[Item]:
+    """The scanned reports of ../shared/corpus/producers (image-only PDFs, read by OCR), with their figures."""
+    folder = SHARED_CORPUS / "producers"
+    if not (folder / "truth.csv").exists():
+        return []
+    with open(folder / "truth.csv", encoding="utf-8-sig", newline="") as f:
+        truth: dict[str, Truth] = {}
+        for r in csv.DictReader(f):
+            truth.setdefault(r["report"], {})[(r["table"], r["row"], r["column"])] = r["value"]
+    return [Item(p.stem, str(p), truth.get(p.stem)) for p in sorted(folder.glob("*-scan-*.pdf"))]
+
+
+def scan_row(items: list[Item]) -> dict:
+    """The results row of the scanned reports: seconds per report and per page, memory, cells right."""
+    import pypdfium2 as pdfium
+
+    run = in_child(measure, "openness", items)
+    pages = sum(len(pdfium.PdfDocument(i.path)) for i in items)
+    seconds = sum(s.seconds for s in run.samples)
+    return summary(run, f"scans ({len(items)} image-only PDFs, {pages} pages, OCR)",
+                   f"{seconds / pages:.1f} s per page; " + ", ".join(f"{s.report} {s.seconds:.1f} s" for s in run.samples))
 
 
 def default_corpus() -> list[Path]:
@@ -388,6 +413,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", type=int, default=1000, metavar="N", help="reports in the no-change rebuild (0: skip; default 1000)")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS, help="what to measure on the corpus")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results CSV (default: bench/results.csv)")
+    parser.add_argument("--scans", action=argparse.BooleanOptionalAction, default=True,
+                        help="also read the scanned reports of ../shared/corpus/producers by OCR (default: yes)")
     args = parser.parse_args(argv)
 
     items = corpus_items(args.corpus or default_corpus())
@@ -425,6 +452,10 @@ def main(argv: list[str] | None = None) -> int:
         note = (f"peak RSS {rss.get(quarter, 0):.1f} MB after {quarter} reports, {rss.get(args.generated, 0):.1f} MB after "
                 f"{args.generated}; rendering took {rendering:.0f} s")
         rows.append(summary(run, f"generated ({args.generated} specimens)", note))
+
+    scans = scan_items() if args.scans else []
+    if scans:
+        rows.append(scan_row(scans))
 
     if args.rebuild:
         with tempfile.TemporaryDirectory(prefix="openness-bench-") as tmp:
