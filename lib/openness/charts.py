@@ -470,6 +470,39 @@ def page_proof(pdf: str | Path, page: int, box: Iterable[float], words: Words, *
     return fig
 
 
+PROOF_COLOURS = {"confirmed": COLOURS[3], "unchecked": COLOURS[2], "doubtful": COLOURS[1], "repaired": COLOURS[5]}
+
+
+def ocr_page(pdf: str | Path, page: int, cells: Iterable, words: Words, *, scale: float = 1.5) -> Figure:
+    """A scanned page with each figure read by OCR drawn on it: its box coloured by its proof, its value beside it."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(pdf))
+    try:
+        pdf_page = doc[page - 1]
+        width, height = pdf_page.get_size()
+        image = pdf_page.render(scale=scale, grayscale=True).to_pil()
+    finally:
+        doc.close()
+    fig, ax = new(words, size=(7.0, 9.0))
+    ax.imshow(image, extent=(0, width, 0, height), origin="upper", cmap="gray", interpolation="antialiased")
+    seen = set()
+    for cell in cells:
+        if cell.page != page or cell.bbox is None:
+            continue
+        x0, y0, x1, y1 = cell.bbox
+        colour = PROOF_COLOURS.get(cell.proof, COLOURS[7])
+        label = cell.proof if cell.proof not in seen else None
+        seen.add(cell.proof)
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=colour, linewidth=1.2, label=label))
+        ax.text(x1 - 2, y1 - 2, cell.value or "空", fontsize=6, color=colour, ha="right", va="top", fontweight="bold")
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.legend(loc="lower right", fontsize=7, title="proof", title_fontsize=7)
+    ax.tick_params(labelsize=7)
+    return fig
+
+
 def report_labels(reports: pd.DataFrame, lang: str = "zh") -> pd.Series:
     """A short display label per report id, from reports.csv: '公安局 2024', 'Public Security Bureau 2024'."""
     return pd.Series([f"{short_name(b, lang=lang)} {y}" for b, y in zip(reports["body"], reports["year"])],
