@@ -9,10 +9,12 @@ the other way round:
 2. **Straighten.** The tilt of a scanned page (up to a degree or two) is the
    angle that makes the rows of dark pixels sharpest (projection profile); the
    page is rotated back by it.
-3. **Grid.** OpenCV finds the horizontal and vertical rules (a morphological
-   opening with a line longer than any character stroke); their positions are
-   the grid's rows and columns, and two neighbouring cells are one merged
-   cell when the rule between them is not printed.
+3. **Grid.** OpenCV finds the horizontal rules (a morphological opening with
+   a line longer than any character's stroke) and the vertical ones (strokes
+   that reach a horizontal rule: a character's stroke stands free in its
+   cell); their positions are the grid's rows and columns, and two
+   neighbouring cells are one merged cell when the rule between them is not
+   printed. A table cut by the page ends where its rules end.
 4. **Cells.** Inside each merged cell the dark pixels are cut into text lines
    (and a line at a wide gap into words, so that two figures in one cell stay
    two), and each piece is read by the recogniser of RapidOCR (PP-OCRv4,
@@ -235,23 +237,16 @@ def _edges(horizontal: np.ndarray, vertical: np.ndarray, xs: list[int], ys: list
 
 
 def spans(table: Table) -> list[list[int]]:
-    """Merged-cell ids: neighbouring cells without a printed rule between them are one cell."""
+    """Merged-cell ids: neighbouring cells without a printed rule between them are one cell (as the PDF reader merges Camelot's)."""
+    from types import SimpleNamespace
+
+    from .pdf import _merged_spans
+
     n_rows, n_cols = table.right.shape
-    parent = list(range(n_rows * n_cols))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for r in range(n_rows):
-        for c in range(n_cols):
-            if c + 1 < n_cols and not table.right[r, c]:
-                parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
-            if r + 1 < n_rows and not table.below[r, c]:
-                parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
-    return [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
+    cells = [[SimpleNamespace(right=table.right[r, c], left=c == 0 or table.right[r, c - 1],
+                              bottom=table.below[r, c], top=r == 0 or table.below[r - 1, c])
+              for c in range(n_cols)] for r in range(n_rows)]
+    return _merged_spans(cells)
 
 
 # ------------------------------------------------------------------ text
@@ -299,14 +294,16 @@ def _engine():
 
 
 DIGITS = "0123456789"
+PAD = 6  # paper kept around each piece of text given to the recogniser, pixels
 MIN_RATIO = 1.5  # narrowest input (width / height) given to the recogniser: a lone digit is not padded to 320 px
 
 
-def recognise(gray: np.ndarray, boxes: list[tuple[int, int, int, int]], pad: int = 6, batch: int = 16) -> list[tuple[str, list[tuple[str, float, str, float]]]]:
+def recognise(gray: np.ndarray, boxes: list[tuple[int, int, int, int]], pad: int | None = None, batch: int = 16) -> list[tuple[str, list[tuple[str, float, str, float]]]]:
     """Read each box of a grey page: its text and, per character, its probability and the best other digit."""
     import cv2
 
     rec = _engine()
+    pad = PAD if pad is None else pad
     chars = rec.postprocess_op.character
     digit_ids = np.array([chars.index(d) for d in DIGITS])
     crops = []
