@@ -153,7 +153,8 @@ def _vertical_rules(horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int
     """The x of each vertical rule in a table's box, and the top and bottom of the rules.
 
     A rule runs from one horizontal rule to another, or from one to the end of
-    a table cut by the page (longer than any character's stroke, `n`); a
+    a table cut by the page (longer than any character's stroke, `n`), or is
+    three times that long (a table's side cut by the page at both ends); a
     character's stroke stands free inside its cell. Strokes within `reach`
     pixels are one rule.
     """
@@ -169,7 +170,7 @@ def _vertical_rules(horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int
             continue
         cx = sx + sw // 2
         ends = int(touch[sy, cx]) + int(touch[sy + sh - 1, cx])
-        if ends == 2 or (ends == 1 and sh >= n):
+        if ends == 2 or (ends == 1 and sh >= n) or sh >= 3 * n:
             found.append((cx, sh))
             top, bottom = min(top, sy), max(bottom, sy + sh - 1)
     xs: list[list[int]] = []  # clusters: [sum of x weighted by length, total length]
@@ -294,7 +295,7 @@ def _engine():
 
 
 DIGITS = "0123456789"
-PAD = 6  # paper kept around each piece of text given to the recogniser, pixels
+PAD = 4  # paper kept around each piece of text given to the recogniser, pixels
 MIN_RATIO = 1.5  # narrowest input (width / height) given to the recogniser: a lone digit is not padded to 320 px
 
 
