@@ -190,6 +190,16 @@ def _printed(strip: np.ndarray) -> bool:
     return float((strip.max(axis=1) > 0).mean()) >= BORDER
 
 
+def has_rules(binary: np.ndarray, dpi: int = DPI) -> bool:
+    """Whether a page, straight or not, prints a horizontal rule three times `RULE` long: else it holds no table."""
+    import cv2
+
+    n = max(int(RULE * dpi), 10)
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(horizontal, np.ones((5, 5), np.uint8)))
+    return bool((stats[1:, cv2.CC_STAT_WIDTH] >= 3 * n).any())
+
+
 def find_tables(binary: np.ndarray, dpi: int = DPI) -> list[Table]:
     """The ruled tables of a straightened page, top to bottom."""
     import cv2
@@ -377,16 +387,24 @@ def _decode(pred: np.ndarray, chars: list[str], digit_ids: np.ndarray) -> tuple[
 
 def read_page(gray: np.ndarray, page: int, size: tuple[float, float], source: str, first_index: int = 0) -> tuple[list[Grid], dict]:
     """The grids of one page image, and each merged cell's reading by (page, box)."""
+    import cv2
+
     binary = ink(gray)
+    if not has_rules(binary):
+        return [], {}
     angle = skew_angle(binary)
     gray = straighten(gray, angle)
     binary = ink(gray)
     tables = find_tables(binary)
     width, height = size
     sx, sy = width / gray.shape[1], height / gray.shape[0]
+    # boxes are found on the straightened page and given on the page as scanned (tilted back)
+    back = cv2.invertAffineTransform(cv2.getRotationMatrix2D((gray.shape[1] / 2, gray.shape[0] / 2), -angle, 1.0))
 
     def to_points(x0: int, y0: int, x1: int, y1: int) -> Box:
-        return (round(float(x0 * sx), 2), round(float(height - y1 * sy), 2), round(float(x1 * sx), 2), round(float(height - y0 * sy), 2))
+        corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=float) @ back.T
+        xs, ys = corners[:, 0] * sx, height - corners[:, 1] * sy
+        return (round(float(xs.min()), 2), round(float(ys.min()), 2), round(float(xs.max()), 2), round(float(ys.max()), 2))
 
     jobs: list[tuple[int, int, int, int]] = []  # piece boxes, in reading order
     plan = []  # per table: span ids, pixel box per root, lines of piece indices per root
