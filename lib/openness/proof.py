@@ -39,12 +39,15 @@ HIGH = 0.97  # confidence from which a figure is never repaired
 
 @dataclass
 class _Identity:
+    """One identity of one report: its id, its scope (a column, row or group), and the terms of each side."""
+
     name: str
     scope: str
     left: list[Term]
     right: list[Term]
 
     def terms(self) -> list[Term]:
+        """Every term, both sides."""
         return self.left + self.right
 
     def difference(self, values: Mapping[Term, Decimal | None]) -> Decimal | None:
@@ -62,6 +65,7 @@ class _Identity:
 
 
 def _number(value: str) -> Decimal | None:
+    """A figure's value as a decimal; None when blank or not a number."""
     try:
         return Decimal(value) if value.strip() else None
     except InvalidOperation:
@@ -69,10 +73,12 @@ def _number(value: str) -> Decimal | None:
 
 
 def _term(cell: Cell) -> Term:
+    """The cell's place in the identities: (table, row code, column code)."""
     return cell.table, cell.row_code, cell.column_code
 
 
 def _name(cell: Cell) -> str:
+    """The cell's official label path, for messages."""
     return f"{cell.row} × {cell.column}" if cell.row else cell.column
 
 
