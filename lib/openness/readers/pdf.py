@@ -388,7 +388,7 @@ def read_pages(path: str | Path, pages: list[int], engine: str = ENGINE, chars: 
 
 
 def read(path: str | Path) -> Reading:
-    """The grids of a report PDF's table pages, or the problem that stops reading it."""
+    """The grids of a report PDF's table pages (a scan without a text layer goes to the OCR reader), or the problem that stops reading it."""
     try:
         texts = page_texts(path)
     except InputError as exc:
