@@ -271,10 +271,8 @@ def pieces(binary: np.ndarray, box: tuple[int, int, int, int], inset: int = 4) -
         return []
     crop = binary[y0:y1, x0:x1] > 0
     lines = []
-    for top, bottom in _runs(crop.any(axis=1), gap=2):
+    for top, bottom in _text_lines(crop):
         band = crop[top:bottom]
-        if band.sum() < 12:
-            continue  # a speck
         height = bottom - top
         words = []
         for left, right in _runs(band.any(axis=0), gap=max(height, 8)):
@@ -283,6 +281,22 @@ def pieces(binary: np.ndarray, box: tuple[int, int, int, int], inset: int = 4) -
         if words:
             lines.append(words)
     return lines
+
+
+def _text_lines(crop: np.ndarray) -> list[tuple[int, int]]:
+    """[top, bottom) of each line of ink in a cell: cut at empty rows, specks dropped, and a band
+    thinner than half the tallest (a stroke of 二 on a line of its own) joined to its nearest neighbour."""
+    bands = [(t, b) for t, b in _runs(crop.any(axis=1), gap=2) if crop[t:b].sum() >= 12]
+    while len(bands) > 1:
+        tallest = max(b - t for t, b in bands)
+        thin = [i for i, (t, b) in enumerate(bands) if b - t < tallest / 2]
+        if not thin:
+            break
+        i = thin[0]
+        near = [(bands[j][0] - bands[j - 1][1], j - 1, j) for j in (i, i + 1) if 0 < j < len(bands)]
+        _, a, b = min(near)
+        bands[a : b + 1] = [(bands[a][0], bands[b][1])]
+    return bands
 
 
 def _runs(on: np.ndarray, gap: int) -> list[tuple[int, int]]:
