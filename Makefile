@@ -32,13 +32,13 @@ roundtrip-long: $(STAMP)
 
 ## specimens: rebuild data/raw (figures and specimen PDFs) from the originals in ../shared
 specimens: $(STAMP)
-	$(PY) -m openness.specimens
+	$(PY) -m openness.tooling.rebuild_raw
 
 ## bench: speed, memory and accuracy figures (printed and written to bench/results.csv);
-##        e.g. `make bench BENCH="--generated 1000"` (options: python -m openness.bench --help)
+##        e.g. `make bench BENCH="--generated 1000"` (options: python -m openness.tooling.bench --help)
 BENCH ?=
 bench: $(STAMP)
-	$(PY) -m openness.bench $(BENCH)
+	$(PY) -m openness.tooling.bench $(BENCH)
 
 ## lab: JupyterLab on the notebooks, in the project's environment
 lab: $(STAMP)

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from openness import labels
 from openness.checks import check_report
 from openness.extract import extract_report
-from openness.specimen import Layout, render_report
+from openness.tooling.typeset import Layout, render_report
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

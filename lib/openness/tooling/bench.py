@@ -1,6 +1,6 @@
 """Benchmark: speed, memory and accuracy of the extractor, beside plain Camelot and the bare text layer.
 
-`python -m openness.bench` (or `make bench`) measures, in one run on one machine:
+`python -m openness.tooling.bench` (or `make bench`) measures, in one run on one machine:
 
 - per report: seconds (median, p95), reports per second, peak memory, and cells
   right out of cells known (against ../shared/corpus/truth.csv for the real
@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 RAW = ROOT / "data" / "raw"
 RESULTS = ROOT / "bench" / "results.csv"
@@ -284,7 +284,7 @@ def specimen_sources() -> list[tuple[object, str, str, int]]:
 
 def render_generated(n: int, folder: Path) -> list[Item]:
     """N specimen reports with random layouts, cycling through the specimens' figures."""
-    from openness.specimen import random_layout, render_report
+    from openness.tooling.typeset import random_layout, render_report
 
     sources = specimen_sources()
     items = []
@@ -382,7 +382,7 @@ def print_row(row: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print the figures and write them to bench/results.csv."""
-    parser = argparse.ArgumentParser(prog="python -m openness.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m openness.tooling.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", nargs="+", type=Path, default=None, help="PDFs or folders (default: ../shared/corpus PDFs and data/raw)")
     parser.add_argument("--generated", type=int, default=0, metavar="N", help="also extract N reports rendered by the specimen renderer")
     parser.add_argument("--rebuild", type=int, default=1000, metavar="N", help="reports in the no-change rebuild (0: skip; default 1000)")
