@@ -28,7 +28,8 @@ test: $(STAMP)
 
 ## roundtrip-long: the specimen round-trip property test with many generated reports (CI runs a few)
 roundtrip-long: $(STAMP)
-	ROUNDTRIP_EXAMPLES=$${ROUNDTRIP_EXAMPLES:-300} ROUNDTRIP_RANDOM=1 $(PY) -m pytest -q tests/test_roundtrip.py -k random_figures
+	ROUNDTRIP_EXAMPLES=$${ROUNDTRIP_EXAMPLES:-300} ROUNDTRIP_PRINTS=$${ROUNDTRIP_PRINTS:-300} ROUNDTRIP_RANDOM=1 \
+		$(PY) -m pytest -q tests/test_roundtrip.py -k "random_figures or random_prints"
 
 ## specimens: rebuild data/raw (figures and specimen PDFs) from the originals in ../shared
 specimens: $(STAMP)
