@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -224,14 +225,15 @@ def test_random_prints_round_trip(producer, tmp_path):
     base = random.randrange(10**6) if os.environ.get("ROUNDTRIP_RANDOM") else 0
     jobs = random_prints(producer, PRINTS, base)
     pdfs = print_reports(jobs, tmp_path)
-    failed, right, known = [], 0, 0
+    failed, right, known, tally = [], 0, 0, Counter()
     for job in jobs:
         want = as_dict(job.figures)
         ex = extract_report(pdfs[job.name], job.name)
         wrong = mismatches(want, ex)
         known += len(want)
         right += len(want) - sum(1 for k, _, _ in wrong if k in want)
+        tally.update(f"{k[0]} {'missing' if got is None else 'extra' if printed is None else 'wrong'}" for k, printed, got in wrong)
         if wrong:
-            failed.append(f"{job.name} ({job.template}, {job.look}): {len(wrong)} cells differ, e.g. {wrong[:3]}")
+            failed.append(f"{job.name} ({job.template}): {len(wrong)} cells differ, e.g. {wrong[:3]}; {job.look}")
     assert not failed, (f"{producer}: {len(failed)} of {len(jobs)} prints differ (seeds from {base}); cells right "
-                        f"{right}/{known}\n" + "\n".join(failed[:10]))
+                        f"{right}/{known}; cells by table: {dict(tally.most_common())}\n" + "\n".join(failed[:10]))
