@@ -216,6 +216,7 @@ def to_docx(blocks: list[Block], look: Look, path: Path) -> Path:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
+    from docx.table import _Cell
 
     doc = Document()
     normal = doc.styles["Normal"]
@@ -244,19 +245,21 @@ def to_docx(blocks: list[Block], look: Look, path: Path) -> Path:
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        for column, share in zip(table.columns, block.widths):  # Writer reads the grid's widths, Word each cell's
+        # the cells by row and column before any merge (table.cell() rebuilds the whole grid on each call)
+        at = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+        for c, (column, share) in enumerate(zip(table.columns, block.widths)):  # Writer reads the grid's widths, Word each cell's
             column.width = Cm(line_cm * share)
-            for cell in column.cells:
-                cell.width = Cm(line_cm * share)
+            for row in at:
+                row[c].width = Cm(line_cm * share)
         if block.role == "requests" and look.repeat_header:
             for row in table.rows[: grid.header]:
                 mark = OxmlElement("w:tblHeader")
                 mark.set(qn("w:val"), "true")
                 row._tr.get_or_add_trPr().append(mark)
         for r, c, rows, cols, text in cells(grid):
-            cell = table.cell(r, c)
+            cell = at[r][c]
             if rows > 1 or cols > 1:
-                cell = cell.merge(table.cell(r + rows - 1, c + cols - 1))
+                cell = cell.merge(at[r + rows - 1][c + cols - 1])
             cell.vertical_alignment = 1  # WD_ALIGN_VERTICAL.CENTER
             p = cell.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT if _is_label(grid, r, c) else WD_ALIGN_PARAGRAPH.CENTER
@@ -420,13 +423,28 @@ def missing(producer: str) -> str | None:
     return None
 
 
-def soffice(sources: list[Path], outdir: Path) -> list[Path]:
-    """Print documents or spreadsheets to PDF with LibreOffice, all in one run (its start-up costs seconds)."""
-    with tempfile.TemporaryDirectory(prefix="openness-soffice-") as profile:  # a profile of its own: another soffice may be running
-        subprocess.run(["soffice", f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                        "--convert-to", "pdf", "--outdir", str(outdir), *map(str, sources)],
-                       check=True, capture_output=True, timeout=120 + 30 * len(sources))
-    return [outdir / f"{s.stem}.pdf" for s in sources]
+def soffice(sources: list[Path], outdir: Path, batch: int = 25) -> list[Path]:
+    """Print documents or spreadsheets to PDF with LibreOffice, `batch` to a run (its start-up costs seconds).
+
+    LibreOffice exits 0 when a file did not convert, and a long run can stop
+    half-way: each batch is checked, and a file missing is tried once more on its own.
+    """
+    def run(files: list[Path]) -> str:
+        with tempfile.TemporaryDirectory(prefix="openness-soffice-") as profile:  # its own profile: another soffice may run
+            done = subprocess.run(["soffice", f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+                                   "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)],
+                                  capture_output=True, text=True, timeout=120 + 30 * len(files))
+        return done.stdout[-500:] + done.stderr[-500:]
+
+    def pdf(source: Path) -> Path:
+        return outdir / f"{source.stem}.pdf"
+
+    for i in range(0, len(sources), batch):
+        run(sources[i:i + batch])
+    said = {s: run([s]) for s in sources if not pdf(s).exists()}  # once more, on its own
+    if failed := [s for s in said if not pdf(s).exists()]:
+        raise RuntimeError(f"LibreOffice printed no PDF for {[s.name for s in failed[:5]]}: {said[failed[0]]}")
+    return [pdf(s) for s in sources]
 
 
 def chromium(page: Path, pdf: Path) -> Path:
