@@ -173,21 +173,7 @@ def _fixtures() -> list[dict]:
 
 
 # Fixtures the reader still misreads, with what and why; the marker goes once the reader reads them.
-MISREAD: dict[str, str] = {
-    "hongze-2023-writer.pdf": "Writer, table 1 as one grid running over a page: its last row (行政事业性收费 7730.28) stands "
-                              "alone at the top of page 2 above table 2, no grid carries it: 1 cell missing",
-    "pingtan-2019-writer.pdf": "Writer, table 3 in two bands over a page break (行政复议 band at the foot of page 3, 行政诉讼 "
-                               "band at the top of page 4): the 10 litigation cells missing",
-    "random-2021-writer.pdf": "Writer, table 3 in two bands, the 行政复议 band cut by the page break (its header on page 3, "
-                              "read as no grid): table appeals not found, 15 cells missing",
-    "fenyang-2023-calc.pdf": "Calc, table 3 in two bands stacked with no gap: the 行政复议 band's header at the foot of page 1, "
-                             "its figures on page 2 in one grid with the 行政诉讼 band: the 5 review cells missing",
-    "pingtan-2020-calc.pdf": "Calc, table 3 in two bands stacked with no gap, the 行政诉讼 band's figures cut onto page 2: "
-                             "table appeals not found, 15 cells missing",
-    "random-mixed-calc.pdf": "Calc, table 3 in two bands (行政复议 then 行政诉讼 on one page): the 5 review cells missing",
-    "random-2019-chromium.pdf": "Chromium, table 3 in two bands on one page (a 行政复议 table, then a 行政诉讼 table): "
-                                "the 10 litigation cells missing",
-}
+MISREAD: dict[str, str] = {}  # none at present
 
 
 @pytest.mark.parametrize("meta", [

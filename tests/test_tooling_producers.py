@@ -141,8 +141,6 @@ def test_web_page_reads_back_to_the_figures(hongze, tmp_path):
     assert read_back(page, figures, tmp_path) == []
 
 
-@pytest.mark.xfail(strict=True, reason="HTML reader: table 3 in two bands (行政复议 table, then 行政诉讼 table) "
-                   "reads the review band only; the ten litigation cells come out missing")
 def test_web_page_with_table_3_in_two_bands_reads_back(hongze, tmp_path):
     figures, template, body, year = hongze
     two = look("chromium", bands=True)

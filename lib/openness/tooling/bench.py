@@ -42,9 +42,11 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
-RAW = ROOT / "data" / "raw"
+from openness import paths
+
+ROOT = paths.project_root()
+SHARED_CORPUS = paths.shared(ROOT) / "corpus"
+RAW = paths.raw(ROOT)
 FIXTURES = ROOT / "tests" / "fixtures" / "producers"
 # Which program made a PDF, by the end of its name (../shared/corpus/producers, tests/fixtures/producers).
 PRODUCER_SUFFIXES = {"Writer": ("-writer", "-writer-v0", "-writer-v1"), "Calc": ("-calc",), "Chromium": ("-chromium",)}
@@ -374,7 +376,8 @@ def rebuild(items: list[Item], n: int, folder: Path) -> dict[str, float]:
 
     from openness.cache import Cache, cache_key, code_fingerprint
     from openness.inputs import Input, file_sha256
-    from openness.workers import Job, _relabel, run_job
+    from openness.model import stamp
+    from openness.workers import Job, run_job
 
     raw, out, cache_dir = folder / "raw", folder / "clean", folder / "cache"
     raw.mkdir()
@@ -390,8 +393,7 @@ def rebuild(items: list[Item], n: int, folder: Path) -> dict[str, float]:
         rows.append(f"{report},{file},bench body {i},county,,,2023,,,bench copy of {src.name},")
         item = Input(report, file, raw / file, {}, sha256=file_sha256(raw / file))
         result = copy.deepcopy(extracted[str(src)])
-        job = Job(report, file, str(raw / file))
-        result.extraction = _relabel(result.extraction, job, result.extraction.seconds)
+        result.extraction = stamp(result.extraction, report, file)
         cache.put(cache_key(fingerprint, item), result)
     (raw / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     command = [sys.executable, "-m", "openness", "build", "--raw", str(raw), "--out", str(out), "--cache", str(cache_dir)]

@@ -36,12 +36,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from openness import paths
 from openness.fonts import cjk_font_path
 from openness.tooling import typeset
 from openness.tooling.typeset import SECTIONS, SPECIMEN_NOTE, Layout, _Grid, _Printer
 
-ROOT = Path(__file__).resolve().parents[3]
-RAW = ROOT / "data" / "raw"
+ROOT = paths.project_root()
+RAW = paths.raw(ROOT)
 FIXTURES = ROOT / "tests" / "fixtures" / "producers"
 PRODUCERS = ("writer", "calc", "chromium")
 FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")  # Debian's fonts-noto-cjk (Debian's Chromium embeds them as Type 3 glyphs)

@@ -25,13 +25,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from openness import labels
+from openness import labels, paths
 from openness.model import TABLES
 from openness.tooling.typeset import random_layout, render_report
 
-ROOT = Path(__file__).resolve().parents[3]
-SHARED = ROOT.parent / "shared"
-RAW = ROOT / "data" / "raw"
+ROOT = paths.project_root()
+SHARED = paths.shared(ROOT)
+RAW = paths.raw(ROOT)
 PROVENANCE = "specimen re-typeset from the published figures"
 FIGURE_COLUMNS = ["report", "table", "row", "column", "value", "source"]
 MANIFEST_COLUMNS = [
