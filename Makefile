@@ -26,7 +26,8 @@ build: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-## roundtrip-long: the specimen round-trip property test with many generated reports (CI runs a few)
+## roundtrip-long: the round trips with many generated reports: 300 typeset specimens (CI runs a few) and,
+##                 where LibreOffice and Chromium are installed, 300 random prints through each (skipped otherwise)
 roundtrip-long: $(STAMP)
 	ROUNDTRIP_EXAMPLES=$${ROUNDTRIP_EXAMPLES:-300} ROUNDTRIP_PRINTS=$${ROUNDTRIP_PRINTS:-300} ROUNDTRIP_RANDOM=1 \
 		$(PY) -m pytest -q tests/test_roundtrip.py -k "random_figures or random_prints"
