@@ -26,21 +26,23 @@ build: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-## roundtrip-long: the specimen round-trip property test with many generated reports (CI runs a few),
+## roundtrip-long: the round trips with many generated reports: 300 typeset specimens (CI runs a few),
+##                 where LibreOffice and Chromium are installed 300 random prints through each (skipped otherwise),
 ##                 and every specimen scanned and read by OCR (CI scans three)
 roundtrip-long: $(STAMP)
-	ROUNDTRIP_EXAMPLES=$${ROUNDTRIP_EXAMPLES:-300} ROUNDTRIP_RANDOM=1 $(PY) -m pytest -q tests/test_roundtrip.py -k random_figures
+	ROUNDTRIP_EXAMPLES=$${ROUNDTRIP_EXAMPLES:-300} ROUNDTRIP_PRINTS=$${ROUNDTRIP_PRINTS:-300} ROUNDTRIP_RANDOM=1 \
+		$(PY) -m pytest -q tests/test_roundtrip.py -k "random_figures or random_prints"
 	ROUNDTRIP_SCANS=$${ROUNDTRIP_SCANS:-40} $(PY) -m pytest -q tests/test_ocr.py -k scanned_round_trip
 
 ## specimens: rebuild data/raw (figures and specimen PDFs) from the originals in ../shared
 specimens: $(STAMP)
-	$(PY) -m openness.specimens
+	$(PY) -m openness.tooling.rebuild_raw
 
 ## bench: speed, memory and accuracy figures (printed and written to bench/results.csv);
-##        e.g. `make bench BENCH="--generated 1000"` (options: python -m openness.bench --help)
+##        e.g. `make bench BENCH="--generated 1000"` (options: python -m openness.tooling.bench --help)
 BENCH ?=
 bench: $(STAMP)
-	$(PY) -m openness.bench $(BENCH)
+	$(PY) -m openness.tooling.bench $(BENCH)
 
 ## lab: JupyterLab on the notebooks, in the project's environment
 lab: $(STAMP)

@@ -16,7 +16,7 @@ from openness import labels
 from openness.checks import run_checks
 from openness.extract import extract_report
 from openness.outputs import write_clean
-from openness.specimen import render_report
+from openness.tooling.typeset import render_report
 
 NEW = "三、本年度办理结果 / （三）不予公开 / 9.属于新增的不予公开情形"
 

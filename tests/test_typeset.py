@@ -13,7 +13,7 @@ import pytest
 
 from openness import labels
 from openness.labels import label_key
-from openness.specimen import Layout, check_template, render_report
+from openness.tooling.typeset import Layout, check_template, render_report
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

@@ -4,10 +4,10 @@ The original PDFs and pages cannot be redistributed; their figures can. This
 module reads the originals in place (../shared: two 洪泽区 PDFs, 汾阳市's figures
 in truth.csv, the 平潭 web pages), writes each report's figures with their
 source to data/raw/figures/<report>.csv, typesets each as a specimen PDF
-(openness.specimen) and lists them in data/raw/manifest.csv.
+(openness.tooling.typeset) and lists them in data/raw/manifest.csv.
 
-    python -m openness.specimens            # collect figures from ../shared, render, write the manifest
-    python -m openness.specimens --render   # re-render the PDFs from the committed figures only
+    python -m openness.tooling.rebuild_raw            # collect figures from ../shared, render, write the manifest
+    python -m openness.tooling.rebuild_raw --render   # re-render the PDFs from the committed figures only
 
 Rendering is deterministic (same figures and seed -> same bytes), so a rebuild
 does not change the committed PDFs unless the figures or the renderer changed.
@@ -25,13 +25,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from openness import labels
+from openness import labels, paths
 from openness.model import TABLES
-from openness.specimen import random_layout, render_report
+from openness.tooling.typeset import random_layout, render_report
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
-RAW = ROOT / "data" / "raw"
+ROOT = paths.project_root()
+SHARED = paths.shared(ROOT)
+RAW = paths.raw(ROOT)
 PROVENANCE = "specimen re-typeset from the published figures"
 FIGURE_COLUMNS = ["report", "table", "row", "column", "value", "source"]
 MANIFEST_COLUMNS = [
@@ -174,7 +174,7 @@ def render(meta: dict, raw: Path = RAW) -> Path:
 
 
 def _check(figures: pd.DataFrame, template: str) -> list[str]:
-    from openness.specimen import check_template
+    from openness.tooling.typeset import check_template
 
     return check_template(figures, template)
 
@@ -234,7 +234,7 @@ def _write_manifest(manifest: dict[str, dict], raw: Path) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: rebuild data/raw from ../shared, or re-render it from its own figures."""
-    parser = argparse.ArgumentParser(prog="python -m openness.specimens", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m openness.tooling.rebuild_raw", description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared corpus folder (default: ../shared)")
     parser.add_argument("--raw", type=Path, default=RAW, help="the folder to write (default: data/raw)")
     parser.add_argument("--render", action="store_true", help="only re-render the PDFs from the committed figures")

@@ -1,13 +1,16 @@
 """Benchmark: speed, memory and accuracy of the extractor, beside plain Camelot and the bare text layer.
 
-`python -m openness.bench` (or `make bench`) measures, in one run on one machine:
+`python -m openness.tooling.bench` (or `make bench`) measures, in one run on one machine:
 
 - per report: seconds (median, p95), reports per second, peak memory, and cells
   right out of cells known (against ../shared/corpus/truth.csv for the real
   PDFs, data/raw/figures/*.csv for the specimens), for this project's extractor
   and for plain Camelot (`read_pdf(pages="all", flavor="lattice")`, defaults,
   its tables put through the same label mapping so accuracy is comparable),
-  and the time to read the text layer alone (pypdfium2), the floor;
+  and the time to read the text layer alone (pypdfium2), the floor; over the
+  whole corpus and per producer (WPS: the real PDFs; LibreOffice Writer, Calc
+  and Chromium prints: ../shared/corpus/producers and tests/fixtures/producers;
+  the ReportLab specimens of data/raw);
 - with `--generated N`: N reports rendered by the specimen renderer, extracted
   one after another in one process, peak memory after N/4 and after N reports
   (flat when nothing is held per report);
@@ -41,9 +44,14 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
-RAW = ROOT / "data" / "raw"
+from openness import paths
+
+ROOT = paths.project_root()
+SHARED_CORPUS = paths.shared(ROOT) / "corpus"
+RAW = paths.raw(ROOT)
+FIXTURES = ROOT / "tests" / "fixtures" / "producers"
+# Which program made a PDF, by the end of its name (../shared/corpus/producers, tests/fixtures/producers).
+PRODUCER_SUFFIXES = {"Writer": ("-writer", "-writer-v0", "-writer-v1"), "Calc": ("-calc",), "Chromium": ("-chromium",)}
 RESULTS = ROOT / "bench" / "results.csv"
 METHODS = ("openness", "camelot", "text")
 COLUMNS = ["date", "machine", "corpus", "method", "reports", "median_s", "p95_s", "reports_per_s", "peak_rss_mb",
@@ -60,6 +68,7 @@ class Item:
     report: str
     path: str
     truth: Truth | None = None
+    group: str = "corpus"  # the producer, or 'corpus' for PDFs named on the command line
 
 
 @dataclass
@@ -72,6 +81,7 @@ class Sample:
     right: int = 0
     wrong: int = 0
     known: int = 0
+    group: str = "corpus"
 
 
 @dataclass
@@ -94,9 +104,8 @@ def read_figures(path: Path) -> Truth:
         return {(r["table"], r["row"], r["column"]): r["value"] for r in csv.DictReader(f)}
 
 
-def shared_truth(report: str) -> Truth | None:
-    """The printed figures of a real report, from ../shared/corpus/truth.csv."""
-    path = SHARED_CORPUS / "truth.csv"
+def truth_rows(path: Path, report: str) -> Truth | None:
+    """The figures of one report in a truth file (report,table,row,column,value), None if it has none."""
     if not path.exists():
         return None
     with open(path, encoding="utf-8-sig", newline="") as f:
@@ -105,17 +114,19 @@ def shared_truth(report: str) -> Truth | None:
 
 
 def truth_for(report: str, folder: Path) -> Truth | None:
-    """A report's known figures: figures/<report>.csv beside it, else the shared truth."""
-    figures = folder / "figures" / f"{report}.csv"
-    return read_figures(figures) if figures.exists() else shared_truth(report)
+    """A report's known figures: figures/<report>.csv or <report>.csv beside it, else its folder's truth.csv, else the shared one."""
+    for figures in (folder / "figures" / f"{report}.csv", folder / f"{report}.csv"):
+        if figures.exists():
+            return read_figures(figures)
+    return truth_rows(folder / "truth.csv", report) or truth_rows(SHARED_CORPUS / "truth.csv", report)
 
 
-def corpus_items(paths: list[Path]) -> list[Item]:
+def corpus_items(paths: list[Path], group: str = "corpus") -> list[Item]:
     """The PDFs of the given files and folders (a folder's manifest.csv names its reports)."""
     items: list[Item] = []
     for path in paths:
         if path.is_file():
-            items.append(Item(path.stem, str(path), truth_for(path.stem, path.parent)))
+            items.append(Item(path.stem, str(path), truth_for(path.stem, path.parent), group))
             continue
         manifest = path / "manifest.csv"
         if manifest.exists():
@@ -123,7 +134,7 @@ def corpus_items(paths: list[Path]) -> list[Item]:
                 rows = [(r["report"], path / r["file"]) for r in csv.DictReader(f)]
         else:
             rows = [(p.stem, p) for p in sorted(path.glob("*.pdf"))]
-        items += [Item(report, str(p), truth_for(report, path)) for report, p in rows if p.suffix.lower() == ".pdf" and p.exists()]
+        items += [Item(report, str(p), truth_for(report, path), group) for report, p in rows if p.suffix.lower() == ".pdf" and p.exists()]
     return items
 
 
@@ -150,10 +161,24 @@ def scan_row(items: list[Item]) -> dict:
                    f"{seconds / pages:.1f} s per page; " + ", ".join(f"{s.report} {s.seconds:.1f} s" for s in run.samples))
 
 
-def default_corpus() -> list[Path]:
-    """The real PDFs in ../shared/corpus and the specimen corpus in data/raw."""
-    real = sorted(SHARED_CORPUS.glob("*.pdf")) if SHARED_CORPUS.exists() else []
-    return real + ([RAW] if (RAW / "manifest.csv").exists() or any(RAW.glob("*.pdf")) else [])
+def producer_of(path: Path) -> str | None:
+    """Writer, Calc or Chromium, by the end of the file's name (None: another, e.g. a scan without a text layer)."""
+    for producer, suffixes in PRODUCER_SUFFIXES.items():
+        if path.stem.endswith(suffixes):
+            return producer
+    return None
+
+
+def default_corpus() -> dict[str, list[Item]]:
+    """The default corpus by producer: the real WPS PDFs, the Writer, Calc and Chromium prints, the specimens."""
+    groups = {"WPS (real PDFs)": corpus_items(sorted(SHARED_CORPUS.glob("*.pdf")), "WPS (real PDFs)")}
+    prints = sorted((SHARED_CORPUS / "producers").glob("*.pdf")) + sorted(FIXTURES.glob("*.pdf"))
+    for producer in PRODUCER_SUFFIXES:
+        group = f"{producer} prints"
+        groups[group] = corpus_items([p for p in prints if producer_of(p) == producer], group)
+    if (RAW / "manifest.csv").exists() or any(RAW.glob("*.pdf")):
+        groups["specimens (ReportLab)"] = corpus_items([RAW], "specimens (ReportLab)")
+    return {g: items for g, items in groups.items() if items}
 
 
 # ---------------------------------------------------------------------------
@@ -233,7 +258,7 @@ def measure(method: str, items: list[Item], marks: tuple[int, ...] = ()) -> Run:
             cells = []
         seconds = time.perf_counter() - start
         right, wrong, known = score(cells, item.truth) if method != "text" else (0, 0, 0)
-        samples.append(Sample(item.report, seconds, len(cells), right, wrong, known))
+        samples.append(Sample(item.report, seconds, len(cells), right, wrong, known, item.group))
         if i in marks:
             rss_after[i] = _rss_mb()
     return Run(method, samples, _rss_mb(), rss_after)
@@ -276,6 +301,25 @@ def summary(run: Run, corpus: str, note: str = "") -> dict:
     }
 
 
+def compared(runs: dict[str, Run], corpus: str) -> list[dict]:
+    """One results row per method over the same reports, ours with how many times faster than Camelot and slower than the text layer."""
+    medians = {m: statistics.median(s.seconds for s in r.samples) for m, r in runs.items()}
+    totals = {m: sum(s.seconds for s in r.samples) for m, r in runs.items()}
+    rows = []
+    for method, run in runs.items():
+        slowest = sorted(run.samples, key=lambda x: -x.seconds)[:3]
+        row = summary(run, corpus, "slowest: " + ", ".join(f"{x.report} {x.seconds:.2f} s" for x in slowest))
+        if method == "openness":
+            if "camelot" in medians:
+                row["vs_camelot"] = round(medians["camelot"] / medians["openness"], 1)
+                row["vs_camelot_total"] = round(totals["camelot"] / totals["openness"], 1)
+            if "text" in medians:
+                row["vs_text"] = round(medians["openness"] / medians["text"], 1)
+                row["vs_text_total"] = round(totals["openness"] / totals["text"], 1)
+        rows.append(row)
+    return rows
+
+
 def machine() -> str:
     """What the figures were measured on."""
     import camelot
@@ -309,7 +353,7 @@ def specimen_sources() -> list[tuple[object, str, str, int]]:
 
 def render_generated(n: int, folder: Path) -> list[Item]:
     """N specimen reports with random layouts, cycling through the specimens' figures."""
-    from openness.specimen import random_layout, render_report
+    from openness.tooling.typeset import random_layout, render_report
 
     sources = specimen_sources()
     items = []
@@ -357,7 +401,8 @@ def rebuild(items: list[Item], n: int, folder: Path) -> dict[str, float]:
 
     from openness.cache import Cache, cache_key, code_fingerprint
     from openness.inputs import Input, file_sha256
-    from openness.workers import Job, _relabel, run_job
+    from openness.model import stamp
+    from openness.workers import Job, run_job
 
     raw, out, cache_dir = folder / "raw", folder / "clean", folder / "cache"
     raw.mkdir()
@@ -373,8 +418,7 @@ def rebuild(items: list[Item], n: int, folder: Path) -> dict[str, float]:
         rows.append(f"{report},{file},bench body {i},county,,,2023,,,bench copy of {src.name},")
         item = Input(report, file, raw / file, {}, sha256=file_sha256(raw / file))
         result = copy.deepcopy(extracted[str(src)])
-        job = Job(report, file, str(raw / file))
-        result.extraction = _relabel(result.extraction, job, result.extraction.seconds)
+        result.extraction = stamp(result.extraction, report, file)
         cache.put(cache_key(fingerprint, item), result)
     (raw / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     command = [sys.executable, "-m", "openness", "build", "--raw", str(raw), "--out", str(out), "--cache", str(cache_dir)]
@@ -407,7 +451,7 @@ def print_row(row: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print the figures and write them to bench/results.csv."""
-    parser = argparse.ArgumentParser(prog="python -m openness.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m openness.tooling.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", nargs="+", type=Path, default=None, help="PDFs or folders (default: ../shared/corpus PDFs and data/raw)")
     parser.add_argument("--generated", type=int, default=0, metavar="N", help="also extract N reports rendered by the specimen renderer")
     parser.add_argument("--rebuild", type=int, default=1000, metavar="N", help="reports in the no-change rebuild (0: skip; default 1000)")
@@ -417,29 +461,22 @@ def main(argv: list[str] | None = None) -> int:
                         help="also read the scanned reports of ../shared/corpus/producers by OCR (default: yes)")
     args = parser.parse_args(argv)
 
-    items = corpus_items(args.corpus or default_corpus())
+    groups = {"corpus": corpus_items(args.corpus)} if args.corpus else default_corpus()
+    items = [item for group in groups.values() for item in group]
     if not items:
         print("bench: no PDFs in the corpus", file=sys.stderr)
         return 2
     date, host = dt.datetime.now().isoformat(timespec="seconds"), machine()
-    corpus = f"corpus ({len(items)} PDFs)"
     print(f"openness bench, {date}, {host}")
     rows: list[dict] = []
 
     runs = {m: in_child(measure, m, items) for m in args.methods}
-    medians = {m: statistics.median(s.seconds for s in r.samples) for m, r in runs.items()}
-    totals = {m: sum(s.seconds for s in r.samples) for m, r in runs.items()}
-    for method, run in runs.items():
-        slowest = sorted(run.samples, key=lambda x: -x.seconds)[:3]
-        row = summary(run, corpus, "slowest: " + ", ".join(f"{x.report} {x.seconds:.2f} s" for x in slowest))
-        if method == "openness":
-            if "camelot" in medians:
-                row["vs_camelot"] = round(medians["camelot"] / medians["openness"], 1)
-                row["vs_camelot_total"] = round(totals["camelot"] / totals["openness"], 1)
-            if "text" in medians:
-                row["vs_text"] = round(medians["openness"] / medians["text"], 1)
-                row["vs_text_total"] = round(totals["openness"] / totals["text"], 1)
-        rows.append(row)
+    parts = {f"corpus ({len(items)} PDFs)": runs}
+    if len(groups) > 1:  # then each producer on its own
+        parts |= {f"{g} ({len(group)} PDFs)": {m: Run(m, [s for s in r.samples if s.group == g], r.peak_rss_mb) for m, r in runs.items()}
+                  for g, group in groups.items()}
+    for corpus, part in parts.items():
+        rows += compared(part, corpus)
 
     if args.generated:
         with tempfile.TemporaryDirectory(prefix="openness-bench-") as tmp:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -517,6 +518,21 @@ def check_template(figures: pd.DataFrame, template: str) -> list[str]:
     return [f"missing {k}" for k in sorted(need - got)] + [f"not in the {template} template: {k}" for k in sorted(got - need)]
 
 
+def prepare(figures: pd.DataFrame, template: str, partial: bool = False) -> tuple[dict[tuple[str, str, str], str], _Shape]:
+    """The figures as a lookup and the tables' shape, refusing figures no report of `template` prints."""
+    if template not in labels.TEMPLATES:
+        raise ValueError(f"unknown template {template!r}; expected one of {labels.TEMPLATES}")
+    if not partial and (wrong := check_template(figures, template)):
+        raise ValueError(f"figures are not the official cells of the {template} template: {wrong[:5]}")
+    values = _values(figures)
+    shape = _shape(values)
+    if shape.requests_rows and len(shape.requests_cols) != 7:
+        raise ValueError(f"table 2 needs its seven applicant columns, the figures have {shape.requests_cols}")
+    if shape.appeals_cols and len(shape.appeals_cols) != 15:
+        raise ValueError(f"table 3 needs its fifteen columns, the figures have {shape.appeals_cols}")
+    return values, shape
+
+
 def render_report(
     figures: pd.DataFrame,
     path: str | Path,
@@ -536,16 +552,7 @@ def render_report(
     official order; a cell missing from a printed row is still an error.
     """
     layout = layout or Layout()
-    if template not in labels.TEMPLATES:
-        raise ValueError(f"unknown template {template!r}; expected one of {labels.TEMPLATES}")
-    if not partial and (wrong := check_template(figures, template)):
-        raise ValueError(f"figures are not the official cells of the {template} template: {wrong[:5]}")
-    values = _values(figures)
-    shape = _shape(values)
-    if shape.requests_rows and len(shape.requests_cols) != 7:
-        raise ValueError(f"table 2 needs its seven applicant columns, the figures have {shape.requests_cols}")
-    if shape.appeals_cols and len(shape.appeals_cols) != 15:
-        raise ValueError(f"table 3 needs its fifteen columns, the figures have {shape.appeals_cols}")
+    values, shape = prepare(figures, template, partial)
     _font()
     pr = _Printer(layout)
     path = Path(path)
@@ -652,3 +659,76 @@ def random_layout(seed: int) -> Layout:
         prose=rng.randint(1, 3),
         yuan_suffix=rng.random() < 0.5,
     )
+
+
+# ---------------------------------------------------------------- random figures
+
+APPLICANTS = ("自然人", "法人或其他组织 / 商业企业", "法人或其他组织 / 科研机构", "法人或其他组织 / 社会公益组织",
+              "法人或其他组织 / 法律服务机构", "法人或其他组织 / 其他")
+NEW, CARRIED_IN = "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量"
+HANDLED, CARRIED_OUT = "三、本年度办理结果 / （七）总计", "四、结转下年度继续办理"
+
+
+def plain(d: Decimal) -> str:
+    """A number as the extractor writes it: no exponent, no trailing zeros."""
+    s = format(d, "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def _count(rng: random.Random) -> int:
+    """A count as reports print them: often 0, often small, sometimes in the thousands."""
+    return rng.choice((lambda: 0, lambda: rng.randint(0, 9), lambda: rng.randint(10, 9999)))()
+
+
+def random_figures(template: str, rng: random.Random) -> tuple[pd.DataFrame, bool]:
+    """The official cells of a template with random values; identities hold unless broken (the flag).
+
+    As printed reports do, a broken report has a few totals off; any report may
+    print up to three cells blank.
+    """
+    values: dict[tuple[str, str, str], str] = {}
+    for spec in labels.official_cells(template):
+        if spec.table != "proactive":
+            continue
+        col = spec.column
+        if col == "本年收费金额（单位：万元）":
+            v = plain(Decimal(rng.randint(0, 10**8)) / 10 ** rng.randint(0, 4))
+        elif col == "采购总金额":
+            v = plain(Decimal(rng.randint(0, 10**11)) / 100)
+        elif col == "本年增/减":
+            v = str(rng.randint(-500, 500))
+        else:
+            v = str(rng.randint(10000, 999999) if rng.random() < 0.25 else _count(rng))
+        values[("proactive", spec.row, col)] = v
+    rows = [e.label for e in labels.entries("row", "requests", template)]
+    leaves = [r for r in rows if r not in (NEW, CARRIED_IN, HANDLED, CARRIED_OUT)]
+    for col in APPLICANTS:
+        busy = rng.random() < 0.5
+        leaf = {r: (_count(rng) if busy else rng.choice((0, 0, 0, 1, 2))) for r in leaves}
+        handled = sum(leaf.values())
+        out = rng.randint(0, 20)
+        carried_in = rng.randint(0, handled + out)
+        for r, v in leaf.items():
+            values[("requests", r, col)] = str(v)
+        values[("requests", HANDLED, col)] = str(handled)
+        values[("requests", CARRIED_OUT, col)] = str(out)
+        values[("requests", CARRIED_IN, col)] = str(carried_in)
+        values[("requests", NEW, col)] = str(handled + out - carried_in)
+    for r in rows:
+        values[("requests", r, "总计")] = str(sum(int(values[("requests", r, c)]) for c in APPLICANTS))
+    for group in ("行政复议", "行政诉讼 / 未经复议直接起诉", "行政诉讼 / 复议后起诉"):
+        small = [rng.choice((0, rng.randint(0, 5), rng.randint(6, 300))) for _ in range(4)]
+        for name, v in zip(("结果维持", "结果纠正", "其他结果", "尚未审结"), small):
+            values[("appeals", "", f"{group} / {name}")] = str(v)
+        values[("appeals", "", f"{group} / 总计")] = str(sum(small))
+    keys = sorted(k for k in values if k[0] != "proactive")
+    broken = rng.random() < 0.5
+    if broken:  # as printed reports do: a total off, two figures swapped, a total left at 0
+        for k in rng.sample(keys, rng.randint(1, 4)):
+            values[k] = str(int(values[k]) + rng.randint(1, 50))
+    for k in rng.sample(sorted(values), rng.randint(0, 3)):
+        values[k] = ""  # printed blank
+    frame = pd.DataFrame([(t, r, c, v) for (t, r, c), v in values.items()], columns=["table", "row", "column", "value"])
+    return frame, broken
