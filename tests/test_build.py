@@ -359,3 +359,62 @@ def test_an_extractor_exception_is_said_plainly(tmp_path):
         "fine.pdf": "the extractor failed on this file (KeyError: 'natural_person')",
         "page.pdf": "not a PDF: the file named .pdf is an HTML page",
     }
+
+
+# ---------------------------------------------------------------------------
+# --out never deletes a folder the build did not write
+
+
+def tiny_raw(folder: Path) -> Path:
+    """A raw folder of one small page: enough for a build to run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "page.html").write_text("<html><title>x</title><p>nothing</p></html>", encoding="utf-8")
+    return folder
+
+
+def test_out_that_is_around_or_inside_the_raw_folder_is_refused(tmp_path):
+    data = tmp_path / "data"
+    raw = tiny_raw(data / "raw")
+    for out, words in [(raw, "it is the raw folder"), (data, "it contains the raw folder"),
+                       (raw / "clean", "it lies inside the raw folder"), (tmp_path, "it contains the raw folder")]:
+        with pytest.raises(b.OutRefused, match=words):
+            b.build(raw, out, cache_dir=None, progress=False, stream=io.StringIO())
+    assert sorted(p.name for p in raw.iterdir()) == ["page.html"]
+    assert not (raw / "clean").exists()
+
+
+def test_out_holding_files_the_build_did_not_write_is_refused_in_one_line(tmp_path):
+    raw = tiny_raw(tmp_path / "raw")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "01-story.ipynb").write_text("{}", encoding="utf-8")
+    command = [sys.executable, "-m", "openness", "build", "--raw", str(raw), "--out", str(notebooks), "--cache", str(tmp_path / "cache")]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [f"build: refusing --out {notebooks}: it holds files and no .openness-build marker "
+                                        "of an earlier build (01-story.ipynb); choose a new or empty folder, or move them away"]
+    assert (notebooks / "01-story.ipynb").read_text(encoding="utf-8") == "{}"
+
+
+def test_a_folder_of_an_earlier_build_is_replaced_but_not_once_a_file_is_added(tmp_path):
+    raw, out = tiny_raw(tmp_path / "raw"), tmp_path / "clean"
+    b.build(raw, out, cache_dir=None, progress=False, stream=io.StringIO())
+    marker = (out / ".openness-build").read_text(encoding="utf-8").splitlines()
+    assert marker[1:] == sorted(p.name for p in out.iterdir() if p.name != ".openness-build")
+    assert "cells.csv" in marker and "extraction_log.csv" in marker
+    b.build(raw, out, cache_dir=None, progress=False, stream=io.StringIO())  # its own folder: replaced
+    (out / "my-notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(b.OutRefused, match=r"files this build did not write \(my-notes.txt\)"):
+        b.build(raw, out, cache_dir=None, progress=False, stream=io.StringIO(), force=True)
+    assert (out / "my-notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_an_empty_out_folder_and_a_linked_one_are_written_in_place(tmp_path):
+    raw = tiny_raw(tmp_path / "raw")
+    shared = tmp_path / "shared-drive" / "clean"
+    shared.mkdir(parents=True)
+    link = tmp_path / "clean"
+    link.symlink_to(shared)
+    b.build(raw, link, cache_dir=None, progress=False, stream=io.StringIO())
+    assert link.is_symlink() and os.readlink(link) == str(shared)  # the link stays, the outputs are on the drive
+    assert (shared / "extraction_log.csv").is_file()

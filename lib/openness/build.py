@@ -38,6 +38,61 @@ from openness.workers import ExtractFn, Job, JobResult, preload, run_dask, run_f
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_CACHE = Path(".cache") / "openness"
 DEFAULT_TIMEOUT = 120.0
+# Written into every output folder: the files a build wrote there, so that a later build
+# replaces only a folder of its own (never the raw folder, notebooks or a user's files).
+MARKER = ".openness-build"
+MARKER_HEAD = "Written by `python -m openness build`, which replaces this whole folder on every build. Its files:\n"
+
+
+class OutRefused(ValueError):
+    """An output folder the build will not replace, with the reason in one line."""
+
+
+def _own_files(out: Path) -> set[str] | None:
+    """The files a build wrote in `out`, as its marker lists them (None: no marker)."""
+    try:
+        text = (out / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not text.startswith(MARKER_HEAD):
+        return None
+    return set(text[len(MARKER_HEAD):].splitlines()) | {MARKER}
+
+
+def check_out(raw: Path, out: Path, cache_dir: Path | None = None) -> None:
+    """Refuse (OutRefused) an output folder whose replacement would destroy what the build did not write."""
+    real_raw, real_out = raw.resolve(), out.resolve()
+    if real_out == real_raw:
+        raise OutRefused(f"refusing --out {out}: it is the raw folder; choose a new or empty folder")
+    if real_raw.is_relative_to(real_out):
+        raise OutRefused(f"refusing --out {out}: it contains the raw folder {raw}, which replacing it would delete")
+    if real_out.is_relative_to(real_raw):
+        raise OutRefused(f"refusing --out {out}: it lies inside the raw folder {raw}; choose a folder outside it")
+    if cache_dir is not None and Path(cache_dir).resolve().is_relative_to(real_out):
+        raise OutRefused(f"refusing --out {out}: it contains the cache folder {cache_dir}")
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutRefused(f"refusing --out {out}: it is a file, not a folder")
+    try:
+        present = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    except OSError as error:
+        raise OutRefused(f"refusing --out {out}: cannot list what it holds ({error.strerror})") from error
+    if not present:
+        return
+    own = _own_files(out)
+    foreign = present if own is None else [name for name in present if name not in own]
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        why = f"it holds files this build did not write ({shown})" if own is not None else \
+            f"it holds files and no {MARKER} marker of an earlier build ({shown})"
+        raise OutRefused(f"refusing --out {out}: {why}; choose a new or empty folder, or move them away")
+
+
+def write_marker(folder: Path) -> None:
+    """List every file of a freshly written output folder in its marker."""
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    (folder / MARKER).write_text(MARKER_HEAD + "".join(f"{n}\n" for n in names), encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------
@@ -241,6 +296,7 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> None:
         os.umask(umask)
         os.chmod(staged, 0o777 & ~umask)  # mkdtemp makes it private; outputs are for everyone
         write_clean(staged, cells, manifest, log, checks, prose_frames(extractions, cells, manifest))
+        write_marker(staged)
         replace_dir(staged, out)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
@@ -286,6 +342,9 @@ def build(
     raw, out = Path(raw), Path(out)
     if not raw.is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw}")
+    if out.is_symlink():  # a shared drive linked in: write there, keep the link
+        out = Path(os.path.realpath(out))
+    check_out(raw, out, cache_dir)
     tidy_leftovers(out)
     inputs = read_inputs(raw)
     fingerprint = code_fingerprint(extract)
