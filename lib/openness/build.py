@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openness.cache import Cache, cache_key, code_fingerprint
-from openness.inputs import Input, read_inputs
+from openness.inputs import MAX_BYTES, Input, read_inputs
 from openness.model import Extraction, Problem
 from openness.swap import folder_digest, replace_dir, tidy_leftovers
 from openness.workers import ExtractFn, Job, JobResult, preload, run_dask, run_forked
@@ -316,7 +316,7 @@ def _stamp(inputs: list[Input], fingerprint: str) -> str:
     h = hashlib.sha256(outputs_fingerprint().encode() + fingerprint.encode())
     for item in inputs:
         refused = item.refused.message if item.refused else ""
-        h.update(json.dumps([item.report, item.file, item.meta, item.sha256, refused], sort_keys=True, ensure_ascii=False).encode())
+        h.update(json.dumps([item.report, item.file, item.meta, item.sha256, refused], sort_keys=True).encode())
     return h.hexdigest()
 
 
@@ -336,6 +336,8 @@ def build(
     extract: ExtractFn | None = None,
     progress: bool | None = None,
     stream=None,
+    max_bytes: int = MAX_BYTES,
+    outside: bool = False,
 ) -> BuildResult:
     """Build the output folder from the raw folder; see the module docstring."""
     start = time.perf_counter()
@@ -346,7 +348,10 @@ def build(
         out = Path(os.path.realpath(out))
     check_out(raw, out, cache_dir)
     tidy_leftovers(out)
-    inputs = read_inputs(raw)
+    notes: list[str] = []
+    inputs = read_inputs(raw, max_bytes=max_bytes, outside=outside, notes=notes)
+    for note in notes:
+        print(f"note: {note}", file=stream or sys.stderr)
     fingerprint = code_fingerprint(extract)
 
     # Nothing changed since the last build into `out` (inputs, code, outputs): nothing to do.
@@ -392,13 +397,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds allowed per file before its parser is stopped (default: 120)")
     parser.add_argument("--scheduler", metavar="ADDRESS", default=None, help="run the extraction on a Dask cluster (e.g. tcp://10.0.0.5:8786)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="cache folder (default: .cache/openness)")
+    parser.add_argument("--max-size", type=float, default=MAX_BYTES / 2**20, metavar="MB",
+                        help=f"refuse input files larger than this, unread (default: {MAX_BYTES // 2**20} MB)")
+    parser.add_argument("--allow-outside-raw", action="store_true",
+                        help="read manifest paths and links that lead outside the raw folder (refused by default)")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     """Run a build from parsed options; the exit status is 1 when any input failed."""
     try:
-        result = build(args.raw, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout, scheduler=args.scheduler, cache_dir=args.cache)
+        result = build(args.raw, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout, scheduler=args.scheduler,
+                       cache_dir=args.cache, max_bytes=int(args.max_size * 2**20), outside=args.allow_outside_raw)
     except (FileNotFoundError, ValueError) as error:
         print(f"build: {error}", file=sys.stderr)
         return 2

@@ -1,12 +1,18 @@
 """What goes into a build: the manifest's rows, or every PDF/HTML file in the raw folder, vetted with one reason each.
 
-Missing, empty and duplicate files are refused here, before any extraction; without a manifest, body and year are guessed from the title.
+Whatever cannot be extracted is refused here with one reason, before any file is opened by a parser: missing, empty or too
+large files, special files (FIFO, device, folder, link loop, dangling link), names not in UTF-8, paths leading outside
+the raw folder, duplicates. Without a manifest, body and year are guessed from the title.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +20,7 @@ from openness.model import Problem
 
 INPUT_SUFFIXES = (".pdf", ".html", ".htm")
 MANIFEST = "manifest.csv"
+MAX_BYTES = 256 * 2**20  # larger than any report seen (a few MB): a bigger file is refused, never read
 
 
 # ---------------------------------------------------------------------------
@@ -30,66 +37,178 @@ class Input:
     meta: dict[str, str]  # the manifest row (or the guessed metadata)
     guessed: bool = False  # metadata guessed from the title, no manifest
     sha256: str = ""
-    refused: Problem | None = None  # why it is not extracted (missing, empty, duplicate)
+    refused: Problem | None = None  # why it is not extracted (see `refusal`, duplicates)
 
 
-def file_sha256(path: Path) -> str:
-    """The file's sha256, hex."""
+def file_sha256(path: Path, max_bytes: int | None = None) -> str:
+    """The file's sha256, hex; reads at most `max_bytes` (+1) so that a file growing while read cannot run on."""
     h = hashlib.sha256()
+    left = float("inf") if max_bytes is None else max_bytes + 1
     with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
+        while left > 0:
+            chunk = f.read(int(min(1 << 20, left)))
+            if not chunk:
+                break
             h.update(chunk)
+            left -= len(chunk)
     return h.hexdigest()
 
 
-def read_inputs(raw: Path) -> list[Input]:
-    """The inputs of a raw folder: the manifest's rows, or every PDF/HTML file in it."""
-    manifest = raw / MANIFEST
-    if manifest.exists():
-        import pandas as pd
+def read_manifest(manifest: Path, notes: list[str] | None = None) -> list[dict[str, str]]:
+    """The rows of a manifest saved as UTF-8 (or GBK, noted); a ValueError naming the file otherwise."""
+    import pandas as pd
 
-        table = pd.read_csv(manifest, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        missing = {"report", "file"} - set(table.columns)
-        if missing:
-            raise ValueError(f"{manifest}: missing column(s) {', '.join(sorted(missing))}")
+    try:
+        data = manifest.read_bytes()
+    except OSError as error:
+        raise ValueError(f"{manifest}: cannot read the manifest ({error.strerror})") from error
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ValueError(f"{manifest}: not UTF-8 (nor GBK) text: byte {data[error.start]:#04x} at position {error.start}; "
+                             "save it as UTF-8") from error
+        if notes is not None:
+            notes.append(f"{manifest}: saved in GBK, read as GB18030; save it as UTF-8 to silence this note")
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError) as error:
+        raise ValueError(f"{manifest}: not a readable CSV ({str(error).strip()[:200]})") from error
+    missing = {"report", "file"} - set(table.columns)
+    if missing:
+        raise ValueError(f"{manifest}: missing column(s) {', '.join(sorted(missing))}")
+    return table.to_dict("records")
+
+
+def shown_name(rel: str) -> str:
+    """A relative path as it can be printed: a name in another encoding (GBK from unzip) decoded as such."""
+    raw = os.fsencode(rel)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def list_folder(raw: Path) -> list[Input]:
+    """Every entry of the folder named like a report (.pdf, .html, .htm), whatever it is; hidden ones skipped."""
+    found: list[Input] = []
+
+    def unlisted(error: OSError) -> None:  # a subfolder that cannot be read may hold reports
+        rel = Path(error.filename).relative_to(raw).as_posix()
+        item = Input(report=shown_name(rel), file=shown_name(rel) + "/", path=Path(error.filename), meta={}, guessed=True)
+        item.refused = Problem(item.file, "unreadable", f"cannot list this folder ({error.strerror}): the reports in it are not read")
+        found.append(item)
+
+    for folder, dirs, files in os.walk(raw, onerror=unlisted):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in dirs + files:
+            if name.startswith(".") or Path(name).suffix.lower() not in INPUT_SUFFIXES:
+                continue
+            path = Path(folder, name)
+            rel = path.relative_to(raw).as_posix()
+            shown = shown_name(rel)
+            found.append(Input(report=Path(shown).stem, file=shown, path=path, meta={}, guessed=True))
+            if shown != rel:
+                found[-1].refused = Problem(shown, "file_name", "file name is not UTF-8 (unzip leaves names from Chinese Windows in GBK; "
+                                                               f"read as GBK it is {Path(shown).name}): rename it, e.g. "
+                                                               "`convmv -f gbk -t utf-8 --notest -r FOLDER`")
+    return sorted(found, key=lambda item: item.file)
+
+
+def read_inputs(raw: Path, *, max_bytes: int = MAX_BYTES, outside: bool = False, notes: list[str] | None = None) -> list[Input]:
+    """The inputs of a raw folder: the manifest's rows, or every PDF/HTML file in it, each vetted."""
+    manifest = raw / MANIFEST
+    if manifest.exists() or manifest.is_symlink():
         inputs = []
-        for row in table.to_dict("records"):
+        for row in read_manifest(manifest, notes):
             file = row["file"].strip()
             report = row["report"].strip() or Path(file).stem
             inputs.append(Input(report=report, file=file, path=raw / file, meta=dict(row)))
     else:
-        files = sorted(
-            p for p in raw.rglob("*")
-            if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-            and not any(part.startswith(".") for part in p.relative_to(raw).parts)
-        )
-        inputs = [
-            Input(report=p.stem, file=p.relative_to(raw).as_posix(), path=p, meta={}, guessed=True)
-            for p in files
-        ]
-    return vet_inputs(inputs)
+        inputs = list_folder(raw)
+    return vet_inputs(inputs, raw, max_bytes=max_bytes, outside=outside)
 
 
-def vet_inputs(inputs: list[Input]) -> list[Input]:
-    """Hash every input and refuse, with one reason each, missing and empty files and duplicates."""
+def _outside(item: Input, raw: Path) -> str:
+    """Why an input lies outside the raw folder ('' when it lies inside)."""
+    if os.path.isabs(item.file) or os.path.normpath(item.file).split(os.sep)[0] == "..":
+        return f"the path {item.file} leads outside the raw folder"
+    real = os.path.realpath(item.path)
+    if not Path(real).is_relative_to(os.path.realpath(raw)):
+        return f"it is a link to {shown_name(real)}, outside the raw folder"
+    return ""
+
+
+def refusal(item: Input, raw: Path, max_bytes: int, outside: bool) -> Problem | None:
+    """Why an input cannot be extracted (missing, not a regular file, outside the raw folder, empty, too large); None if it can."""
+    def no(kind: str, message: str) -> Problem:
+        return Problem(item.file, kind, message)
+
+    if not item.file:
+        return no("missing_file", "no file listed in the manifest row")
+    try:
+        info = os.stat(item.path)
+    except OSError as error:
+        if error.errno == errno.ENAMETOOLONG:
+            return no("file_name", f"file name too long ({len(item.file)} characters; the system allows 255 bytes a name)")
+        if error.errno == errno.ELOOP:
+            return no("special_file", "a symbolic link that loops: it leads to no file")
+        if os.path.islink(item.path):
+            return no("special_file", f"a dangling symbolic link (to {shown_name(os.readlink(item.path))}, which does not exist)")
+        if error.errno in (errno.ENOENT, errno.ENOTDIR):
+            return no("missing_file", f"file not found: {item.file} is listed in the manifest but is not in the raw folder")
+        return no("unreadable", f"cannot read the file ({error.strerror})")
+    kind = next((what for test, what in _SPECIAL if test(info.st_mode)), None)
+    if kind is not None:
+        link = f" (a link to {shown_name(os.path.realpath(item.path))})" if os.path.islink(item.path) else ""
+        return no("special_file", f"{kind}{link}, not a report file: refused")
+    why = "" if outside else _outside(item, raw)
+    if why:
+        return no("outside", f"refused: {why}; inputs must lie inside it (--allow-outside-raw to allow)")
+    if info.st_size == 0:
+        return no("empty", "empty file (0 bytes)")
+    if info.st_size > max_bytes:
+        return no("too_large", f"too large: {info.st_size / 2**20:.0f} MB, above the limit of {max_bytes / 2**20:.0f} MB (--max-size)")
+    return None
+
+
+_SPECIAL = (
+    (stat.S_ISDIR, "a folder named like a report"),
+    (stat.S_ISFIFO, "a named pipe (FIFO), which could be read forever"),
+    (stat.S_ISCHR, "a device file"),
+    (stat.S_ISBLK, "a device file"),
+    (stat.S_ISSOCK, "a socket"),
+    (lambda mode: not stat.S_ISREG(mode), "not a regular file"),
+)
+
+
+def vet_inputs(inputs: list[Input], raw: Path, *, max_bytes: int = MAX_BYTES, outside: bool = False) -> list[Input]:
+    """Hash every input and refuse, with one reason each, what cannot be extracted and duplicates."""
     by_sha: dict[str, Input] = {}
     by_report: dict[str, Input] = {}
     for item in inputs:
+        if item.refused is not None:
+            continue
         if item.report in by_report:
             first = by_report[item.report]
             item.refused = Problem(item.file, "duplicate", f"duplicate report id {item.report!r}: already listed for {first.file}")
             continue
         by_report[item.report] = item
-        if not item.path.is_file():
-            item.refused = Problem(item.file, "missing_file", f"file not found: {item.file} is listed in the manifest but is not in the raw folder")
+        item.refused = refusal(item, raw, max_bytes, outside)
+        if item.refused is not None:
             continue
-        item.sha256 = file_sha256(item.path)
+        try:
+            item.sha256 = file_sha256(item.path, max_bytes)
+        except OSError as error:
+            item.refused = Problem(item.file, "unreadable", f"cannot read the file ({error.strerror})")
+            continue
         listed = item.meta.get("sha256", "").strip().lower()
         if listed and listed != item.sha256:
             item.meta["sha256_listed"] = listed  # kept for the reason below
-        if item.path.stat().st_size == 0:
-            item.refused = Problem(item.file, "empty", "empty file (0 bytes)")
-            continue
         if item.sha256 in by_sha:
             first = by_sha[item.sha256]
             item.refused = Problem(item.file, "duplicate", f"duplicate: same content as {first.file} (report {first.report})")
