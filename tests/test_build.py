@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -418,3 +419,57 @@ def test_an_empty_out_folder_and_a_linked_one_are_written_in_place(tmp_path):
     b.build(raw, link, cache_dir=None, progress=False, stream=io.StringIO())
     assert link.is_symlink() and os.readlink(link) == str(shared)  # the link stays, the outputs are on the drive
     assert (shared / "extraction_log.csv").is_file()
+
+
+# ---------------------------------------------------------------------------
+# CSV formula injection
+
+
+def shout_on_shout_html(path, report=None):
+    """The real extractor, except that shout.html comes out with a huge reason that starts like a formula."""
+    from openness.model import Extraction, Problem
+
+    if Path(path).name == "shout.html":
+        return Extraction(report or "shout", str(path), problems=[Problem(str(path), "unplaced_label", '=HYPERLINK("http://evil.example","点击")' + "很长" * 100_000 + "\nsecond line")])
+    return extract_report(path, report)
+
+
+def test_no_output_field_starts_a_formula_and_reasons_are_capped(tmp_path):
+    import csv
+
+    from openness.outputs import FORMULA_START, MAX_FIELD
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    evil = "=cmd|' calc'!A0.pdf"
+    (raw / evil).write_bytes(need(CORPUS / "hongze-2023.pdf").read_bytes())
+    (raw / "shout.html").write_text("<html></html>", encoding="utf-8")
+    with open(raw / "manifest.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(MANIFEST_HEADER.strip().split(","))
+        writer.writerow(["@evil", evil, '=HYPERLINK("http://evil.example","点击")', "county", "+cmd|' /C calc'!A0", "-15", "2023", "mixed", "javascript:alert(1)", "test", ""])
+        writer.writerow(["shout", "shout.html", BODY, "county", "江苏省", "淮安市", "2023", "mixed", "https://example.gov.cn/r.html", "test", ""])
+    stream = io.StringIO()
+    out = tmp_path / "clean"
+    b.build(raw, out, jobs=1, cache_dir=None, extract=shout_on_shout_html, progress=False, stream=stream)
+    fields = 0
+    for path in out.glob("*.csv"):
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            for row in csv.reader(f):  # the default field size limit: every field fits
+                for value in row:
+                    fields += 1
+                    assert not value.startswith(FORMULA_START) or re.fullmatch(r"[-+]?\d+(\.\d+)?", value), (path.name, value[:40])
+    assert fields > 3000
+    reports = read(out / "reports.csv").set_index("report")
+    evil_row = reports.loc["'@evil"]
+    assert evil_row["file"] == "'" + evil and evil_row["body"] == "'=HYPERLINK(\"http://evil.example\",\"点击\")"
+    assert evil_row["province"] == "'+cmd|' /C calc'!A0" and evil_row["city"] == "-15" and evil_row["status"] == "ok"  # -15 stays a figure
+    assert evil_row["source_url"] == "" and evil_row["reason"] == "source_url left out: not an http(s) address ('javascript:alert(1)')"
+    cells = read(out / "cells.csv")
+    assert len(cells[cells.report == "'@evil"]) == 186  # the report itself is read in full
+    assert "javascript" not in (out / "datapackage.json").read_text(encoding="utf-8")
+    assert "https://example.gov.cn/r.html" in (out / "datapackage.json").read_text(encoding="utf-8")
+    reason = read(out / "extraction_log.csv").set_index("report").at["shout", "reason"]
+    assert reason.startswith("'=HYPERLINK(") and len(reason) < MAX_FIELD + 40 and reason.endswith("more characters cut]")
+    shout_line = [line for line in stream.getvalue().splitlines() if "shout.html" in line]
+    assert len(shout_line) == 1 and len(shout_line[0]) <= 500

@@ -302,3 +302,13 @@ def test_xlsx_sqlite_and_parquet_read_back_to_the_figures_of_the_csvs(clean):
     assert list(parquet.columns) == list(cells.columns)
     assert [None if pd.isna(v) else v for v in parquet.value] == [as_number(v) for v in cells.value]
     assert parquet.value.dtype == "float64"
+
+
+def test_text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised_numbers_kept():
+    from openness.outputs import MAX_FIELD, safe_text
+
+    assert [safe_text(v) for v in ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"]] == [
+        "'=HYPERLINK(\"http://x\",\"y\")", "'+cmd|' calc'!A0", "'-2+3", "'@SUM(A1)", "'\tx", "'\rx"]
+    assert [safe_text(v) for v in ["-15", "+3", "-0.5", "7730.28", "行政许可", "", None, -15]] == ["-15", "+3", "-0.5", "7730.28", "行政许可", "", None, -15]
+    long = safe_text("原因" * MAX_FIELD)
+    assert len(long) < MAX_FIELD + 40 and long.endswith(f"… [{MAX_FIELD} more characters cut]")

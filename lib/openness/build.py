@@ -98,6 +98,15 @@ def write_marker(folder: Path) -> None:
 # ---------------------------------------------------------------------------
 # Progress
 
+CONSOLE_WIDTH = 500  # characters of one console line at most
+
+
+def one_line(text: str) -> str:
+    """A text as one console line: line breaks and control characters as spaces, cut at CONSOLE_WIDTH."""
+    text = "".join(" " if ch < " " or ch == "\x7f" else ch for ch in text)
+    return text if len(text) <= CONSOLE_WIDTH else text[: CONSOLE_WIDTH - 1] + "…"
+
+
 
 class Progress:
     """A tqdm bar on a terminal; one plain line per file otherwise (CI logs)."""
@@ -121,6 +130,7 @@ class Progress:
         line = f"[{self.done}/{self.total}] {extraction.status:<7} {extraction.file}{how}"
         if extraction.status != "ok" and extraction.reason:
             line += f": {extraction.reason}"
+        line = one_line(line)
         if self.bar is None:
             print(line, file=self.stream, flush=True)
             return
@@ -187,6 +197,7 @@ def _metadata(item: Input, guessed: dict[str, str] | None) -> dict[str, str]:
     if item.guessed:
         meta.update(guessed or {"body": "", "year": ""})
         meta["metadata"] = "guessed from the title"
+    meta.pop("source_url_refused", None)
     listed = meta.pop("sha256_listed", None) or meta.get("sha256", "")
     meta["sha256"] = item.sha256 or listed
     return meta
@@ -197,6 +208,10 @@ def _with_input_problems(item: Input, extraction: Extraction) -> Extraction:
     listed = item.meta.get("sha256_listed")
     if listed and not any(p.kind == "sha256_mismatch" for p in extraction.problems):
         extraction.problems.insert(0, Problem(item.file, "sha256_mismatch", f"the file differs from the one the manifest lists (sha256 {listed[:12]}…)"))
+    url = item.meta.get("source_url_refused")
+    if url and not any(p.kind == "source_url" for p in extraction.problems):
+        shown = url if len(url) <= 60 else url[:60] + "…"
+        extraction.problems.insert(0, Problem(item.file, "source_url", f"source_url left out: not an http(s) address ({shown!r})"))
     return extraction
 
 
@@ -414,7 +429,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(result.summary(), file=sys.stderr)
     for row in result.failed:
-        print(f"failed: {row['file']}: {row['reason']}", file=sys.stderr)
+        print(one_line(f"failed: {row['file']}: {row['reason']}"), file=sys.stderr)
     return result.exit_code
 
 

@@ -13,7 +13,7 @@ import csv
 import sys
 
 from .extract import extract_report
-from .outputs import format_bbox
+from .outputs import format_bbox, safe_text
 
 EXTRACT_COLUMNS = ["report", "table", "row", "column", "value", "page", "text", "row_code", "column_code", "bbox", "method", "locator",
                    "confidence", "proof", "proof_note"]
@@ -36,7 +36,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             row = cell.as_dict()
             row["bbox"] = format_bbox(cell.bbox)
             row["page"] = "" if cell.page is None else cell.page
-            writer.writerow({k: row[k] for k in EXTRACT_COLUMNS})
+            writer.writerow({k: safe_text(row[k]) for k in EXTRACT_COLUMNS})
         sys.stdout.flush()
         for problem in ex.problems:
             print(f"openness: {problem}", file=sys.stderr)

@@ -15,6 +15,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from openness.model import Problem
 
@@ -206,6 +207,9 @@ def vet_inputs(inputs: list[Input], raw: Path, *, max_bytes: int = MAX_BYTES, ou
         except OSError as error:
             item.refused = Problem(item.file, "unreadable", f"cannot read the file ({error.strerror})")
             continue
+        url = item.meta.get("source_url", "").strip()
+        if url and urlsplit(url).scheme.lower() not in ("http", "https"):
+            item.meta["source_url"], item.meta["source_url_refused"] = "", url  # kept for the reason the build adds
         listed = item.meta.get("sha256", "").strip().lower()
         if listed and listed != item.sha256:
             item.meta["sha256_listed"] = listed  # kept for the reason below

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -40,6 +41,11 @@ CELL_COLUMNS = ["report", "table", "row", "column", "value", "row_code", "column
                 "text", "page", "bbox", "method", "locator", "confidence", "proof", "proof_note"]
 LOG_COLUMNS = ["file", "report", "sha256", "status", "reason", "seconds"]
 MONEY_UNITS = {"10k yuan", "yuan"}
+# A spreadsheet runs a field starting with one of these as a formula (=HYPERLINK(…), +cmd|…):
+# such a text is written with a leading ' (numbers such as -15 stay as they are).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_FIELD = 10_000  # characters of one field: Excel holds 32,767, csv.reader 131,072 by default
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -138,9 +144,26 @@ def _text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=columns, dtype=object)
 
 
+def safe_text(value: object) -> object:
+    """A text field that a spreadsheet shows as text: formula starts neutralised with ', cut at MAX_FIELD; numbers kept."""
+    if not isinstance(value, str) or not value:
+        return value
+    if len(value) > MAX_FIELD:
+        value = f"{value[:MAX_FIELD]}… [{len(value) - MAX_FIELD} more characters cut]"
+    if value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write text columns as UTF-8 with a BOM, '\\n' line ends, '' for missing."""
-    frame.astype(object).to_csv(path, index=False, encoding=ENCODING, lineterminator="\n", na_rep="")
+    """Write text columns as UTF-8 with a BOM, '\\n' line ends, '' for missing, every text safe for spreadsheets."""
+    frame = frame.astype(object)
+    for column in frame.columns:  # only the few fields that need it go through safe_text
+        texts = frame[column].astype(str)
+        risky = texts.str.startswith(FORMULA_START) | (texts.str.len() > MAX_FIELD)
+        if risky.any():
+            frame[column] = frame[column].where(~risky, frame[column][risky].map(safe_text))
+    frame.to_csv(path, index=False, encoding=ENCODING, lineterminator="\n", na_rep="")
     return path
 
 
