@@ -234,11 +234,21 @@ def test_a_file_that_hangs_the_parser_is_stopped_and_the_build_goes_on(tmp_path)
     reports = read(tmp_path / "clean" / "reports.csv").set_index("report")
     assert reports.at["prose", "body"] == "洪泽区人民政府" and reports.at["prose", "year"] == "2023"
     assert reports.at["prose", "metadata"] == "guessed from the title"
-    # a time-out is not cached: the next build tries the file again
+    # a time-out is remembered under the limits: a no-change rebuild does not try the file again
     again = b.build(raw, tmp_path / "clean", jobs=2, timeout=2, cache_dir=tmp_path / "cache",
                     extract=hang_on_hang_pdf, progress=False, stream=io.StringIO())
-    cached = {o.extraction.file: o.cached for o in again.outcomes}
+    assert again.up_to_date and again.log == result.log
+    (tmp_path / "clean" / "cells.csv").write_text("edited", encoding="utf-8")  # outputs to write again, from the cache
+    rewritten = b.build(raw, tmp_path / "clean", jobs=2, timeout=2, cache_dir=tmp_path / "cache",
+                        extract=hang_on_hang_pdf, progress=False, stream=io.StringIO())
+    cached = {o.extraction.file: o.cached for o in rewritten.outcomes}
+    assert cached == {"hang.pdf": True, "prose.pdf": True}
+    # other limits: tried again
+    longer = b.build(raw, tmp_path / "clean", jobs=2, timeout=3, cache_dir=tmp_path / "cache",
+                     extract=hang_on_hang_pdf, progress=False, stream=io.StringIO())
+    cached = {o.extraction.file: o.cached for o in longer.outcomes}
     assert cached == {"hang.pdf": False, "prose.pdf": True}
+    assert longer.outcomes[0].extraction.reason == "stopped after 3 s: the parser did not finish within the time limit"
 
 
 def test_a_crashing_parser_costs_one_file(tmp_path):
@@ -472,4 +482,4 @@ def test_no_output_field_starts_a_formula_and_reasons_are_capped(tmp_path):
     reason = read(out / "extraction_log.csv").set_index("report").at["shout", "reason"]
     assert reason.startswith("'=HYPERLINK(") and len(reason) < MAX_FIELD + 40 and reason.endswith("more characters cut]")
     shout_line = [line for line in stream.getvalue().splitlines() if "shout.html" in line]
-    assert len(shout_line) == 1 and len(shout_line[0]) <= 500
+    assert len(shout_line) == 1 and len(shout_line[0]) <= b.CONSOLE_WIDTH

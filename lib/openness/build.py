@@ -33,11 +33,10 @@ from openness.cache import Cache, cache_key, code_fingerprint
 from openness.inputs import MAX_BYTES, Input, read_inputs
 from openness.model import Extraction, Problem
 from openness.swap import folder_digest, replace_dir, tidy_leftovers
-from openness.workers import ExtractFn, Job, JobResult, preload, run_dask, run_forked
+from openness.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, ExtractFn, Job, JobResult, Limits, preload, run_dask, run_forked
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_CACHE = Path(".cache") / "openness"
-DEFAULT_TIMEOUT = 120.0
 # Written into every output folder: the files a build wrote there, so that a later build
 # replaces only a folder of its own (never the raw folder, notebooks or a user's files).
 MARKER = ".openness-build"
@@ -98,7 +97,7 @@ def write_marker(folder: Path) -> None:
 # ---------------------------------------------------------------------------
 # Progress
 
-CONSOLE_WIDTH = 500  # characters of one console line at most
+CONSOLE_WIDTH = 2000  # characters of one console line at most
 
 
 def one_line(text: str) -> str:
@@ -155,7 +154,7 @@ class Outcome:
     input: Input
     extraction: Extraction
     cached: bool = False
-    final: bool = True  # False after a time-out or a crash: the next build tries the file again
+    final: bool = True  # False after a crash: the next build tries the file again
 
 
 @dataclass
@@ -220,14 +219,19 @@ def extract_all(
     *,
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int = DEFAULT_MEMORY_MB,
     cache: Cache | None = None,
     force: bool = False,
     scheduler: str | None = None,
     extract: ExtractFn | None = None,
     progress: Progress | None = None,
 ) -> list[Outcome]:
-    """Extract every input not refused, from the cache when the file and code are unchanged; in input order."""
+    """Extract every input not refused, from the cache when the file and code are unchanged; in input order.
+
+    A file stopped by a limit is cached under the limits too: with the same limits it is not tried again.
+    """
     fingerprint = code_fingerprint(extract)
+    limits = Limits(timeout, memory_mb)
     outcomes: dict[int, Outcome] = {}
     todo: list[tuple[object, Job]] = []
     keys: dict[int, str] = {}
@@ -235,7 +239,7 @@ def extract_all(
     def done(i: int, result: JobResult, cached: bool) -> None:
         item = inputs[i]
         extraction = _with_input_problems(item, result.extraction)
-        outcomes[i] = Outcome(item, extraction, cached, final=result.cacheable or item.refused is not None)
+        outcomes[i] = Outcome(item, extraction, cached, final=result.cacheable or bool(result.limit) or item.refused is not None)
         outcomes[i].input.meta = _metadata(item, result.guessed)
         if progress:
             progress.update(extraction, cached, item.refused is not None)
@@ -245,7 +249,7 @@ def extract_all(
             done(i, JobResult(Extraction(report=item.report, file=item.file, problems=[item.refused]), None, False), False)
             continue
         keys[i] = cache_key(fingerprint, item)
-        hit = None if (force or cache is None) else cache.get(keys[i])
+        hit = None if (force or cache is None) else cache.get(keys[i]) or cache.get(limited_key(keys[i], limits))
         if hit is not None:
             done(i, hit, True)
         else:
@@ -253,16 +257,21 @@ def extract_all(
 
     if todo:
         if scheduler:
-            results = run_dask(todo, scheduler, timeout)
+            results = run_dask(todo, scheduler, timeout, memory_mb)
         else:
             if extract is None:
                 preload()
-            results = run_forked(todo, jobs or os.cpu_count() or 1, timeout)
+            results = run_forked(todo, jobs or os.cpu_count() or 1, timeout, memory_mb)
         for i, result in results:
-            if cache is not None and result.cacheable:
-                cache.put(keys[i], result)
+            if cache is not None and (result.cacheable or result.limit):
+                cache.put(keys[i] if result.cacheable else limited_key(keys[i], limits), result)
             done(i, result, False)
     return [outcomes[i] for i in range(len(inputs))]
+
+
+def limited_key(key: str, limits: Limits) -> str:
+    """The cache key of a file stopped by a limit: its key and the limits (other limits try it again)."""
+    return hashlib.sha256(f"{key}\0limits {limits.seconds!r} {limits.memory_mb!r}".encode()).hexdigest()
 
 
 def _keep_timings(log: list[dict], previous_log: Path) -> None:
@@ -346,6 +355,7 @@ def build(
     jobs: int | None = None,
     force: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int = DEFAULT_MEMORY_MB,
     scheduler: str | None = None,
     cache_dir: Path | None = DEFAULT_CACHE,
     extract: ExtractFn | None = None,
@@ -370,7 +380,7 @@ def build(
     fingerprint = code_fingerprint(extract)
 
     # Nothing changed since the last build into `out` (inputs, code, outputs): nothing to do.
-    stamp, stamp_file, previous = _stamp(inputs, fingerprint), None, {}
+    stamp, stamp_file, previous = _stamp(inputs, f"{fingerprint} {Limits(timeout, memory_mb)}"), None, {}
     if cache_dir is not None:
         stamp_file = Path(cache_dir) / "builds" / (hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:32] + ".json")
         try:
@@ -384,7 +394,7 @@ def build(
     cache = Cache(cache_dir) if cache_dir is not None else None
     bar = Progress(len(inputs), stream=stream, bar=progress)
     try:
-        outcomes = extract_all(inputs, jobs=jobs, timeout=timeout, cache=cache, force=force, scheduler=scheduler, extract=extract, progress=bar)
+        outcomes = extract_all(inputs, jobs=jobs, timeout=timeout, memory_mb=memory_mb, cache=cache, force=force, scheduler=scheduler, extract=extract, progress=bar)
     finally:
         bar.close()
     write_outputs(outcomes, out)
@@ -403,13 +413,22 @@ def build(
 # Command line
 
 
+def add_limit_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The limits of one file's extraction, shared by `build` and `extract`."""
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+                        help=f"seconds allowed per file before its parser is stopped (default: {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
+                        help=f"memory (address space) a file's parser may take before it is stopped; 0: no limit (default: {DEFAULT_MEMORY_MB})")
+    return parser
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The options of `python -m openness build`."""
     parser.add_argument("--raw", type=Path, default=Path("data/raw"), help="folder of input reports, with manifest.csv (default: data/raw)")
     parser.add_argument("--out", type=Path, default=Path("data/clean"), help="output folder, replaced atomically (default: data/clean)")
     parser.add_argument("--jobs", "-j", type=int, default=None, help="files extracted at once (default: all cores)")
     parser.add_argument("--force", action="store_true", help="extract every file again and rewrite the outputs, ignoring the cache")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds allowed per file before its parser is stopped (default: 120)")
+    add_limit_arguments(parser)
     parser.add_argument("--scheduler", metavar="ADDRESS", default=None, help="run the extraction on a Dask cluster (e.g. tcp://10.0.0.5:8786)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="cache folder (default: .cache/openness)")
     parser.add_argument("--max-size", type=float, default=MAX_BYTES / 2**20, metavar="MB",
@@ -422,7 +441,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run a build from parsed options; the exit status is 1 when any input failed."""
     try:
-        result = build(args.raw, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout, scheduler=args.scheduler,
+        result = build(args.raw, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout, memory_mb=args.memory, scheduler=args.scheduler,
                        cache_dir=args.cache, max_bytes=int(args.max_size * 2**20), outside=args.allow_outside_raw)
     except (FileNotFoundError, ValueError) as error:
         print(f"build: {error}", file=sys.stderr)

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
+from pathlib import Path
 
 from .extract import extract_report
+from .inputs import MAX_BYTES, Input, refusal
 from .outputs import format_bbox, safe_text
+from .workers import Limits, call_limited, preload
 
 EXTRACT_COLUMNS = ["report", "table", "row", "column", "value", "page", "text", "row_code", "column_code", "bbox", "method", "locator",
                    "confidence", "proof", "proof_note"]
@@ -25,13 +29,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
     writer = csv.DictWriter(sys.stdout, fieldnames=EXTRACT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     failed = False
+    limits = Limits(args.timeout, args.memory)
+    preload()  # imported once here, not in every child
     for path in args.files:
-        try:
-            ex = extract_report(path)
-        except Exception as exc:  # a parser failing on one file must not lose the others
-            print(f"openness: {path}: the parser failed ({type(exc).__name__}: {exc})", file=sys.stderr)
+        refused = refusal(Input(Path(path).stem, path, Path(path), {}), Path("."), MAX_BYTES, outside=True) if os.path.lexists(path) else None
+        if refused is not None:  # a FIFO, a device, a folder …: never opened
+            print(f"openness: {refused}", file=sys.stderr)
             failed = True
             continue
+        # each file in a child of its own, within the limits: a hostile file costs itself only
+        called = call_limited(lambda p=path: extract_report(p), limits)
+        if called.how != "ok":  # a parser failing on one file must not lose the others
+            why = f"the parser failed ({called.reason})" if called.how == "error" else called.reason
+            print(f"openness: {path}: {why}", file=sys.stderr)
+            failed = True
+            continue
+        ex = called.value
         for cell in ex.cells:
             row = cell.as_dict()
             row["bbox"] = format_bbox(cell.bbox)
@@ -54,11 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="+", help="report files (.pdf, .html)")
     p.add_argument("--excel", action="store_true", help="begin the CSV with a UTF-8 BOM so that Excel shows the Chinese")
     p.set_defaults(func=cmd_extract)
-    try:
-        from . import build
-    except ImportError:  # the build orchestration is optional at this layer
-        build = None
-    if build is not None and hasattr(build, "add_arguments"):
+    from . import build
+
+    build.add_limit_arguments(p)
+    if hasattr(build, "add_arguments"):
         b = sub.add_parser("build", help="data/raw -> checked CSVs in data/clean")
         build.add_arguments(b)
         b.set_defaults(func=build.run)

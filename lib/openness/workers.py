@@ -5,7 +5,10 @@ A hung or crashing parser costs its file only, never the build; any failure come
 
 from __future__ import annotations
 
+import ctypes
 import os
+import pickle
+import resource
 import signal
 import sys
 import time
@@ -20,6 +23,19 @@ from openness.inputs import guess_metadata
 from openness.model import Extraction, Problem, stamp
 
 ExtractFn = Callable[..., Extraction]
+DEFAULT_TIMEOUT = 120.0  # seconds a file may take
+DEFAULT_MEMORY_MB = 3072  # address space a worker may take (it holds ~0.6 GB of libraries before a file)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one extraction may take: seconds of wall-clock time, MB of address space (0: no limit)."""
+
+    seconds: float = DEFAULT_TIMEOUT
+    memory_mb: int = DEFAULT_MEMORY_MB
+
+    def __str__(self) -> str:
+        return f"{self.seconds:g} s, {self.memory_mb} MB"
 
 
 # ---------------------------------------------------------------------------
@@ -44,6 +60,7 @@ class JobResult:
     extraction: Extraction
     guessed: dict[str, str] | None = None
     cacheable: bool = True  # False for time-outs and crashes: try again next build
+    limit: str = ""  # 'timeout' or 'memory' when a limit stopped it: kept under the limits, tried again with others
 
 
 def sniff_reason(path: Path) -> str:
@@ -85,6 +102,9 @@ def run_job(job: Job) -> JobResult:
         if extract is None:
             from openness.extract import extract_report as extract
         extraction = extract(path, job.report)
+    except MemoryError:
+        seconds = time.perf_counter() - start
+        return JobResult(_relabel(memory_failure(job.file, job.report), job, seconds), guessed, cacheable=False, limit="memory")
     except Exception as error:  # the extractor's failure on this file, said in plain words
         reason = sniff_reason(path)
         kind = "unreadable" if reason else "error"
@@ -98,10 +118,43 @@ def run_job(job: Job) -> JobResult:
     return JobResult(extraction, guessed)
 
 
-def failed_result(job: Job, kind: str, reason: str, seconds: float) -> JobResult:
+def failed_result(job: Job, kind: str, reason: str, seconds: float, limit: str = "") -> JobResult:
     """A failed extraction for a file whose child was stopped or died."""
     extraction = Extraction(report=job.report, file=job.file, problems=[Problem(job.file, kind, reason)], seconds=round(seconds, 3))
-    return JobResult(extraction, None, cacheable=False)
+    return JobResult(extraction, None, cacheable=False, limit=limit)
+
+
+def memory_failure(file: str, report: str) -> Extraction:
+    """The failed extraction of a file whose parser ran out of the memory limit."""
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    shown = "the memory limit" if limit == resource.RLIM_INFINITY else f"the memory limit of {limit // 2**20} MB"
+    return Extraction(report=report, file=file, problems=[Problem(file, "memory", f"stopped: the parser needed more than {shown} (--memory)")])
+
+
+def timeout_reason(seconds: float) -> str:
+    """Why a file was stopped by the time limit."""
+    return f"stopped after {seconds:g} s: the parser did not finish within the time limit"
+
+
+# ---------------------------------------------------------------------------
+# What every child does first: die with its parent, stay within the memory limit
+
+_PR_SET_PDEATHSIG = 1
+
+
+def limit_child(parent: int, memory_mb: int) -> None:
+    """In a freshly forked child: be killed when the parent dies (Linux), cap the address space at `memory_mb`."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    if memory_mb > 0:
+        limit = memory_mb * 2**20
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
 
 
 # ---------------------------------------------------------------------------
@@ -146,18 +199,22 @@ def _serve(inbox: Connection, outbox: Connection) -> None:
             outbox.send(result)
         except Exception as error:  # noqa: BLE001 - a result that cannot be pickled
             outbox.send(failed_result(job, "error", f"the extractor's result could not be sent: {error}", 0.0))
+        if result.limit:  # a worker that ran out of memory may be left damaged: retire it
+            return
 
 
-def _spawn(others: list[_Worker]) -> _Worker:
+def _spawn(others: list[_Worker], memory_mb: int) -> _Worker:
     """Fork a worker (closing its copies of the other workers' pipes)."""
     job_r, job_w = os.pipe()
     result_r, result_w = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the worker
         code = 0
         try:
+            limit_child(parent, memory_mb)
             os.close(job_w)
             os.close(result_r)
             for other in others:
@@ -204,15 +261,16 @@ def _died(worker: _Worker, status: int) -> JobResult:
     return failed_result(worker.job, "crash", f"the parser exited without a result (status {os.waitstatus_to_exitcode(status)})", seconds)
 
 
-def run_forked(jobs: Iterable[tuple[object, Job]], workers: int, timeout: float) -> Iterator[tuple[object, JobResult]]:
-    """Run jobs in `workers` forked worker processes, each file stopped after `timeout` s; yield results as they come."""
+def run_forked(jobs: Iterable[tuple[object, Job]], workers: int, timeout: float,
+               memory_mb: int = DEFAULT_MEMORY_MB) -> Iterator[tuple[object, JobResult]]:
+    """Run jobs in `workers` forked worker processes, each file stopped after `timeout` s or `memory_mb` MB; yield results as they come."""
     pending = deque(jobs)
     idle: list[_Worker] = []
     busy: dict[Connection, _Worker] = {}
     try:
         while pending or busy:
             while pending and len(busy) < max(1, workers):
-                worker = idle.pop() if idle else _spawn(idle + list(busy.values()))
+                worker = idle.pop() if idle else _spawn(idle + list(busy.values()), memory_mb)
                 worker.key, worker.job = pending.popleft()
                 try:
                     worker.inbox.send(worker.job)
@@ -234,7 +292,7 @@ def run_forked(jobs: Iterable[tuple[object, Job]], workers: int, timeout: float)
                 except Exception as error:  # noqa: BLE001 - a result that cannot be unpickled
                     result = failed_result(worker.job, "crash", f"the extractor's result could not be read ({error})", 0.0)
                 worker.done += 1
-                if worker.done >= MAX_TASKS:
+                if worker.done >= MAX_TASKS or result.limit:
                     _reap(worker, kill=False)
                 else:
                     idle.append(worker)
@@ -243,8 +301,7 @@ def run_forked(jobs: Iterable[tuple[object, Job]], workers: int, timeout: float)
             for worker in [w for w in busy.values() if w.deadline <= now]:
                 del busy[worker.outbox]
                 _reap(worker, kill=True)
-                message = f"stopped after {timeout:g} s: the parser did not finish within the time limit"
-                yield worker.key, failed_result(worker.job, "timeout", message, now - worker.started)
+                yield worker.key, failed_result(worker.job, "timeout", timeout_reason(timeout), now - worker.started, "timeout")
     finally:
         for worker in idle:
             _reap(worker, kill=False)
@@ -264,23 +321,24 @@ def preload() -> None:
     import openness.readers.pdf  # noqa: F401
 
 
-def run_job_limited(job: Job, timeout: float) -> JobResult:
-    """Run one job in a forked child with a time limit: the task a Dask worker runs."""
+def run_job_limited(job: Job, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB) -> JobResult:
+    """Run one job in a forked child with a time and memory limit: the task a Dask worker runs."""
     if job.extract is None:
         preload()
-    results = run_forked([(None, job)], 1, timeout)
+    results = run_forked([(None, job)], 1, timeout, memory_mb)
     try:
         return next(results)[1]
     finally:
         results.close()
 
 
-def run_dask(jobs: list[tuple[object, Job]], address: str, timeout: float) -> Iterator[tuple[object, JobResult]]:
-    """Run jobs on the Dask cluster at `address`, each in a time-limited child on its worker."""
+def run_dask(jobs: list[tuple[object, Job]], address: str, timeout: float,
+             memory_mb: int = DEFAULT_MEMORY_MB) -> Iterator[tuple[object, JobResult]]:
+    """Run jobs on the Dask cluster at `address`, each in a time- and memory-limited child on its worker."""
     from dask.distributed import Client, as_completed
 
     with Client(address) as client:
-        futures = {client.submit(run_job_limited, job, timeout, pure=False): key for key, job in jobs}
+        futures = {client.submit(run_job_limited, job, timeout, memory_mb, pure=False): key for key, job in jobs}
         for future in as_completed(futures):
             key = futures[future]
             try:
@@ -290,3 +348,62 @@ def run_dask(jobs: list[tuple[object, Job]], address: str, timeout: float) -> It
                 result = failed_result(job, "error", f"the Dask task failed: {type(error).__name__}: {error}", 0.0)
             future.release()
             yield key, result
+
+
+# ---------------------------------------------------------------------------
+# One call in a forked child with the limits (the `extract` command)
+
+
+@dataclass
+class Called:
+    """How a limited call ended: 'ok' with its value, or 'error' | 'timeout' | 'memory' | 'crash' with a reason."""
+
+    how: str
+    value: object = None
+    reason: str = ""
+
+
+def call_limited(fn: Callable[[], object], limits: Limits) -> Called:
+    """Call fn() in a forked child within the limits; the child dies with the caller, a hung or crashing call costs only itself."""
+    read_end, write_end = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.close(read_end)
+            limit_child(parent, limits.memory_mb)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            try:
+                called = Called("ok", fn())
+            except MemoryError:
+                called = Called("memory", reason=memory_failure("", "").problems[0].message)
+            except Exception as error:  # noqa: BLE001 - this call's failure, said to the caller
+                called = Called("error", reason=f"{type(error).__name__}: {error}")
+            with Connection(write_end, readable=False) as out:
+                try:
+                    out.send(called)
+                except (pickle.PicklingError, TypeError, AttributeError) as error:
+                    out.send(Called("error", reason=f"the result could not be sent back ({error})"))
+        except BaseException:  # noqa: BLE001
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with Connection(read_end, writable=False) as inbox:
+        try:
+            ready = inbox.poll(limits.seconds)
+            called = inbox.recv() if ready else Called("timeout", reason=timeout_reason(limits.seconds))
+        except (EOFError, OSError):
+            called = None
+        except Exception as error:  # noqa: BLE001 - a result that cannot be unpickled
+            called = Called("error", reason=f"the result could not be read ({error})")
+    if called is not None and called.how == "timeout":
+        os.kill(pid, signal.SIGKILL)
+    status = os.waitpid(pid, 0)[1]
+    if called is None:
+        name = signal.Signals(os.WTERMSIG(status)).name if os.WIFSIGNALED(status) else f"status {os.waitstatus_to_exitcode(status)}"
+        called = Called("crash", reason=f"the parser crashed ({name})")
+    return called
