@@ -124,11 +124,17 @@ def failed_result(job: Job, kind: str, reason: str, seconds: float, limit: str =
     return JobResult(extraction, None, cacheable=False, limit=limit)
 
 
+def memory_reason(memory_mb: int) -> str:
+    """Why a file was stopped by the memory limit."""
+    shown = f"the memory limit of {memory_mb} MB" if memory_mb > 0 else "the memory available"
+    return f"stopped: the parser needed more than {shown} (--memory)"
+
+
 def memory_failure(file: str, report: str) -> Extraction:
-    """The failed extraction of a file whose parser ran out of the memory limit."""
+    """The failed extraction of a file whose parser ran out of the memory limit (this process's)."""
     limit = resource.getrlimit(resource.RLIMIT_AS)[0]
-    shown = "the memory limit" if limit == resource.RLIM_INFINITY else f"the memory limit of {limit // 2**20} MB"
-    return Extraction(report=report, file=file, problems=[Problem(file, "memory", f"stopped: the parser needed more than {shown} (--memory)")])
+    reason = memory_reason(0 if limit == resource.RLIM_INFINITY else limit // 2**20)
+    return Extraction(report=report, file=file, problems=[Problem(file, "memory", reason)])
 
 
 def timeout_reason(seconds: float) -> str:
@@ -231,8 +237,22 @@ def _spawn(others: list[_Worker], memory_mb: int) -> _Worker:
     return _Worker(pid, Connection(job_w, readable=False), Connection(result_r, writable=False))
 
 
-def _reap(worker: _Worker, kill: bool) -> int:
-    """Stop a worker (killing it if asked) and return its wait status."""
+def _wait(pid: int) -> tuple[int, int]:
+    """Wait for a child: its wait status and its peak resident memory in bytes."""
+    try:
+        _, status, usage = os.wait4(pid, 0)
+    except ChildProcessError:
+        return 0, 0
+    return status, usage.ru_maxrss * 1024
+
+
+def _ran_out(status: int, peak: int, memory_mb: int) -> bool:
+    """Whether a child killed by a signal most likely died of the memory limit (C++ bad_alloc aborts)."""
+    return memory_mb > 0 and os.WIFSIGNALED(status) and os.WTERMSIG(status) != signal.SIGKILL and peak * 2 >= memory_mb * 2**20
+
+
+def _reap(worker: _Worker, kill: bool) -> tuple[int, int]:
+    """Stop a worker (killing it if asked): its wait status and peak memory."""
     if kill:
         try:
             os.kill(worker.pid, signal.SIGKILL)
@@ -245,16 +265,16 @@ def _reap(worker: _Worker, kill: bool) -> int:
             pass
     worker.inbox.close()
     worker.outbox.close()
-    try:
-        return os.waitpid(worker.pid, 0)[1]
-    except ChildProcessError:
-        return 0
+    return _wait(worker.pid)
 
 
-def _died(worker: _Worker, status: int) -> JobResult:
+def _died(worker: _Worker, ended: tuple[int, int], memory_mb: int) -> JobResult:
     """The failed result of a file whose worker died under it."""
     assert worker.job is not None
     seconds = time.monotonic() - worker.started
+    status, peak = ended
+    if _ran_out(status, peak, memory_mb):
+        return failed_result(worker.job, "memory", memory_reason(memory_mb), seconds, "memory")
     if os.WIFSIGNALED(status):
         name = signal.Signals(os.WTERMSIG(status)).name
         return failed_result(worker.job, "crash", f"the parser crashed ({name})", seconds)
@@ -287,7 +307,7 @@ def run_forked(jobs: Iterable[tuple[object, Job]], workers: int, timeout: float,
                 try:
                     result = conn.recv()
                 except (EOFError, OSError):
-                    yield worker.key, _died(worker, _reap(worker, kill=True))
+                    yield worker.key, _died(worker, _reap(worker, kill=True), memory_mb)
                     continue
                 except Exception as error:  # noqa: BLE001 - a result that cannot be unpickled
                     result = failed_result(worker.job, "crash", f"the extractor's result could not be read ({error})", 0.0)
@@ -379,7 +399,7 @@ def call_limited(fn: Callable[[], object], limits: Limits) -> Called:
             try:
                 called = Called("ok", fn())
             except MemoryError:
-                called = Called("memory", reason=memory_failure("", "").problems[0].message)
+                called = Called("memory", reason=memory_reason(limits.memory_mb))
             except Exception as error:  # noqa: BLE001 - this call's failure, said to the caller
                 called = Called("error", reason=f"{type(error).__name__}: {error}")
             with Connection(write_end, readable=False) as out:
@@ -402,7 +422,9 @@ def call_limited(fn: Callable[[], object], limits: Limits) -> Called:
             called = Called("error", reason=f"the result could not be read ({error})")
     if called is not None and called.how == "timeout":
         os.kill(pid, signal.SIGKILL)
-    status = os.waitpid(pid, 0)[1]
+    status, peak = _wait(pid)
+    if called is None and _ran_out(status, peak, limits.memory_mb):
+        called = Called("memory", reason=memory_reason(limits.memory_mb))
     if called is None:
         name = signal.Signals(os.WTERMSIG(status)).name if os.WIFSIGNALED(status) else f"status {os.waitstatus_to_exitcode(status)}"
         called = Called("crash", reason=f"the parser crashed ({name})")
