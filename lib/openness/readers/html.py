@@ -41,12 +41,13 @@ How the grid is built, and what is normalised (nothing else is changed):
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, Comment, NavigableString, Tag
 
 from ..model import Grid, Problem
 from ..vocabulary import TABLE_HEADERS, TABLE_MARKERS
@@ -54,6 +55,7 @@ from ..wording import SECTIONS
 from . import Reading
 
 METHOD = "html"
+MAX_BYTES = 32 * 2**20  # a report page is well under 1 MB: a larger file is not read
 
 # Elements whose boundaries are line breaks in the rendered text.
 _BLOCKS = {
@@ -103,15 +105,23 @@ def read_html(path: str | Path) -> HtmlReport:
 
 
 def read(path: str | Path) -> Reading:
-    """The grids of a report page, or the problem that stops reading it."""
+    """The grids and prose of a report page (its metadata is not needed here), or the problem that stops reading it."""
+    path = Path(path)
     try:
-        page = read_html(path)
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            message = f"too large for a report page: {size / 2**20:.0f} MB (a report page is well under {MAX_BYTES // 2**20} MB)"
+            return Reading(problems=[Problem(str(path), "too_large", message)])
+        with open(path, "rb") as f:
+            soup = BeautifulSoup(f.read(MAX_BYTES + 1), "lxml")
+        grids = report_grids(soup, str(path))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return Reading(problems=[Problem(str(path), "unreadable", f"cannot read the HTML page ({exc})")])
-    if not page.grids:
+    if not grids:
         message = "not an annual report: the page holds none of the statistical tables"
         return Reading(problems=[Problem(str(path), "not_a_report", message)])
-    return Reading(grids=page.grids, method=METHOD, prose=[(None, page.prose)] if page.prose else [])
+    prose = report_prose(soup, grids)
+    return Reading(grids=grids, method=METHOD, prose=[(None, prose)] if prose else [])
 
 
 # --- metadata ---------------------------------------------------------------
@@ -242,10 +252,21 @@ def _own_rows(table: Tag) -> list[Tag]:
     return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table and not _hidden(tr)]
 
 
+# A report table has under 1,000 cells; a <table> a hundred times larger is not one, and
+# expanding its merged cells (colspan=1000 rowspan=65534) would take gigabytes.
+MAX_CELLS = 100_000
+
+
+class GridTooLarge(ValueError):
+    """A <table> too large to be a report's, once its merged cells are expanded."""
+
+
 def layout(table: Tag) -> tuple[list[list[str]], list[list[int]]]:
     """Texts and span ids of a <table>, merged cells expanded (HTML table model)."""
     rows = _own_rows(table)
     n_rows = len(rows)
+    if n_rows > MAX_CELLS:
+        raise GridTooLarge(f"a table of {n_rows} rows")
     texts: dict[tuple[int, int], str] = {}
     spans: dict[tuple[int, int], int] = {}
     next_id = 0
@@ -257,6 +278,8 @@ def layout(table: Tag) -> tuple[list[list[str]], list[list[int]]]:
             rowspan = _span_attr(cell, "rowspan")
             rowspan = n_rows - r if rowspan == 0 else min(max(rowspan, 1), n_rows - r)
             colspan = min(max(_span_attr(cell, "colspan"), 1), 1000)
+            if len(spans) + rowspan * colspan > MAX_CELLS:
+                raise GridTooLarge(f"a table of more than {MAX_CELLS} cells once merged cells are expanded")
             text = cell_text(cell)
             for dr in range(rowspan):
                 for dc in range(colspan):
@@ -266,6 +289,8 @@ def layout(table: Tag) -> tuple[list[list[str]], list[list[int]]]:
             next_id += 1
             c += colspan
     n_cols = max((c for _, c in spans), default=-1) + 1
+    if n_rows * n_cols > MAX_CELLS:
+        raise GridTooLarge(f"a table of {n_rows} rows and {n_cols} columns")
     text_grid: list[list[str]] = []
     span_grid: list[list[int]] = []
     for r in range(n_rows):
@@ -282,48 +307,105 @@ def layout(table: Tag) -> tuple[list[list[str]], list[list[int]]]:
     return text_grid, span_grid
 
 
-def _droppable(text: list[list[str]], span: list[list[int]], r: int | None, c: int | None) -> bool:
-    """Whether row r (or column c) holds no cell of its own: each is blank or reaches beyond it."""
-    n_rows, n_cols = len(text), len(text[0])
-    line = [(r, j) for j in range(n_cols)] if r is not None else [(i, c) for i in range(n_rows)]
-    inside = set(line)
-    for i, j in line:
-        if not text[i][j]:
-            continue
-        sid = span[i][j]
-        beyond = any(
-            span[a][b] == sid and (a, b) not in inside for a in range(n_rows) for b in range(n_cols)
-        )
-        if not beyond:
-            return False
-    return True
-
-
 def simplify(text: list[list[str]], span: list[list[int]]) -> tuple[list[list[str]], list[list[int]]]:
-    """Drop, one at a time, rows then columns that hold no cell of their own."""
-    text = [row[:] for row in text]
-    span = [row[:] for row in span]
-    changed = True
-    while changed and text and text[0]:
-        changed = False
-        for r in range(len(text)):
-            if _droppable(text, span, r, None):
-                del text[r], span[r]
-                changed = True
-                break
-        if changed or not text:
-            continue
-        for c in range(len(text[0])):
-            if _droppable(text, span, None, c):
-                for row in text:
-                    del row[c]
-                for row in span:
-                    del row[c]
-                changed = True
-                break
-    if not text or not text[0]:
+    """Drop, one at a time, the first row (else the first column) that holds no cell of its own, until none is left.
+
+    A row holds a cell of its own when one of its non-blank cells belongs to a merged cell (span id)
+    found in no other remaining row; likewise for columns. Counts per span id are kept up to date as
+    lines go, so the work grows with the grid's size, not with its square (an 8,000-row table).
+    """
+    n_rows, n_cols = len(text), len(text[0]) if text else 0
+    if not n_rows or not n_cols:
         return [], []
-    return text, span
+    lines = {"row": _Lines(n_rows), "col": _Lines(n_cols)}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            lines["row"].add(span[r][c], r, bool(text[r][c]))
+            lines["col"].add(span[r][c], c, bool(text[r][c]))
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if text[r][c]:
+                lines["row"].block(span[r][c], r)
+                lines["col"].block(span[r][c], c)
+    lines["row"].start()
+    lines["col"].start()
+    while lines["row"].left and lines["col"].left:
+        for axis, other in (("row", "col"), ("col", "row")):
+            index = lines[axis].first_droppable()
+            if index is not None:
+                break
+        else:
+            break
+        lines[axis].alive[index] = False
+        lines[axis].left -= 1
+        for k in range(n_cols if axis == "row" else n_rows):
+            if not lines[other].alive[k]:
+                continue
+            r, c = (index, k) if axis == "row" else (k, index)
+            lines[axis].remove(span[r][c], index, bool(text[r][c]))
+            lines[other].remove(span[r][c], k, bool(text[r][c]))
+    if not lines["row"].left or not lines["col"].left:
+        return [], []
+    rows = [r for r in range(n_rows) if lines["row"].alive[r]]
+    cols = [c for c in range(n_cols) if lines["col"].alive[c]]
+    return [[text[r][c] for c in cols] for r in rows], [[span[r][c] for c in cols] for r in rows]
+
+
+class _Lines:
+    """The rows (or the columns) of a grid being simplified: which are left, and which hold a cell of their own."""
+
+    def __init__(self, n: int):
+        self.alive = [True] * n
+        self.left = n
+        self.blockers = [0] * n  # non-blank cells of this line whose span id is in no other line
+        self.where: dict[int, dict[int, int]] = {}  # span id -> line -> cells of it there
+        self.filled: dict[int, dict[int, int]] = {}  # span id -> line -> non-blank cells of it there
+        self.heap: list[int] = []
+
+    def add(self, sid: int, line: int, filled: bool) -> None:
+        self.where.setdefault(sid, {}).setdefault(line, 0)
+        self.where[sid][line] += 1
+        if filled:
+            self.filled.setdefault(sid, {}).setdefault(line, 0)
+            self.filled[sid][line] += 1
+
+    def block(self, sid: int, line: int) -> None:
+        """Count a non-blank cell of `line` as its own when its span id is in this line alone."""
+        if len(self.where[sid]) == 1:
+            self.blockers[line] += 1
+
+    def start(self) -> None:
+        self.heap = [i for i, n in enumerate(self.blockers) if n == 0]
+        heapq.heapify(self.heap)
+
+    def first_droppable(self) -> int | None:
+        """The first line left that holds no cell of its own (None when every line does)."""
+        while self.heap:
+            i = self.heap[0]
+            if self.alive[i] and self.blockers[i] == 0:
+                return heapq.heappop(self.heap)
+            heapq.heappop(self.heap)
+        return None
+
+    def remove(self, sid: int, line: int, filled: bool) -> None:
+        """Take one cell (of span `sid`, in `line`) out of the grid, updating which lines hold a cell of their own."""
+        where = self.where[sid]
+        if filled and self.alive[line] and len(where) == 1:
+            self._unblock(line, 1)
+        where[line] -= 1
+        if filled:
+            self.filled[sid][line] -= 1
+        if where[line]:
+            return
+        del where[line]
+        if len(where) == 1:  # the span's last line: its non-blank cells there are now that line's own
+            (last,) = where
+            self.blockers[last] += self.filled.get(sid, {}).get(last, 0)
+
+    def _unblock(self, line: int, n: int) -> None:
+        self.blockers[line] -= n
+        if self.blockers[line] == 0:
+            heapq.heappush(self.heap, line)
 
 
 # --- which tables are the report's -------------------------------------------
@@ -360,12 +442,6 @@ def _mostly_numbers(text: list[list[str]]) -> bool:
     return bool(cells) and sum(bool(_NUMBERISH.match(t)) for t in cells) * 2 >= len(cells)
 
 
-def _has_markers(tag: Tag) -> bool:
-    """Whether an element's text holds any word of the report's tables."""
-    flat = _squeeze(tag.get_text())
-    return any(_squeeze(w) in flat for words in TABLE_MARKERS.values() for w in words)
-
-
 def _candidate_tables(soup: BeautifulSoup) -> list[tuple[int, Tag]]:
     """(order among all the page's <table>s, table) for the tables that can be report tables.
 
@@ -374,16 +450,45 @@ def _candidate_tables(soup: BeautifulSoup) -> list[tuple[int, Tag]]:
     and tables nested in a cell of a table that is read (their text is part of
     that cell's text).
     """
-    tables = soup.find_all("table")
-    container = {id(t) for t in tables if any(_has_markers(n) for n in t.find_all("table"))}
-    out = []
-    for i, t in enumerate(tables):
-        if id(t) in container or _hidden(t) or any(_hidden(a) for a in t.parents if isinstance(a, Tag)):
-            continue
-        if any(id(a) not in container for a in t.find_parents("table")):
-            continue
-        out.append((i, t))
-    return out
+    tables, enclosing, hidden, text = _tables_in(soup)
+    words = [_squeeze(w) for ws in TABLE_MARKERS.values() for w in ws]
+    container: set[int] = set()
+    for i in range(len(tables)):
+        joined = "".join(text[i])
+        if any(w in joined for w in words):
+            container.update(enclosing[i])  # every table around one with report words is a layout container
+    return [(i, t) for i, t in enumerate(tables)
+            if i not in container and not hidden[i] and all(a in container for a in enclosing[i])]
+
+
+def _tables_in(soup: BeautifulSoup) -> tuple[list[Tag], list[tuple[int, ...]], list[bool], list[list[str]]]:
+    """In one walk over the page: its <table>s in order, the tables around each, whether each is hidden, and the text of each.
+
+    One pass, so that a page of thousands of nested tables is read in time linear in its size
+    (asking each table for its nested tables and their text was quadratic).
+    """
+    tables: list[Tag] = []
+    enclosing: list[tuple[int, ...]] = []
+    hidden: list[bool] = []
+    text: list[list[str]] = []
+    stack: list[tuple[object, tuple[int, ...], bool]] = [(soup, (), False)]
+    while stack:
+        node, around, unseen = stack.pop()
+        if isinstance(node, Tag):
+            unseen = unseen or (node is not soup and _hidden(node))
+            if node.name == "table":
+                tables.append(node)
+                enclosing.append(around)
+                hidden.append(unseen)
+                text.append([])
+                around = around + (len(tables) - 1,)
+            stack.extend((child, around, unseen) for child in reversed(node.contents))
+        elif type(node) in (NavigableString, CData):  # what get_text() reads
+            squeezed = _squeeze(node)
+            if squeezed:
+                for i in around:
+                    text[i].append(squeezed)
+    return tables, enclosing, hidden, text
 
 
 @dataclass
@@ -407,7 +512,11 @@ def report_grids(soup: BeautifulSoup, source: str) -> list[Grid]:
     pieces: list[_Piece] = []
     previous_kept = False  # whether the <table> just before this one belongs to the report
     for order, table in _candidate_tables(soup):
-        raw = layout(table)
+        try:
+            raw = layout(table)
+        except GridTooLarge:  # not a report table: skipped like any other
+            previous_kept = False
+            continue
         text, span = simplify(*raw)
         if not text:
             previous_kept = False  # an empty table still separates two tables
