@@ -483,3 +483,31 @@ def test_no_output_field_starts_a_formula_and_reasons_are_capped(tmp_path):
     assert reason.startswith("'=HYPERLINK(") and len(reason) < MAX_FIELD + 40 and reason.endswith("more characters cut]")
     shout_line = [line for line in stream.getvalue().splitlines() if "shout.html" in line]
     assert len(shout_line) == 1 and len(shout_line[0]) <= b.CONSOLE_WIDTH
+
+
+# ---------------------------------------------------------------------------
+# Encrypted PDFs
+
+
+def test_encrypted_pdfs_are_read_when_their_user_password_is_empty(tmp_path, truth):
+    """Permissions-only encryption (empty user password) is common: RC4 and AES are read; a real password is said plainly."""
+    from pypdf import PdfWriter
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for algorithm in ("RC4-128", "AES-128", "AES-256"):
+        for user in ("", "secret"):
+            writer = PdfWriter(clone_from=str(need(CORPUS / "hongze-2023.pdf")))
+            writer.encrypt(user_password=user, owner_password="owner", algorithm=algorithm)
+            writer.write(raw / f"{algorithm.lower()}-{'password' if user else 'open'}.pdf")
+    result = b.build(raw, tmp_path / "clean", jobs=2, cache_dir=None, progress=False, stream=io.StringIO())
+    log = {o.extraction.file: (o.extraction.status, o.extraction.reason) for o in result.outcomes}
+    assert log == {
+        **{f"{a}-open.pdf": ("ok", "") for a in ("rc4-128", "aes-128", "aes-256")},
+        **{f"{a}-password.pdf": ("failed", "encrypted PDF: needs a password") for a in ("rc4-128", "aes-128", "aes-256")},
+    }
+    want = truth[truth.report == "hongze-2023"].set_index(["table", "row", "column"])["value"].sort_index().to_dict()
+    cells = read(tmp_path / "clean" / "cells.csv")
+    for report in ("rc4-128-open", "aes-128-open", "aes-256-open"):
+        got = cells[cells.report == report].set_index(["table", "row", "column"])["value"].sort_index().to_dict()
+        assert got == want, report
