@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 JOBS   ?=
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
-.PHONY: build test bench lab clean-venv roundtrip-long specimens
+.PHONY: build test bench lab clean-venv roundtrip-long specimens fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ roundtrip-long: $(STAMP)
 	ROUNDTRIP_EXAMPLES=$${ROUNDTRIP_EXAMPLES:-300} ROUNDTRIP_PRINTS=$${ROUNDTRIP_PRINTS:-300} ROUNDTRIP_RANDOM=1 \
 		$(PY) -m pytest -q tests/test_roundtrip.py -k "random_figures or random_prints"
 	ROUNDTRIP_SCANS=$${ROUNDTRIP_SCANS:-40} $(PY) -m pytest -q tests/test_ocr.py -k scanned_round_trip
+
+## fuzz: thousands of generated hostile inputs through the build (CI runs 200); FUZZ_N=… FUZZ_SEED=… to vary
+fuzz: $(STAMP)
+	FUZZ_N=$${FUZZ_N:-3000} $(PY) -m pytest -q tests/test_fuzz.py
 
 ## specimens: rebuild data/raw (figures and specimen PDFs) from the originals in ../shared
 specimens: $(STAMP)

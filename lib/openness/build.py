@@ -37,6 +37,7 @@ from openness.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, ExtractFn, Job,
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_CACHE = Path(".cache") / "openness"
+DEBUG_LOG = "debug.log"  # in the cache folder: what the parsers printed, file by file
 # Written into every output folder: the files a build wrote there, so that a later build
 # replaces only a folder of its own (never the raw folder, notebooks or a user's files).
 MARKER = ".openness-build"
@@ -220,6 +221,7 @@ def extract_all(
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    debug_log: str | None = None,
     cache: Cache | None = None,
     force: bool = False,
     scheduler: str | None = None,
@@ -261,7 +263,7 @@ def extract_all(
         else:
             if extract is None:
                 preload()
-            results = run_forked(todo, jobs or os.cpu_count() or 1, timeout, memory_mb)
+            results = run_forked(todo, jobs or os.cpu_count() or 1, timeout, memory_mb, debug_log)
         for i, result in results:
             if cache is not None and (result.cacheable or result.limit):
                 cache.put(keys[i] if result.cacheable else limited_key(keys[i], limits), result)
@@ -344,6 +346,19 @@ def _stamp(inputs: list[Input], fingerprint: str) -> str:
     return h.hexdigest()
 
 
+def _debug_log(cache_dir: Path | None) -> str | None:
+    """A fresh debug log in the cache folder, for what the parsers print (None: discarded)."""
+    if cache_dir is None:
+        return None
+    path = Path(cache_dir) / DEBUG_LOG
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("", encoding="utf-8")
+    except OSError:
+        return None
+    return str(path)
+
+
 def _log(outcomes: list[Outcome]) -> list[dict[str, str]]:
     return [{"file": o.extraction.file, "report": o.extraction.report, "status": o.extraction.status, "reason": o.extraction.reason} for o in outcomes]
 
@@ -392,9 +407,10 @@ def build(
         return BuildResult(out, [], previous["log"], up_to_date=True, seconds=time.perf_counter() - start)
 
     cache = Cache(cache_dir) if cache_dir is not None else None
+    debug_log = _debug_log(cache_dir)
     bar = Progress(len(inputs), stream=stream, bar=progress)
     try:
-        outcomes = extract_all(inputs, jobs=jobs, timeout=timeout, memory_mb=memory_mb, cache=cache, force=force, scheduler=scheduler, extract=extract, progress=bar)
+        outcomes = extract_all(inputs, jobs=jobs, timeout=timeout, memory_mb=memory_mb, debug_log=debug_log, cache=cache, force=force, scheduler=scheduler, extract=extract, progress=bar)
     finally:
         bar.close()
     write_outputs(outcomes, out)

@@ -148,8 +148,12 @@ def timeout_reason(seconds: float) -> str:
 _PR_SET_PDEATHSIG = 1
 
 
-def limit_child(parent: int, memory_mb: int) -> None:
-    """In a freshly forked child: be killed when the parent dies (Linux), cap the address space at `memory_mb`."""
+def limit_child(parent: int, memory_mb: int, debug_log: str | None = None) -> None:
+    """In a freshly forked child: die with the parent (Linux), cap the address space, send its output to the debug log.
+
+    Parsers print warnings by the thousand (playa's log, C libraries on fd 2): the console
+    keeps one line per file, and what the libraries say goes to `debug_log` (discarded when None).
+    """
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -161,6 +165,13 @@ def limit_child(parent: int, memory_mb: int) -> None:
         limit = memory_mb * 2**20
         hard = resource.getrlimit(resource.RLIMIT_AS)[1]
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    try:
+        fd = os.open(debug_log or os.devnull, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError:
+        fd = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
 
 
 # ---------------------------------------------------------------------------
@@ -197,6 +208,7 @@ def _serve(inbox: Connection, outbox: Connection) -> None:
             return
         if job is None:
             return
+        print(f"--- {job.file}", file=sys.stderr, flush=True)  # what follows in the debug log is about this file
         try:
             result = run_job(job)
         except BaseException as error:  # noqa: BLE001 - reported to the parent as this file's failure
@@ -209,7 +221,7 @@ def _serve(inbox: Connection, outbox: Connection) -> None:
             return
 
 
-def _spawn(others: list[_Worker], memory_mb: int) -> _Worker:
+def _spawn(others: list[_Worker], memory_mb: int, debug_log: str | None) -> _Worker:
     """Fork a worker (closing its copies of the other workers' pipes)."""
     job_r, job_w = os.pipe()
     result_r, result_w = os.pipe()
@@ -220,7 +232,7 @@ def _spawn(others: list[_Worker], memory_mb: int) -> _Worker:
     if pid == 0:  # the worker
         code = 0
         try:
-            limit_child(parent, memory_mb)
+            limit_child(parent, memory_mb, debug_log)
             os.close(job_w)
             os.close(result_r)
             for other in others:
@@ -282,7 +294,7 @@ def _died(worker: _Worker, ended: tuple[int, int], memory_mb: int) -> JobResult:
 
 
 def run_forked(jobs: Iterable[tuple[object, Job]], workers: int, timeout: float,
-               memory_mb: int = DEFAULT_MEMORY_MB) -> Iterator[tuple[object, JobResult]]:
+               memory_mb: int = DEFAULT_MEMORY_MB, debug_log: str | None = None) -> Iterator[tuple[object, JobResult]]:
     """Run jobs in `workers` forked worker processes, each file stopped after `timeout` s or `memory_mb` MB; yield results as they come."""
     pending = deque(jobs)
     idle: list[_Worker] = []
@@ -290,7 +302,7 @@ def run_forked(jobs: Iterable[tuple[object, Job]], workers: int, timeout: float,
     try:
         while pending or busy:
             while pending and len(busy) < max(1, workers):
-                worker = idle.pop() if idle else _spawn(idle + list(busy.values()), memory_mb)
+                worker = idle.pop() if idle else _spawn(idle + list(busy.values()), memory_mb, debug_log)
                 worker.key, worker.job = pending.popleft()
                 try:
                     worker.inbox.send(worker.job)
@@ -383,7 +395,7 @@ class Called:
     reason: str = ""
 
 
-def call_limited(fn: Callable[[], object], limits: Limits) -> Called:
+def call_limited(fn: Callable[[], object], limits: Limits, debug_log: str | None = None) -> Called:
     """Call fn() in a forked child within the limits; the child dies with the caller, a hung or crashing call costs only itself."""
     read_end, write_end = os.pipe()
     sys.stdout.flush()
@@ -394,7 +406,7 @@ def call_limited(fn: Callable[[], object], limits: Limits) -> Called:
         code = 0
         try:
             os.close(read_end)
-            limit_child(parent, limits.memory_mb)
+            limit_child(parent, limits.memory_mb, debug_log)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             try:
                 called = Called("ok", fn())
