@@ -511,3 +511,62 @@ def test_encrypted_pdfs_are_read_when_their_user_password_is_empty(tmp_path, tru
     for report in ("rc4-128-open", "aes-128-open", "aes-256-open"):
         got = cells[cells.report == report].set_index(["table", "row", "column"])["value"].sort_index().to_dict()
         assert got == want, report
+
+
+# ---------------------------------------------------------------------------
+# Output and cache faults
+
+
+def test_a_second_build_writing_the_same_folder_is_refused(tmp_path):
+    raw, out, cache = tiny_raw(tmp_path / "raw"), tmp_path / "clean", tmp_path / "cache"
+    with b.lock_out(out, cache):  # a build is writing `out` now
+        with pytest.raises(b.OutRefused, match="another build is writing it now"):
+            b.build(raw, out, cache_dir=cache, progress=False, stream=io.StringIO())
+        other = b.build(raw, tmp_path / "other", cache_dir=cache, progress=False, stream=io.StringIO())  # another folder: fine
+    assert other.log[0]["file"] == "page.html"
+    assert not out.exists()
+    b.build(raw, out, cache_dir=cache, progress=False, stream=io.StringIO())  # once it is done: fine
+    assert (out / "extraction_log.csv").is_file()
+
+
+def test_a_full_cache_is_a_warning_and_the_build_goes_on_uncached(tmp_path, monkeypatch):
+    import errno
+
+    import openness.cache
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(openness.cache.tempfile, "mkstemp", no_space)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "hongze-2023.pdf").write_bytes(need(CORPUS / "hongze-2023.pdf").read_bytes())
+    stream = io.StringIO()
+    result = b.build(raw, tmp_path / "clean", cache_dir=tmp_path / "cache", progress=False, stream=stream)
+    assert result.log == [{"file": "hongze-2023.pdf", "report": "hongze-2023", "status": "ok", "reason": ""}]
+    warnings = [line for line in stream.getvalue().splitlines() if line.startswith("warning:")]
+    assert warnings == [f"warning: the cache {tmp_path / 'cache'} cannot be written (No space left on device): this build goes on uncached"]
+    assert len(read(tmp_path / "clean" / "cells.csv")) == 186
+
+
+def test_a_full_disk_for_the_outputs_says_so_in_one_line_with_its_own_status(tmp_path, monkeypatch, capsys):
+    import errno
+
+    import openness.outputs
+
+    raw, out = tiny_raw(tmp_path / "raw"), tmp_path / "clean"
+    b.build(raw, out, cache_dir=None, progress=False, stream=io.StringIO())
+    before = snapshot(out)
+
+    def no_space(out_dir, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(Path(out_dir) / "cells.csv"))
+
+    monkeypatch.setattr(openness.outputs, "write_clean", no_space)
+    status = b.main(["--raw", str(raw), "--out", str(out), "--cache", str(tmp_path / "cache"), "--force"])
+    err = capsys.readouterr().err.splitlines()
+    assert status == 3  # not 1 (some input failed) nor 2 (refused)
+    assert len(err[-1:]) == 1 and err[-1].startswith("build: cannot write ") and err[-1].endswith(
+        "cells.csv: No space left on device; the previous outputs are as they were")
+    assert "Traceback" not in "\n".join(err)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "clean", "raw"]  # no temporary folder left

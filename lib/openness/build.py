@@ -19,6 +19,9 @@ extraction cache and code fingerprint), `swap` (the atomic folder swap).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import fcntl
 import hashlib
 import json
 import os
@@ -70,10 +73,17 @@ def check_out(raw: Path, out: Path, cache_dir: Path | None = None) -> None:
         raise OutRefused(f"refusing --out {out}: it lies inside the raw folder {raw}; choose a folder outside it")
     if cache_dir is not None and Path(cache_dir).resolve().is_relative_to(real_out):
         raise OutRefused(f"refusing --out {out}: it contains the cache folder {cache_dir}")
+    parent = out.resolve().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutRefused(f"refusing --out {out}: the folder {parent} cannot be written (read-only)")
     if not out.exists():
         return
     if not out.is_dir():
         raise OutRefused(f"refusing --out {out}: it is a file, not a folder")
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise OutRefused(f"refusing --out {out}: it is read-only, and replacing it would leave a folder nobody can delete")
     try:
         present = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
     except OSError as error:
@@ -387,6 +397,40 @@ def build(
     if out.is_symlink():  # a shared drive linked in: write there, keep the link
         out = Path(os.path.realpath(out))
     check_out(raw, out, cache_dir)
+    with lock_out(out, cache_dir):
+        return _build_locked(raw, out, start, jobs=jobs, force=force, timeout=timeout, memory_mb=memory_mb, scheduler=scheduler,
+                             cache_dir=cache_dir, extract=extract, progress=progress, stream=stream, max_bytes=max_bytes, outside=outside)
+
+
+@contextlib.contextmanager
+def lock_out(out: Path, cache_dir: Path | None):
+    """Hold the output folder for one build: a second build writing there at the same time is refused."""
+    if cache_dir is not None:
+        path = Path(cache_dir) / "builds" / (hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:32] + ".lock")
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        path = out.resolve().parent
+        path.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_RDONLY | (os.O_CREAT if cache_dir is not None else 0), 0o644)
+    except OSError:  # a cache that cannot hold the lock: the folder beside the outputs does
+        fd = os.open(out.resolve().parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno in (errno.EWOULDBLOCK, errno.EACCES):
+                raise OutRefused(f"refusing --out {out}: another build is writing it now; run again when it has finished") from error
+            raise
+        yield
+    finally:
+        os.close(fd)
+
+
+def _build_locked(raw: Path, out: Path, start: float, *, jobs, force, timeout, memory_mb, scheduler, cache_dir, extract,
+                  progress, stream, max_bytes, outside) -> BuildResult:
+    """The build proper, with the output folder held (see `build`)."""
     tidy_leftovers(out)
     notes: list[str] = []
     inputs = read_inputs(raw, max_bytes=max_bytes, outside=outside, notes=notes)
@@ -415,13 +459,19 @@ def build(
         bar.close()
     write_outputs(outcomes, out)
     log = _log(outcomes)
+    if cache is not None and cache.warning:
+        print(f"warning: {cache.warning}", file=stream or sys.stderr)
     if stamp_file is not None:
-        stamp_file.parent.mkdir(parents=True, exist_ok=True)
         record = {"stamp": stamp, "outputs": folder_digest(out), "out": str(out.resolve()),
                   "final": all(o.final for o in outcomes), "log": log}
         tmp = stamp_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, stamp_file)
+        try:
+            stamp_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, stamp_file)
+        except OSError:  # the next build then rebuilds from what the cache holds: nothing lost
+            with contextlib.suppress(OSError):
+                tmp.unlink()
     return BuildResult(out, outcomes, log, seconds=time.perf_counter() - start)
 
 
@@ -462,6 +512,16 @@ def run(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"build: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("build: interrupted; the previous outputs are as they were", file=sys.stderr)
+        return 130
+    except OSError as error:  # a full disk, a read-only folder …: the outputs are not replaced
+        where = f" {error.filename}" if error.filename else ""
+        print(f"build: cannot write{where}: {error.strerror or error}; the previous outputs are as they were", file=sys.stderr)
+        return 3
+    except Exception as error:  # noqa: BLE001 - no traceback reaches the user; the status says it was not the inputs
+        print(one_line(f"build: internal error ({type(error).__name__}: {error}); the previous outputs are as they were"), file=sys.stderr)
+        return 3
     print(result.summary(), file=sys.stderr)
     for row in result.failed:
         print(one_line(f"failed: {row['file']}: {row['reason']}"), file=sys.stderr)

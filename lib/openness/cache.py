@@ -6,6 +6,7 @@ The fingerprint hashes the source of every module an extraction depends on, the 
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import importlib.metadata
 import os
@@ -101,6 +102,7 @@ class Cache:
 
     def __init__(self, folder: Path):
         self.folder = Path(folder) / "extractions"
+        self.warning = ""  # why the cache could not be written (full disk, read-only): the build goes on uncached
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
@@ -113,9 +115,18 @@ class Cache:
             return None
 
     def put(self, key: str, result: JobResult) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        """Store one result; a cache that cannot be written is noted in `warning`, never an error."""
+        if self.warning:
+            return
+        path, tmp = self._path(key), None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError as error:
+            self.warning = f"the cache {self.folder.parent} cannot be written ({error.strerror}): this build goes on uncached"
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
