@@ -20,13 +20,13 @@ import random
 import re
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from conftest import CORPUS, need
+from hostile import deflate_bomb
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = int(os.environ.get("FUZZ_SEED", "20261204"))
@@ -69,22 +69,6 @@ def mutate_pdf(rng: random.Random, data: bytes) -> bytes:
         at = rng.randrange(len(b))
         b[at:at] = rng.randbytes(rng.randint(1, 2000))
     return bytes(b)
-
-
-def deflate_bomb(megabytes: int) -> bytes:
-    """A one-page PDF whose content stream, deflated twice, inflates to `megabytes` MB."""
-    inner = zlib.compress(bytes(megabytes * 2**20), 9)
-    outer = zlib.compress(inner, 9)
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-               b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n" % len(outer) + outer + b"\nendstream"]
-    pdf, offsets = b"%PDF-1.4\n", []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(pdf))
-        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    return pdf + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
 
 
 def random_table(rng: random.Random, depth: int = 0) -> str:

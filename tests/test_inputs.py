@@ -162,3 +162,22 @@ def test_an_unreadable_file_gets_one_reason(tmp_path):
         import shutil
 
         shutil.rmtree(folder)
+
+
+def test_reports_of_one_name_in_two_places_are_both_read(tmp_path):
+    """A folder of PDFs beside a folder of the same reports as web pages: report ids by relative path, none refused."""
+    raw = tmp_path / "raw"
+    (raw / "html").mkdir(parents=True)
+    (raw / "pingtan-2020.pdf").write_bytes((ROOT / "data" / "raw" / "pingtan-2020.pdf").read_bytes())
+    (raw / "html" / "pingtan-2020.html").write_bytes(need(CORPUS / "html" / "pingtan-2020.html").read_bytes())
+    (raw / "hongze-2023.pdf").write_bytes(need(CORPUS / "hongze-2023.pdf").read_bytes())
+    result = b.build(raw, tmp_path / "clean", jobs=2, cache_dir=None, progress=False, stream=io.StringIO())
+    assert {(row["report"], row["file"], row["status"]) for row in result.log} == {
+        ("hongze-2023", "hongze-2023.pdf", "ok"),  # a name found once keeps its stem
+        ("pingtan-2020.pdf", "pingtan-2020.pdf", "ok"),
+        ("html/pingtan-2020.html", "html/pingtan-2020.html", "ok"),
+    }
+    cells = read(tmp_path / "clean" / "cells.csv")
+    pdf = cells[cells.report == "pingtan-2020.pdf"].set_index(["table", "row", "column"])["value"]
+    page = cells[cells.report == "html/pingtan-2020.html"].set_index(["table", "row", "column"])["value"]
+    assert len(pdf) > 100 and pdf.sort_index().to_dict() == page.sort_index().to_dict()  # the specimen prints the page's figures

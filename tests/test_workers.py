@@ -20,6 +20,7 @@ from openness import build as b
 from openness.extract import extract_report
 
 from conftest import CORPUS, need
+from hostile import deflate_bomb
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
@@ -154,29 +155,9 @@ def test_extract_stops_a_file_past_a_limit_and_prints_the_others(tmp_path, monke
     assert len(out.splitlines()) == 1 + 186
 
 
-def deflate_bomb(path: Path, gigabytes: int) -> Path:
-    """A one-page PDF whose content stream, deflated twice, inflates to `gigabytes` GB of zeros (a few KB on disk)."""
-    import zlib
-
-    deflate, zeros = zlib.compressobj(9), bytes(64 * 2**20)
-    inner = b"".join(deflate.compress(zeros) for _ in range(gigabytes * 16)) + deflate.flush()
-    outer = zlib.compress(inner, 9)
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-               b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n" % len(outer) + outer + b"\nendstream"]
-    pdf, offsets = b"%PDF-1.4\n", []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(pdf))
-        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(pdf)
-    return path
-
-
 def test_a_decompression_bomb_is_stopped_at_the_memory_limit(tmp_path):
-    bomb = deflate_bomb(tmp_path / "bomb.pdf", 2)
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(deflate_bomb(2048))
     assert bomb.stat().st_size < 10_000
     run = subprocess.run([sys.executable, "-m", "openness", "extract", "--memory", "1500", str(bomb)],
                          cwd=ROOT, capture_output=True, text=True)

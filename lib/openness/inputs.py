@@ -95,7 +95,10 @@ def shown_name(rel: str) -> str:
 
 
 def list_folder(raw: Path) -> list[Input]:
-    """Every entry of the folder named like a report (.pdf, .html, .htm), whatever it is; hidden ones skipped."""
+    """Every entry of the folder named like a report (.pdf, .html, .htm), whatever it is; hidden ones skipped.
+
+    The report id is the file's stem, or its relative path when several files share that stem.
+    """
     found: list[Input] = []
 
     def unlisted(error: OSError) -> None:  # a subfolder that cannot be read may hold reports
@@ -117,6 +120,12 @@ def list_folder(raw: Path) -> list[Input]:
                 found[-1].refused = Problem(shown, "file_name", "file name is not UTF-8 (unzip leaves names from Chinese Windows in GBK; "
                                                                f"read as GBK it is {Path(shown).name}): rename it, e.g. "
                                                                "`convmv -f gbk -t utf-8 --notest -r FOLDER`")
+    stems: dict[str, int] = {}
+    for item in found:
+        stems[item.report] = stems.get(item.report, 0) + 1
+    for item in found:  # pingtan-2020.pdf beside html/pingtan-2020.html: both kept, each under its relative path
+        if stems[item.report] > 1:
+            item.report = item.file
     return sorted(found, key=lambda item: item.file)
 
 
