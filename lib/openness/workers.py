@@ -103,8 +103,9 @@ def run_job(job: Job) -> JobResult:
             from openness.extract import extract_report as extract
         extraction = extract(path, job.report)
     except MemoryError:
-        seconds = time.perf_counter() - start
-        return JobResult(_relabel(memory_failure(job.file, job.report), job, seconds), guessed, cacheable=False, limit="memory")
+        extraction = memory_failure(job.file, job.report)
+        extraction.seconds = round(time.perf_counter() - start, 3)
+        return JobResult(extraction, guessed, cacheable=False, limit="memory")
     except Exception as error:  # the extractor's failure on this file, said in plain words
         reason = sniff_reason(path)
         kind = "unreadable" if reason else "error"
