@@ -117,7 +117,6 @@ def one_line(text: str) -> str:
     return text if len(text) <= CONSOLE_WIDTH else text[: CONSOLE_WIDTH - 1] + "…"
 
 
-
 class Progress:
     """A tqdm bar on a terminal; one plain line per file otherwise (CI logs)."""
 

@@ -35,6 +35,7 @@ class Limits:
     memory_mb: int = DEFAULT_MEMORY_MB
 
     def __str__(self) -> str:
+        """The limits as the build stamps them: '120 s, 3072 MB'."""
         return f"{self.seconds:g} s, {self.memory_mb} MB"
 
 
