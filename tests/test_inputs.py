@@ -18,7 +18,6 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from openness import build as b
 from openness.inputs import read_inputs
