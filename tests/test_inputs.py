@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -158,8 +159,6 @@ def test_an_unreadable_file_gets_one_reason(tmp_path):
         assert reasons == {"locked.pdf": "cannot read the file (Permission denied)", "open.html": None}
     finally:
         os.chmod(folder / "raw" / "locked.pdf", 0o644)
-        import shutil
-
         shutil.rmtree(folder)
 
 
