@@ -1,7 +1,9 @@
-"""Hostile inputs shared by the tests: a decompression bomb made in memory, a few KB on disk."""
+"""Hostile inputs and conditions shared by the tests: a decompression bomb made in memory, a call made as user nobody."""
 
 from __future__ import annotations
 
+import os
+import pickle
 import zlib
 
 
@@ -20,3 +22,27 @@ def deflate_bomb(megabytes: int) -> bytes:
     xref = len(pdf)
     pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
     return pdf + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def unprivileged(fn, *args):
+    """Run fn(*args) in a child process as user nobody (root reads every file), returning its result."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read_end)
+            os.setgid(65534)
+            os.setuid(65534)
+            data = pickle.dumps(fn(*args))
+        except BaseException as error:  # noqa: BLE001 - sent back to the test
+            data = pickle.dumps(error)
+        with os.fdopen(write_end, "wb") as f:
+            f.write(data)
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as f:
+        result = pickle.loads(f.read())
+    os.waitpid(pid, 0)
+    if isinstance(result, BaseException):
+        raise result
+    return result

@@ -570,3 +570,30 @@ def test_a_full_disk_for_the_outputs_says_so_in_one_line_with_its_own_status(tmp
     assert "Traceback" not in "\n".join(err)
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "clean", "raw"]  # no temporary folder left
+
+
+def test_a_read_only_out_is_refused_before_anything_is_written(tmp_path):
+    import tempfile
+
+    from hostile import unprivileged
+
+    folder = Path(tempfile.mkdtemp(dir="/tmp" if os.geteuid() == 0 else tmp_path))
+    try:
+        raw, out = tiny_raw(folder / "raw"), folder / "clean"
+        b.build(raw, out, cache_dir=None, progress=False, stream=io.StringIO())
+        before = snapshot(out)
+        for path in [folder, raw, *raw.iterdir(), out, *out.iterdir()]:
+            if os.geteuid() == 0:
+                os.chown(path, 65534, 65534)  # as user nobody: root may write anywhere
+        os.chmod(out, 0o555)
+        with pytest.raises(b.OutRefused, match="it is read-only"):
+            args = (raw, out)
+            if os.geteuid() == 0:
+                unprivileged(b.check_out, *args)
+            else:
+                b.check_out(*args)
+        assert snapshot(out) == before
+        assert sorted(p.name for p in folder.iterdir()) == ["clean", "raw"]  # no .new-* folder left
+    finally:
+        os.chmod(folder / "clean", 0o755)
+        shutil.rmtree(folder)

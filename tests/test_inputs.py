@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from openness import build as b
 from openness.inputs import read_inputs
 
 from conftest import CORPUS, need
+from hostile import unprivileged
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "report,file,body,level,province,city,year,template,source_url,provenance,sha256\n"
@@ -117,30 +117,6 @@ def test_a_manifest_that_is_not_text_stops_the_build_with_one_line_naming_it(tmp
     assert not (tmp_path / "clean").exists()
 
 
-def _unprivileged(fn, *args):
-    """Run fn(*args) in a child process as user nobody (root reads every file), returning its result."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(read_end)
-            os.setgid(65534)
-            os.setuid(65534)
-            data = pickle.dumps(fn(*args))
-        except BaseException as error:  # noqa: BLE001 - sent back to the test
-            data = pickle.dumps(error)
-        with os.fdopen(write_end, "wb") as f:
-            f.write(data)
-        os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as f:
-        result = pickle.loads(f.read())
-    os.waitpid(pid, 0)
-    if isinstance(result, BaseException):
-        raise result
-    return result
-
-
 def test_an_unreadable_file_gets_one_reason(tmp_path):
     folder = Path(tempfile.mkdtemp(dir="/tmp" if os.geteuid() == 0 else tmp_path))
     try:
@@ -152,7 +128,7 @@ def test_an_unreadable_file_gets_one_reason(tmp_path):
         if os.geteuid() == 0:
             os.chown(folder, 65534, 65534)
             os.chmod(folder, 0o755)
-            inputs = _unprivileged(read_inputs, raw)
+            inputs = unprivileged(read_inputs, raw)
         else:
             inputs = read_inputs(raw)
         reasons = {i.file: i.refused and i.refused.message for i in inputs}
