@@ -150,6 +150,24 @@ def timeout_reason(seconds: float) -> str:
 _PR_SET_PDEATHSIG = 1
 
 
+_M_ARENA_MAX = -8
+
+
+def _few_threads() -> None:
+    """Keep a worker's address space from growing with the machine's cores (one file per worker is the parallelism).
+
+    Every thread OpenCV starts (one per core) and every malloc arena (up to 8 per core, 64 MB each)
+    reserves address space: on a 64-core machine that alone would pass the memory limit.
+    """
+    if "cv2" in sys.modules:
+        sys.modules["cv2"].setNumThreads(1)
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 2)
+        except (OSError, AttributeError):
+            pass
+
+
 def limit_child(parent: int, memory_mb: int, debug_log: str | None = None) -> None:
     """In a freshly forked child: die with the parent (Linux), cap the address space, send its output to the debug log.
 
@@ -164,6 +182,7 @@ def limit_child(parent: int, memory_mb: int, debug_log: str | None = None) -> No
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
     if memory_mb > 0:
+        _few_threads()
         limit = memory_mb * 2**20
         hard = resource.getrlimit(resource.RLIMIT_AS)[1]
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
