@@ -442,6 +442,12 @@ def _mostly_numbers(text: list[list[str]]) -> bool:
     return bool(cells) and sum(bool(_NUMBERISH.match(t)) for t in cells) * 2 >= len(cells)
 
 
+def _has_markers(tag: Tag) -> bool:
+    """Whether an element's text holds any word of the report's tables."""
+    flat = _squeeze(tag.get_text())
+    return any(_squeeze(w) in flat for words in TABLE_MARKERS.values() for w in words)
+
+
 def _candidate_tables(soup: BeautifulSoup) -> list[tuple[int, Tag]]:
     """(order among all the page's <table>s, table) for the tables that can be report tables.
 
@@ -593,7 +599,10 @@ def report_prose(soup: BeautifulSoup, grids: list[Grid]) -> str:
     for table in article.find_all("table"):
         if table.find("table") is not None:
             continue  # a layout table: its nested tables are judged one by one
-        text, _ = layout(table)
+        try:
+            text, _ = layout(table)
+        except GridTooLarge:  # no report table: its text stays in the prose
+            text = []
         if table in mine or _has_markers(table) or _mostly_numbers(text):
             table.replace_with(soup.new_string("\n"))
     return cell_text(article)
