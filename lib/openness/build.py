@@ -52,14 +52,16 @@ class OutRefused(ValueError):
 
 
 def _own_files(out: Path) -> set[str] | None:
-    """The files a build wrote in `out`, as its marker lists them (None: no marker)."""
+    """The files a build wrote in `out`: what its marker lists, and what this version writes (None: no marker)."""
+    from openness.outputs import file_fields
+
     try:
         text = (out / MARKER).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     if not text.startswith(MARKER_HEAD):
         return None
-    return set(text[len(MARKER_HEAD):].splitlines()) | {MARKER}
+    return set(text[len(MARKER_HEAD):].splitlines()) | set(file_fields()) | {MARKER, "README.md", "datapackage.json"}
 
 
 def check_out(raw: Path, out: Path, cache_dir: Path | None = None) -> None:
