@@ -153,14 +153,8 @@ _PR_SET_PDEATHSIG = 1
 _M_ARENA_MAX = -8
 
 
-def _few_threads() -> None:
-    """Keep a worker's address space from growing with the machine's cores (one file per worker is the parallelism).
-
-    Every thread OpenCV starts (one per core) and every malloc arena (up to 8 per core, 64 MB each)
-    reserves address space: on a 64-core machine that alone would pass the memory limit.
-    """
-    if "cv2" in sys.modules:
-        sys.modules["cv2"].setNumThreads(1)
+def _few_arenas() -> None:
+    """Keep a worker's address space from growing with the machine's cores: malloc makes up to 8 arenas a core, 64 MB each."""
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 2)
@@ -182,7 +176,7 @@ def limit_child(parent: int, memory_mb: int, debug_log: str | None = None) -> No
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
     if memory_mb > 0:
-        _few_threads()
+        _few_arenas()
         limit = memory_mb * 2**20
         hard = resource.getrlimit(resource.RLIMIT_AS)[1]
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
@@ -369,6 +363,11 @@ def preload() -> None:
     forked worker has them already instead of paying for them on its first file.
     """
     import camelot  # noqa: F401
+    import cv2
+
+    # One file per worker is the parallelism; OpenCV's thread per core would only reserve address space
+    # (set here, before forking: a forked child must not touch a thread pool its parent started).
+    cv2.setNumThreads(1)
     import openness.extract  # noqa: F401
     import openness.readers.html  # noqa: F401
     import openness.readers.pdf  # noqa: F401
