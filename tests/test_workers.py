@@ -53,17 +53,17 @@ def raw_with(tmp_path: Path, *names: str) -> Path:
 
 def test_a_file_past_the_memory_limit_is_stopped_remembered_and_the_build_goes_on(tmp_path):
     raw = raw_with(tmp_path, "bomb.pdf")
-    kwargs = dict(jobs=1, memory_mb=1500, cache_dir=tmp_path / "cache", extract=greedy_on_bomb_pdf, progress=False)
+    kwargs = dict(jobs=1, memory_mb=2500, cache_dir=tmp_path / "cache", extract=greedy_on_bomb_pdf, progress=False)
     result = b.build(raw, tmp_path / "clean", stream=io.StringIO(), **kwargs)
     by_file = {o.extraction.file: o for o in result.outcomes}
-    assert by_file["bomb.pdf"].extraction.reason == "stopped: the parser needed more than the memory limit of 1500 MB (--memory)"
+    assert by_file["bomb.pdf"].extraction.reason == "stopped: the parser needed more than the memory limit of 2500 MB (--memory)"
     assert by_file["hongze-2023.pdf"].extraction.status == "ok" and len(by_file["hongze-2023.pdf"].extraction.cells) == 186
     again = b.build(raw, tmp_path / "clean", stream=io.StringIO(), **kwargs)
     assert again.up_to_date  # not tried again under the same limits
     (tmp_path / "clean" / "cells.csv").write_text("edited", encoding="utf-8")
     rewritten = b.build(raw, tmp_path / "clean", stream=io.StringIO(), **kwargs)
     assert rewritten.extracted == 0 and all(o.cached for o in rewritten.outcomes)
-    more = b.build(raw, tmp_path / "clean", stream=io.StringIO(), **{**kwargs, "memory_mb": 1600})
+    more = b.build(raw, tmp_path / "clean", stream=io.StringIO(), **{**kwargs, "memory_mb": 2600})
     assert [o.extraction.file for o in more.outcomes if not o.cached] == ["bomb.pdf"]
 
 
@@ -143,13 +143,13 @@ def test_extract_stops_a_file_past_a_limit_and_prints_the_others(tmp_path, monke
         return hang_on_hang_pdf(path, report) if Path(path).name == "hang.pdf" else greedy_on_bomb_pdf(path, report)
 
     monkeypatch.setattr(cli, "extract_report", hostile)
-    status = cli.main(["extract", "--timeout", "5", "--memory", "1500",
+    status = cli.main(["extract", "--timeout", "5", "--memory", "2500",
                        str(raw / "hang.pdf"), str(raw / "bomb.pdf"), str(raw / "pipe.html"), str(hongze)])
     out, err = capsys.readouterr()
     assert status == 1
     assert err.splitlines() == [
         f"openness: {raw / 'hang.pdf'}: stopped after 5 s: the parser did not finish within the time limit",
-        f"openness: {raw / 'bomb.pdf'}: stopped: the parser needed more than the memory limit of 1500 MB (--memory)",
+        f"openness: {raw / 'bomb.pdf'}: stopped: the parser needed more than the memory limit of 2500 MB (--memory)",
         f"openness: {raw / 'pipe.html'}: a named pipe (FIFO), which could be read forever, not a report file: refused",
     ]
     assert len(out.splitlines()) == 1 + 186

@@ -24,7 +24,7 @@ from openness.model import Extraction, Problem, stamp
 
 ExtractFn = Callable[..., Extraction]
 DEFAULT_TIMEOUT = 120.0  # seconds a file may take
-DEFAULT_MEMORY_MB = 3072  # address space a worker may take (it holds ~0.6 GB of libraries before a file)
+DEFAULT_MEMORY_MB = 3072  # address space a worker may take (it holds ~0.8 GB of libraries before a file)
 
 
 @dataclass(frozen=True)
