@@ -24,6 +24,8 @@ build: $(STAMP)
 
 ## test: the whole test suite, notebooks included (what CI runs)
 test: $(STAMP)
+	$(VENV)/bin/ruff format --check lib tests
+	$(VENV)/bin/ruff check lib tests
 	$(PY) -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 ## roundtrip-long: the round trips with many generated reports: 300 typeset specimens (CI runs a few),

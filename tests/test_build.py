@@ -22,13 +22,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import CORPUS, need
 from openness import build as b
 from openness.cache import code_fingerprint, extraction_modules
 from openness.extract import extract_report
 from openness.inputs import file_sha256
 from openness.swap import replace_dir, tidy_leftovers
-
-from conftest import CORPUS, need
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST_HEADER = "report,file,body,level,province,city,year,template,source_url,provenance,sha256\n"
@@ -221,8 +220,16 @@ def test_a_file_that_hangs_the_parser_is_stopped_and_the_build_goes_on(tmp_path)
     prose.save(raw / "prose.pdf")
     (raw / "hang.pdf").write_bytes((raw / "prose.pdf").read_bytes() + b"\n% another file\n")
     stream = io.StringIO()
-    result = b.build(raw, tmp_path / "clean", jobs=2, timeout=2, cache_dir=tmp_path / "cache",
-                     extract=hang_on_hang_pdf, progress=False, stream=stream)
+    result = b.build(
+        raw,
+        tmp_path / "clean",
+        jobs=2,
+        timeout=2,
+        cache_dir=tmp_path / "cache",
+        extract=hang_on_hang_pdf,
+        progress=False,
+        stream=stream,
+    )
     by_file = {o.extraction.file: o.extraction for o in result.outcomes}
     assert by_file["hang.pdf"].status == "failed"
     assert by_file["hang.pdf"].reason == "stopped after 2 s: the parser did not finish within the time limit"
@@ -235,17 +242,41 @@ def test_a_file_that_hangs_the_parser_is_stopped_and_the_build_goes_on(tmp_path)
     assert reports.at["prose", "body"] == "洪泽区人民政府" and reports.at["prose", "year"] == "2023"
     assert reports.at["prose", "metadata"] == "guessed from the title"
     # a time-out is remembered under the limits: a no-change rebuild does not try the file again
-    again = b.build(raw, tmp_path / "clean", jobs=2, timeout=2, cache_dir=tmp_path / "cache",
-                    extract=hang_on_hang_pdf, progress=False, stream=io.StringIO())
+    again = b.build(
+        raw,
+        tmp_path / "clean",
+        jobs=2,
+        timeout=2,
+        cache_dir=tmp_path / "cache",
+        extract=hang_on_hang_pdf,
+        progress=False,
+        stream=io.StringIO(),
+    )
     assert again.up_to_date and again.log == result.log
     (tmp_path / "clean" / "cells.csv").write_text("edited", encoding="utf-8")  # outputs to write again, from the cache
-    rewritten = b.build(raw, tmp_path / "clean", jobs=2, timeout=2, cache_dir=tmp_path / "cache",
-                        extract=hang_on_hang_pdf, progress=False, stream=io.StringIO())
+    rewritten = b.build(
+        raw,
+        tmp_path / "clean",
+        jobs=2,
+        timeout=2,
+        cache_dir=tmp_path / "cache",
+        extract=hang_on_hang_pdf,
+        progress=False,
+        stream=io.StringIO(),
+    )
     cached = {o.extraction.file: o.cached for o in rewritten.outcomes}
     assert cached == {"hang.pdf": True, "prose.pdf": True}
     # other limits: tried again
-    longer = b.build(raw, tmp_path / "clean", jobs=2, timeout=3, cache_dir=tmp_path / "cache",
-                     extract=hang_on_hang_pdf, progress=False, stream=io.StringIO())
+    longer = b.build(
+        raw,
+        tmp_path / "clean",
+        jobs=2,
+        timeout=3,
+        cache_dir=tmp_path / "cache",
+        extract=hang_on_hang_pdf,
+        progress=False,
+        stream=io.StringIO(),
+    )
     cached = {o.extraction.file: o.cached for o in longer.outcomes}
     assert cached == {"hang.pdf": False, "prose.pdf": True}
     assert longer.outcomes[0].extraction.reason == "stopped after 3 s: the parser did not finish within the time limit"
@@ -255,8 +286,9 @@ def test_a_crashing_parser_costs_one_file(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "crash.html").write_text("<html><title>x</title></html>", encoding="utf-8")
-    result = b.build(raw, tmp_path / "clean", jobs=1, cache_dir=None, extract=crash_on_crash_html,
-                     progress=False, stream=io.StringIO())
+    result = b.build(
+        raw, tmp_path / "clean", jobs=1, cache_dir=None, extract=crash_on_crash_html, progress=False, stream=io.StringIO()
+    )
     (outcome,) = result.outcomes
     assert outcome.extraction.status == "failed"
     assert outcome.extraction.reason == "the parser crashed (SIGSEGV)"
@@ -293,8 +325,21 @@ def test_a_killed_rebuild_leaves_the_previous_outputs_intact(bad_build, tmp_path
     previous = tmp_path / "clean"
     shutil.copytree(out, previous)
     before = snapshot(previous)
-    command = [sys.executable, "-m", "openness", "build", "--raw", str(raw), "--out", str(previous),
-               "--cache", str(tmp_path / "cache"), "--force", "--jobs", "1"]
+    command = [
+        sys.executable,
+        "-m",
+        "openness",
+        "build",
+        "--raw",
+        str(raw),
+        "--out",
+        str(previous),
+        "--cache",
+        str(tmp_path / "cache"),
+        "--force",
+        "--jobs",
+        "1",
+    ]
     proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         for line in proc.stderr:  # the first report extracted: the build is mid-way
@@ -362,8 +407,9 @@ def test_an_extractor_exception_is_said_plainly(tmp_path):
     (raw / "fine.pdf").write_bytes(data)
     (raw / "cut.pdf").write_bytes(data[:5000])
     (raw / "page.pdf").write_text("<html><body>404</body></html>", encoding="utf-8")
-    result = b.build(raw, tmp_path / "clean", jobs=1, cache_dir=None, extract=failing_extract,
-                     progress=False, stream=io.StringIO())
+    result = b.build(
+        raw, tmp_path / "clean", jobs=1, cache_dir=None, extract=failing_extract, progress=False, stream=io.StringIO()
+    )
     reasons = {o.extraction.file: o.extraction.reason for o in result.outcomes}
     assert reasons == {
         "cut.pdf": "truncated or corrupt PDF: the file ends before the PDF's end marker",
@@ -386,8 +432,12 @@ def tiny_raw(folder: Path) -> Path:
 def test_out_that_is_around_or_inside_the_raw_folder_is_refused(tmp_path):
     data = tmp_path / "data"
     raw = tiny_raw(data / "raw")
-    for out, words in [(raw, "it is the raw folder"), (data, "it contains the raw folder"),
-                       (raw / "clean", "it lies inside the raw folder"), (tmp_path, "it contains the raw folder")]:
+    for out, words in [
+        (raw, "it is the raw folder"),
+        (data, "it contains the raw folder"),
+        (raw / "clean", "it lies inside the raw folder"),
+        (tmp_path, "it contains the raw folder"),
+    ]:
         with pytest.raises(b.OutRefused, match=words):
             b.build(raw, out, cache_dir=None, progress=False, stream=io.StringIO())
     assert sorted(p.name for p in raw.iterdir()) == ["page.html"]
@@ -399,11 +449,24 @@ def test_out_holding_files_the_build_did_not_write_is_refused_in_one_line(tmp_pa
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     (notebooks / "01-story.ipynb").write_text("{}", encoding="utf-8")
-    command = [sys.executable, "-m", "openness", "build", "--raw", str(raw), "--out", str(notebooks), "--cache", str(tmp_path / "cache")]
+    command = [
+        sys.executable,
+        "-m",
+        "openness",
+        "build",
+        "--raw",
+        str(raw),
+        "--out",
+        str(notebooks),
+        "--cache",
+        str(tmp_path / "cache"),
+    ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2
-    assert done.stderr.splitlines() == [f"build: refusing --out {notebooks}: it holds files and no .openness-build marker "
-                                        "of an earlier build (01-story.ipynb); choose a new or empty folder, or move them away"]
+    assert done.stderr.splitlines() == [
+        f"build: refusing --out {notebooks}: it holds files and no .openness-build marker "
+        "of an earlier build (01-story.ipynb); choose a new or empty folder, or move them away"
+    ]
     assert (notebooks / "01-story.ipynb").read_text(encoding="utf-8") == "{}"
 
 
@@ -443,7 +506,15 @@ def shout_on_shout_html(path, report=None):
     from openness.model import Extraction, Problem
 
     if Path(path).name == "shout.html":
-        return Extraction(report or "shout", str(path), problems=[Problem(str(path), "unplaced_label", '=HYPERLINK("http://evil.example","点击")' + "很长" * 100_000 + "\nsecond line")])
+        return Extraction(
+            report or "shout",
+            str(path),
+            problems=[
+                Problem(
+                    str(path), "unplaced_label", '=HYPERLINK("http://evil.example","点击")' + "很长" * 100_000 + "\nsecond line"
+                )
+            ],
+        )
     return extract_report(path, report)
 
 
@@ -460,8 +531,36 @@ def test_no_output_field_starts_a_formula_and_reasons_are_capped(tmp_path):
     with open(raw / "manifest.csv", "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(MANIFEST_HEADER.strip().split(","))
-        writer.writerow(["@evil", evil, '=HYPERLINK("http://evil.example","点击")', "county", "+cmd|' /C calc'!A0", "-15", "2023", "mixed", "javascript:alert(1)", "test", ""])
-        writer.writerow(["shout", "shout.html", BODY, "county", "江苏省", "淮安市", "2023", "mixed", "https://example.gov.cn/r.html", "test", ""])
+        writer.writerow(
+            [
+                "@evil",
+                evil,
+                '=HYPERLINK("http://evil.example","点击")',
+                "county",
+                "+cmd|' /C calc'!A0",
+                "-15",
+                "2023",
+                "mixed",
+                "javascript:alert(1)",
+                "test",
+                "",
+            ]
+        )
+        writer.writerow(
+            [
+                "shout",
+                "shout.html",
+                BODY,
+                "county",
+                "江苏省",
+                "淮安市",
+                "2023",
+                "mixed",
+                "https://example.gov.cn/r.html",
+                "test",
+                "",
+            ]
+        )
     stream = io.StringIO()
     out = tmp_path / "clean"
     b.build(raw, out, jobs=1, cache_dir=None, extract=shout_on_shout_html, progress=False, stream=stream)
@@ -471,13 +570,21 @@ def test_no_output_field_starts_a_formula_and_reasons_are_capped(tmp_path):
             for row in csv.reader(f):  # the default field size limit: every field fits
                 for value in row:
                     fields += 1
-                    assert not value.startswith(FORMULA_START) or re.fullmatch(r"[-+]?\d+(\.\d+)?", value), (path.name, value[:40])
+                    assert not value.startswith(FORMULA_START) or re.fullmatch(r"[-+]?\d+(\.\d+)?", value), (
+                        path.name,
+                        value[:40],
+                    )
     assert fields > 3000
     reports = read(out / "reports.csv").set_index("report")
     evil_row = reports.loc["'@evil"]
-    assert evil_row["file"] == "'" + evil and evil_row["body"] == "'=HYPERLINK(\"http://evil.example\",\"点击\")"
-    assert evil_row["province"] == "'+cmd|' /C calc'!A0" and evil_row["city"] == "-15" and evil_row["status"] == "ok"  # -15 stays a figure
-    assert evil_row["source_url"] == "" and evil_row["reason"] == "source_url left out: not an http(s) address ('javascript:alert(1)')"
+    assert evil_row["file"] == "'" + evil and evil_row["body"] == '\'=HYPERLINK("http://evil.example","点击")'
+    assert (
+        evil_row["province"] == "'+cmd|' /C calc'!A0" and evil_row["city"] == "-15" and evil_row["status"] == "ok"
+    )  # -15 stays a figure
+    assert (
+        evil_row["source_url"] == ""
+        and evil_row["reason"] == "source_url left out: not an http(s) address ('javascript:alert(1)')"
+    )
     cells = read(out / "cells.csv")
     assert len(cells[cells.report == "'@evil"]) == 186  # the report itself is read in full
     assert "javascript" not in (out / "datapackage.json").read_text(encoding="utf-8")
@@ -548,7 +655,9 @@ def test_a_full_cache_is_a_warning_and_the_build_goes_on_uncached(tmp_path, monk
     result = b.build(raw, tmp_path / "clean", cache_dir=tmp_path / "cache", progress=False, stream=stream)
     assert result.log == [{"file": "hongze-2023.pdf", "report": "hongze-2023", "status": "ok", "reason": ""}]
     warnings = [line for line in stream.getvalue().splitlines() if line.startswith("warning:")]
-    assert warnings == [f"warning: the cache {tmp_path / 'cache'} cannot be written (No space left on device): this build goes on uncached"]
+    assert warnings == [
+        f"warning: the cache {tmp_path / 'cache'} cannot be written (No space left on device): this build goes on uncached"
+    ]
     assert len(read(tmp_path / "clean" / "cells.csv")) == 186
 
 
@@ -568,8 +677,11 @@ def test_a_full_disk_for_the_outputs_says_so_in_one_line_with_its_own_status(tmp
     status = b.main(["--raw", str(raw), "--out", str(out), "--cache", str(tmp_path / "cache"), "--force"])
     err = capsys.readouterr().err.splitlines()
     assert status == 3  # not 1 (some input failed) nor 2 (refused)
-    assert len(err[-1:]) == 1 and err[-1].startswith("build: cannot write ") and err[-1].endswith(
-        "cells.csv: No space left on device; the previous outputs are as they were")
+    assert (
+        len(err[-1:]) == 1
+        and err[-1].startswith("build: cannot write ")
+        and err[-1].endswith("cells.csv: No space left on device; the previous outputs are as they were")
+    )
     assert "Traceback" not in "\n".join(err)
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "clean", "raw"]  # no temporary folder left

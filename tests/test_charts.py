@@ -30,12 +30,16 @@ def words(headline: str = "公开率与纠错率", lang: str = "zh") -> Words:
 
 def rates_table() -> pd.DataFrame:
     # 3/5 (汾阳 2023 reviews, a small count), 4/21 (洪泽 2023 disclosure), and a rate with no cases
-    return pd.DataFrame({
-        "label": ["汾阳 行政复议纠错率", "洪泽 公开率", "洪泽 行政诉讼纠错率"],
-        "numerator": [3.0, 4.0, 0.0], "denominator": [5.0, 21.0, 0.0], "rate": [0.6, 4 / 21, float("nan")],
-        "small_count": [True, False, False], "flag": ["small count — a lead, not a rate to rank by", "",
-                                                      "denominator 0 as printed: no rate"],
-    })
+    return pd.DataFrame(
+        {
+            "label": ["汾阳 行政复议纠错率", "洪泽 公开率", "洪泽 行政诉讼纠错率"],
+            "numerator": [3.0, 4.0, 0.0],
+            "denominator": [5.0, 21.0, 0.0],
+            "rate": [0.6, 4 / 21, float("nan")],
+            "small_count": [True, False, False],
+            "flag": ["small count — a lead, not a rate to rank by", "", "denominator 0 as printed: no rate"],
+        }
+    )
 
 
 def render_everywhere(fig) -> None:
@@ -52,8 +56,9 @@ def glyph_problems(caught, records) -> list[str]:
 def test_chinese_labels_render_without_missing_glyph_warnings(caplog):
     with caplog.at_level(logging.INFO, logger="matplotlib"), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fig = charts.bars(pd.Series([19, 69, 5], index=LABELS), words("新收政府信息公开申请（件）—— 测试"),
-                          xlabel="件数 −1 ＋2 “三安全一稳定”")
+        fig = charts.bars(
+            pd.Series([19, 69, 5], index=LABELS), words("新收政府信息公开申请（件）—— 测试"), xlabel="件数 −1 ＋2 “三安全一稳定”"
+        )
         render_everywhere(fig)
         fig2 = charts.rate_bars(rates_table(), words())
         render_everywhere(fig2)
@@ -66,8 +71,11 @@ def test_chinese_labels_render_without_missing_glyph_warnings(caplog):
 
 def test_the_check_catches_tofu(caplog):
     """Control: the same labels in DejaVu Sans alone do raise the warning the test above looks for."""
-    with matplotlib.rc_context({"font.family": ["DejaVu Sans"]}), caplog.at_level(logging.INFO, logger="matplotlib"), \
-            warnings.catch_warnings(record=True) as caught:
+    with (
+        matplotlib.rc_context({"font.family": ["DejaVu Sans"]}),
+        caplog.at_level(logging.INFO, logger="matplotlib"),
+        warnings.catch_warnings(record=True) as caught,
+    ):
         warnings.simplefilter("always")
         fig = matplotlib.figure.Figure()
         fig.text(0.1, 0.5, LABELS[0])
@@ -144,10 +152,17 @@ def test_series_annotates_only_the_chosen_columns():
 
 
 def test_report_labels():
-    reports = pd.DataFrame({"report": ["pingtan-gonganju-2024", "hongze-2023"],
-                            "body": ["平潭综合实验区公安局", "淮安市洪泽区人民政府"], "year": [2024, 2023]})
-    assert charts.report_labels(reports).to_dict() == {"pingtan-gonganju-2024": "公安局 2024",
-                                                       "hongze-2023": "淮安市洪泽区人民政府 2023"}
+    reports = pd.DataFrame(
+        {
+            "report": ["pingtan-gonganju-2024", "hongze-2023"],
+            "body": ["平潭综合实验区公安局", "淮安市洪泽区人民政府"],
+            "year": [2024, 2023],
+        }
+    )
+    assert charts.report_labels(reports).to_dict() == {
+        "pingtan-gonganju-2024": "公安局 2024",
+        "hongze-2023": "淮安市洪泽区人民政府 2023",
+    }
 
 
 # ---------------------------------------------------------------- the notebooks' charts, from data/clean
@@ -185,7 +200,9 @@ def test_every_chart_has_headline_subtitle_notes_and_source_as_svg_text(name, la
     fig = stories.CHARTS[name](data, lang)
     svg, _ = charts.save(fig, name, tmp_path)
     texts = svg_texts(svg)
-    assert texts["headline"] == fig.words.headline and any(ch.isdigit() for ch in fig.words.headline)  # a finding, with its figure
+    assert texts["headline"] == fig.words.headline and any(
+        ch.isdigit() for ch in fig.words.headline
+    )  # a finding, with its figure
     assert texts["subtitle"] and texts["notes"]
     assert texts["source"].startswith("来源：" if lang == "zh" else "Source:")
     assert "data/clean" not in texts["source"] and "annual report" in texts["source"] or "年度报告" in texts["source"]
@@ -210,8 +227,9 @@ def test_pingtan_2020_is_drawn_hollow_and_its_gap_is_noted(data):
     """平潭 2020's 62% rests on a printed total of 21 where its rows add to 27: a hollow point, and the note says so."""
     fig = stories.pingtan_rates(data, "en")
     ax = fig.axes[0]
-    hollow = [(x, y) for line in ax.lines if line.get_markerfacecolor() == "white"
-              for x, y in zip(line.get_xdata(), line.get_ydata())]
+    hollow = [
+        (x, y) for line in ax.lines if line.get_markerfacecolor() == "white" for x, y in zip(line.get_xdata(), line.get_ydata())
+    ]
     assert (2020, pytest.approx(13 / 21)) in [(int(x), y) for x, y in hollow]
     assert all(int(x) == 2020 for x, _ in hollow)
     assert "printed total handled is 21, its rows add up to 27" in fig.words.notes
@@ -264,9 +282,9 @@ def test_the_proof_close_up_shows_whole_lines():
     text = page.get_textpage()
     left, right = close.get_xlim()
     bottom, top = close.get_ylim()
-    for l, b, r, t in (text.get_rect(i) for i in range(text.count_rects())):
+    for x0, b, r, t in (text.get_rect(i) for i in range(text.count_rects())):
         if b < top and t > bottom:  # a line shown at all is shown whole
-            assert left <= l and r <= right and bottom <= b + 0.01 and t <= top + 0.01
+            assert left <= x0 and r <= right and bottom <= b + 0.01 and t <= top + 0.01
 
 
 def test_notebook_findings_are_computed(data):

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from conftest import CORPUS, need
 from openness.checks import COLUMNS, consecutive_pairs, periods, run_checks
 from openness.labels import entries
 
-from conftest import CORPUS, need
-
-HONGZE = {"hongze-2023": ("淮安市洪泽区人民政府", 2023), "hongze-2024": ("淮安市洪泽区人民政府", 2024),
-          "fenyang-2023": ("汾阳市人民政府", 2023)}
+HONGZE = {
+    "hongze-2023": ("淮安市洪泽区人民政府", 2023),
+    "hongze-2024": ("淮安市洪泽区人民政府", 2024),
+    "fenyang-2023": ("汾阳市人民政府", 2023),
+}
 
 
 def with_codes(truth: pd.DataFrame) -> pd.DataFrame:
@@ -55,7 +57,9 @@ def test_hongze_2023_breaks_exactly_twice_in_table_3(checks):
     fails = of(checks, "hongze-2023")
     fails = fails[fails.status == "fail"]
     assert list(zip(fails.identity, fails.scope)) == [
-        ("appeals_group_total", "review"), ("appeals_group_total", "suit_after_review")]
+        ("appeals_group_total", "review"),
+        ("appeals_group_total", "suit_after_review"),
+    ]
     review, after = fails.iloc[0], fails.iloc[1]
     # 行政复议: 10 + 1 + 0 + 0 printed with 总计 0
     assert (review.left, review.right, review.difference) == (0, 11, -11)
@@ -142,11 +146,13 @@ def test_missing_cell_and_missing_table(cells):
 
 
 def test_consecutive_pairs_and_periods():
-    manifest = pd.DataFrame({
-        "report": ["a-2023", "a-2024", "a-2026", "b-2024", "c-2024"],
-        "body": ["A", "A", "A", "B", ""],
-        "year": ["2023", "2024", "2026", "2024", "2024"],
-    })
+    manifest = pd.DataFrame(
+        {
+            "report": ["a-2023", "a-2024", "a-2026", "b-2024", "c-2024"],
+            "body": ["A", "A", "A", "B", ""],
+            "year": ["2023", "2024", "2026", "2024", "2024"],
+        }
+    )
     got = periods(manifest)
     assert got == {"a-2023": ("A", 2023), "a-2024": ("A", 2024), "a-2026": ("A", 2026), "b-2024": ("B", 2024)}
     assert consecutive_pairs(got) == [("a-2023", "a-2024")]

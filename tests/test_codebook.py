@@ -10,8 +10,8 @@ import csv
 from pathlib import Path
 
 import pandas as pd
-from conftest import ROOT
 
+from conftest import ROOT
 from openness import labels
 from openness.checks import run_checks
 from openness.extract import extract_report
@@ -26,10 +26,20 @@ def _codebook_with_a_new_refusal_reason(path: Path) -> Path:
     with open(ROOT / "lib" / "openness" / "codebook.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     at = next(i for i, r in enumerate(rows) if r["code"] == "refused_query_matter") + 1
-    rows.insert(at, {
-        "kind": "row", "table": "requests", "code": "refused_new_reason", "label": NEW,
-        "english": "Refused: a new reason", "unit": "requests", "templates": "2021", "group": "不予公开", "part": "",
-    })
+    rows.insert(
+        at,
+        {
+            "kind": "row",
+            "table": "requests",
+            "code": "refused_new_reason",
+            "label": NEW,
+            "english": "Refused: a new reason",
+            "unit": "requests",
+            "templates": "2021",
+            "group": "不予公开",
+            "part": "",
+        },
+    )
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
@@ -45,22 +55,34 @@ def _figures() -> pd.DataFrame:
     new = requests[requests.row == "一、本年新收政府信息公开申请数量"].copy()
     new["row"], new["value"] = NEW, "0"
     new.loc[new.column.isin(["自然人", "总计"]), "value"] = "2"
-    raise_by_two = figures.table.eq("requests") & figures.column.isin(["自然人", "总计"]) & figures.row.isin(
-        ["一、本年新收政府信息公开申请数量", "三、本年度办理结果 / （七）总计"])
+    raise_by_two = (
+        figures.table.eq("requests")
+        & figures.column.isin(["自然人", "总计"])
+        & figures.row.isin(["一、本年新收政府信息公开申请数量", "三、本年度办理结果 / （七）总计"])
+    )
     figures.loc[raise_by_two, "value"] = (figures.loc[raise_by_two, "value"].astype(int) + 2).astype(str)
     return pd.concat([figures, new], ignore_index=True)
 
 
 def test_a_codebook_row_flows_through_mapping_checks_and_outputs(tmp_path):
-    before = run_checks(pd.DataFrame([c.as_dict() for c in extract_report(ROOT / "data" / "raw" / "pingtan-2023.pdf", "x").cells]))
+    before = run_checks(
+        pd.DataFrame([c.as_dict() for c in extract_report(ROOT / "data" / "raw" / "pingtan-2023.pdf", "x").cells])
+    )
     with labels.use_codebook(_codebook_with_a_new_refusal_reason(tmp_path / "codebook.csv")):
         assert "refused_new_reason" in labels.codes("row", "requests", "2021", group="不予公开")
         rendering = render_report(_figures(), tmp_path / "new.pdf", template="2021", body="平潭综合实验区", year=2023)
         ex = extract_report(rendering.path, "new")
         assert ex.status == "ok", [str(p) for p in ex.problems]
         found = {c.column_code: c.value for c in ex.cells if c.row_code == "refused_new_reason"}
-        assert found == {"natural_person": "2", "business": "0", "research": "0", "social_welfare": "0",
-                         "legal_services": "0", "other_org": "0", "total": "2"}
+        assert found == {
+            "natural_person": "2",
+            "business": "0",
+            "research": "0",
+            "social_welfare": "0",
+            "legal_services": "0",
+            "other_org": "0",
+            "total": "2",
+        }
         cells = pd.DataFrame([c.as_dict() for c in ex.cells])
         checks = run_checks(cells)
         handled = checks[(checks.identity == "requests_handled_total") & (checks.scope == "natural_person")].iloc[0]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import CORPUS, need
 from openness.copying import ALL, mask, repeated_chars, repeats
 from openness.model import Section
 from openness.readers import reader_for
 from openness.sections import split_sections
-
-from conftest import CORPUS, need
 
 
 def sections(name: str) -> list[Section]:
@@ -24,7 +23,12 @@ def shares(after: str, before: str) -> dict[str, float]:
 def test_hongze_2024_repeats_2023():
     found = {r.section: r for r in repeats(sections("hongze-2024.pdf"), sections("hongze-2023.pdf"))}
     assert {k: round(r.share, 2) for k, r in found.items()} == {
-        "preamble": 0.99, "overview": 0.49, "problems": 0.41, "other": 1.0, ALL: 0.55}
+        "preamble": 0.99,
+        "overview": 0.49,
+        "problems": 0.41,
+        "other": 1.0,
+        ALL: 0.55,
+    }
     # the improvement plan's first item is word for word last year's
     assert "一是扎实推进依申请公开工作，全面梳理和优化工作流程、健全工作机制、强化部门协同配合" in found["problems"].longest
     # the fee sentence changed only its year: masked, it is all repeated

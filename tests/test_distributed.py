@@ -16,9 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from openness import build as b
-
 from conftest import CORPUS, need
+from openness import build as b
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECIMENS = 3  # specimen reports taken from data/raw (CI time)
@@ -56,8 +55,9 @@ def outputs(folder: Path) -> dict[str, bytes | pd.DataFrame]:
     files["extraction_log.csv"] = log.drop(columns="seconds")
     with sqlite3.connect(folder / "openness.sqlite") as con:  # the same tables, the log's timings left out
         tables = [name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        files["openness.sqlite"] = pd.concat({t: pd.read_sql(f'SELECT * FROM "{t}"', con).drop(columns="seconds", errors="ignore")
-                                              .astype(str) for t in tables})
+        files["openness.sqlite"] = pd.concat(
+            {t: pd.read_sql(f'SELECT * FROM "{t}"', con).drop(columns="seconds", errors="ignore").astype(str) for t in tables}
+        )
     return files
 
 
@@ -67,8 +67,9 @@ def test_a_dask_cluster_builds_the_same_outputs_as_the_local_build(tmp_path):
     make_corpus(raw)
     local = b.build(raw, tmp_path / "local", jobs=2, cache_dir=None, progress=False, stream=io.StringIO())
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        remote = b.build(raw, tmp_path / "dask", scheduler=cluster.scheduler_address, cache_dir=None,
-                         progress=False, stream=io.StringIO())
+        remote = b.build(
+            raw, tmp_path / "dask", scheduler=cluster.scheduler_address, cache_dir=None, progress=False, stream=io.StringIO()
+        )
     assert remote.exit_code == local.exit_code == 1  # the truncated copy fails in both
     assert [o.extraction.status for o in remote.outcomes] == [o.extraction.status for o in local.outcomes]
     first = remote.outcomes[0].extraction
@@ -91,7 +92,15 @@ def test_a_hung_parser_on_a_dask_worker_is_stopped(tmp_path):
     (raw / "hang.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     # the workers are spawned with this process's sys.path: they import the test's extractor by name
     with distributed.LocalCluster(n_workers=1, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        result = b.build(raw, tmp_path / "clean", scheduler=cluster.scheduler_address, timeout=2, cache_dir=None,
-                         extract=hang_on_hang_pdf, progress=False, stream=io.StringIO())
+        result = b.build(
+            raw,
+            tmp_path / "clean",
+            scheduler=cluster.scheduler_address,
+            timeout=2,
+            cache_dir=None,
+            extract=hang_on_hang_pdf,
+            progress=False,
+            stream=io.StringIO(),
+        )
     (outcome,) = result.outcomes
     assert outcome.extraction.reason == "stopped after 2 s: the parser did not finish within the time limit"

@@ -9,15 +9,19 @@ import pandas as pd
 import pytest
 
 from openness.extract import extract_report
-from openness.readers.pdf import page_texts, table_pages
 from openness.model import TABLES
+from openness.readers.pdf import page_texts, table_pages
 
 
 def _score(ex, truth: pd.DataFrame) -> list[tuple]:
     got = {(c.table, c.row, c.column): c.value for c in ex.cells}
     rows = truth[truth.report == ex.report]
     assert len(rows) > 0
-    return [(r.table, r.row, r.column, r.value, got.get((r.table, r.row, r.column))) for r in rows.itertuples() if got.get((r.table, r.row, r.column)) != r.value]
+    return [
+        (r.table, r.row, r.column, r.value, got.get((r.table, r.row, r.column)))
+        for r in rows.itertuples()
+        if got.get((r.table, r.row, r.column)) != r.value
+    ]
 
 
 @pytest.mark.parametrize("name", ["hongze-2023", "hongze-2024"])
@@ -70,7 +74,9 @@ def test_cli_prints_csv_and_reports_bad_files(hongze_2024, tmp_path):
     bogus.write_text("not a pdf at all", encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-m", "openness", "extract", str(bogus), str(hongze_2024)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode == 1
     assert f"{bogus}: not a PDF" in run.stderr
@@ -104,15 +110,16 @@ def test_fallback_rereads_pages_of_a_table_the_fast_engine_missed(hongze_2024, m
 
 def test_no_second_reading_for_a_row_the_report_does_not_print(monkeypatch):
     """Departments leave out the 规章 row: reported missing, and not read again for nothing."""
-    from conftest import ROOT
-
     import openness.extract as extract
+    from conftest import ROOT
     from openness.readers import pdf
 
     path = ROOT / "data" / "raw" / "pingtan-shehuishiyeju-2023.pdf"
     engines = []
     real = pdf.read_pages
-    monkeypatch.setattr(pdf, "read_pages", lambda p, pages, engine=pdf.ENGINE, chars=None: engines.append(engine) or real(p, pages, engine, chars))
+    monkeypatch.setattr(
+        pdf, "read_pages", lambda p, pages, engine=pdf.ENGINE, chars=None: engines.append(engine) or real(p, pages, engine, chars)
+    )
     ex = extract.extract_report(path)
     assert engines == ["vector"]
     assert ex.status == "partial"
@@ -139,9 +146,8 @@ def test_cli_goes_on_when_the_parser_fails_on_one_file(hongze_2024, tmp_path, mo
 
 def test_cli_exits_non_zero_on_an_incomplete_report(capsys):
     """A department that leaves out the 规章 row: figures printed, the gap on stderr, status 1."""
-    from conftest import ROOT
-
     import openness.cli as cli
+    from conftest import ROOT
 
     path = ROOT / "data" / "raw" / "pingtan-shehuishiyeju-2023.pdf"
     status = cli.main(["extract", str(path)])

@@ -47,13 +47,13 @@ def mutate_pdf(rng: random.Random, data: bytes) -> bytes:
         for _ in range(rng.randint(1, 20)):
             b[rng.randrange(len(b))] ^= 1 << rng.randrange(8)
     elif how == "truncate":
-        del b[rng.randrange(1, len(b)):]
+        del b[rng.randrange(1, len(b)) :]
     elif how == "cut":
         start = rng.randrange(len(b))
-        del b[start:start + rng.randint(1, 4096)]
+        del b[start : start + rng.randint(1, 4096)]
     elif how == "repeat":
         start = rng.randrange(len(b))
-        chunk = b[start:start + rng.randint(1, 4096)]
+        chunk = b[start : start + rng.randint(1, 4096)]
         b[start:start] = chunk * rng.randint(2, 50)
     elif how == "xref":
         at = data.rfind(b"xref")
@@ -84,7 +84,9 @@ def random_table(rng: random.Random, depth: int = 0) -> str:
                 attrs += f" rowspan={rng.choice(['2', '3', '0', '-4', '', '65534', '99999999999'])}"
             if rng.random() < 0.05:
                 attrs += rng.choice([" hidden", ' style="display:none"'])
-            content = rng.choice([rng.choice(MARKERS), str(rng.randint(-20, 99999)), "", "—", "=HYPERLINK(\"x\")", "<br>", "&nbsp;"])
+            content = rng.choice(
+                [rng.choice(MARKERS), str(rng.randint(-20, 99999)), "", "—", '=HYPERLINK("x")', "<br>", "&nbsp;"]
+            )
             if depth < 3 and rng.random() < 0.05:
                 content = random_table(rng, depth + 1)
             cells.append(f"<{rng.choice(['td', 'th'])}{attrs}>{content}</td>")
@@ -132,8 +134,13 @@ def make_inputs(folder: Path, rng: random.Random, count: int) -> list[str]:
             name = f"special-{i}" + rng.choice([".pdf", ".html"])
             what = rng.choice(["fifo", "loop", "dangling", "folder", "zero"])
             path = folder / name
-            {"fifo": lambda: os.mkfifo(path), "loop": lambda: path.symlink_to(name), "dangling": lambda: path.symlink_to(f"gone-{i}.pdf"),
-             "folder": lambda: path.mkdir(), "zero": lambda: path.symlink_to("/dev/zero")}[what]()
+            {
+                "fifo": lambda: os.mkfifo(path),
+                "loop": lambda: path.symlink_to(name),
+                "dangling": lambda: path.symlink_to(f"gone-{i}.pdf"),
+                "folder": lambda: path.mkdir(),
+                "zero": lambda: path.symlink_to("/dev/zero"),
+            }[what]()
             names.append(name)
             continue
         if kind == "gbk":
@@ -156,7 +163,10 @@ def make_inputs(folder: Path, rng: random.Random, count: int) -> list[str]:
         elif kind == "bomb":
             name, data = f"bomb{i}.pdf", deflate_bomb(rng.choice([64, 512, 2500]))
         else:
-            name, data = f"t{i}" + rng.choice([".pdf", ".html"]), rng.choice([b"", b"%", b"%PDF-", b"%PDF-1.7\n%%EOF", b"<html>", "说明".encode()])
+            name, data = (
+                f"t{i}" + rng.choice([".pdf", ".html"]),
+                rng.choice([b"", b"%", b"%PDF-", b"%PDF-1.7\n%%EOF", b"<html>", "说明".encode()]),
+            )
         (folder / name).write_bytes(data + f"\n%{i}\n".encode() * (kind != "tiny"))
         names.append(name)
     return names
@@ -171,8 +181,24 @@ def test_hostile_inputs_each_get_one_log_row_no_traceback_no_hang(tmp_path, trut
     raw.mkdir()
     names = make_inputs(raw, rng, COUNT)
     out = tmp_path / "clean"
-    command = [sys.executable, "-m", "openness", "build", "--raw", str(raw), "--out", str(out), "--cache", str(tmp_path / "cache"),
-               "--jobs", "2", "--timeout", str(TIMEOUT), "--memory", str(MEMORY_MB)]
+    command = [
+        sys.executable,
+        "-m",
+        "openness",
+        "build",
+        "--raw",
+        str(raw),
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path / "cache"),
+        "--jobs",
+        "2",
+        "--timeout",
+        str(TIMEOUT),
+        "--memory",
+        str(MEMORY_MB),
+    ]
     run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=COUNT * TIMEOUT)
     assert run.returncode in (0, 1), run.stderr[-3000:]
     assert "Traceback" not in run.stderr and "Traceback" not in run.stdout
@@ -187,15 +213,18 @@ def test_hostile_inputs_each_get_one_log_row_no_traceback_no_hang(tmp_path, trut
     assert sorted(shown) == sorted(names)
     assert (log.status.isin(["ok", "partial", "failed"])).all()
     assert (log.reason[log.status == "failed"] != "").all()
-    assert not log.reason.str.contains("Traceback|Error\\(|File \"", regex=True).any()
+    assert not log.reason.str.contains('Traceback|Error\\(|File "', regex=True).any()
 
     # every figure read from a damaged copy of the real report is the one it prints (a copy whose
     # digits' font was cut away prints blanks: those read as blank, which is not a wrong figure)
     want = truth[truth.report == "hongze-2023"].set_index(["table", "row", "column"])["value"].to_dict()
     cells = pd.read_csv(out / "cells.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     mutated = cells[cells.report.str.lstrip("'").str.match(r"m\d+-")]
-    wrong = [(r.report, r.table, r.row, r.column, r.value) for r in mutated.itertuples()
-             if r.value and (r.table, r.row, r.column) in want and want[(r.table, r.row, r.column)] != r.value]
+    wrong = [
+        (r.report, r.table, r.row, r.column, r.value)
+        for r in mutated.itertuples()
+        if r.value and (r.table, r.row, r.column) in want and want[(r.table, r.row, r.column)] != r.value
+    ]
     assert wrong == []
     assert len(mutated) > 186  # several damaged copies still read
 
@@ -207,8 +236,13 @@ def test_extract_says_one_line_per_bad_file_and_no_traceback(tmp_path):
     raw.mkdir()
     names = make_inputs(raw, rng, 20)
     paths = [str(raw / n) for n in names if os.path.lexists(raw / n)]
-    run = subprocess.run([sys.executable, "-m", "openness", "extract", "--timeout", str(TIMEOUT), "--memory", str(MEMORY_MB), *paths],
-                         cwd=ROOT, capture_output=True, text=True, timeout=20 * TIMEOUT)
+    run = subprocess.run(
+        [sys.executable, "-m", "openness", "extract", "--timeout", str(TIMEOUT), "--memory", str(MEMORY_MB), *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=20 * TIMEOUT,
+    )
     assert run.returncode in (0, 1)
     assert "Traceback" not in run.stderr
     assert all(line.startswith("openness: ") for line in run.stderr.splitlines())

@@ -8,7 +8,7 @@ every cell of eight reports, and five key figures of all 37 (see its README).
 from __future__ import annotations
 
 import csv
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,8 @@ from bs4 import BeautifulSoup
 
 from conftest import CORPUS, need
 from openness.extract import extract_report
-from openness.readers.html import cell_text, layout, read_html, simplify
 from openness.model import TABLES
+from openness.readers.html import cell_text, layout, read_html, simplify
 
 HTML = CORPUS / "html"
 EXPECTED = Path(__file__).parent / "data" / "html_expected"
@@ -42,7 +42,7 @@ def source(report: str) -> Path:
     return need(folder / f"{report}.html")
 
 
-@lru_cache(maxsize=None)
+@cache
 def extracted(report: str):
     return extract_report(source(report))
 
@@ -214,8 +214,9 @@ def _dress_up(page: Path) -> str:
     # noise: a hidden row, an empty row, stray spaces, full-width digits, a hidden figure
     hidden = BeautifulSoup('<tr style="display:none"><td>规章</td><td>9</td><td>9</td><td>9</td></tr>', "lxml").tr
     t1.find_all("tr")[2].insert_before(hidden)
-    empty = BeautifulSoup("<tr><td colspan='3'>&nbsp;</td><td></td><td colspan='2'></td>"
-                          "<td></td><td></td><td></td><td></td><td> </td></tr>", "lxml").tr
+    empty = BeautifulSoup(
+        "<tr><td colspan='3'>&nbsp;</td><td></td><td colspan='2'></td><td></td><td></td><td></td><td></td><td> </td></tr>", "lxml"
+    ).tr
     second.find_all("tr")[-1].insert_before(empty)
     new_row = rows[3].find_all("td")
     assert new_row[1].get_text(strip=True) == "64"
@@ -228,12 +229,17 @@ def _dress_up(page: Path) -> str:
     wrapper = BeautifulSoup("<table class='layout'><tr><td class='main'></td></tr></table>", "lxml").table
     for el in list(body.contents):
         wrapper.find("td").append(el.extract())
-    body.append(BeautifulSoup(
-        "<table><tr><td><a href='/'>首页</a></td><td><a href='/zwgk'>政务公开</a></td></tr></table>", "lxml").table)
+    body.append(
+        BeautifulSoup("<table><tr><td><a href='/'>首页</a></td><td><a href='/zwgk'>政务公开</a></td></tr></table>", "lxml").table
+    )
     body.append(wrapper)
-    body.append(BeautifulSoup(
-        "<table><tr><td>相关链接</td><td><a href='x'>政府信息公开指南</a></td></tr>"
-        "<tr><td>2024</td><td>2025</td></tr></table>", "lxml").table)
+    body.append(
+        BeautifulSoup(
+            "<table><tr><td>相关链接</td><td><a href='x'>政府信息公开指南</a></td></tr>"
+            "<tr><td>2024</td><td>2025</td></tr></table>",
+            "lxml",
+        ).table
+    )
     return str(soup)
 
 
@@ -312,8 +318,14 @@ def test_new_requests_match_the_departments_readme():
 
 # Pages that lack a row of table 1 as published: reported, never filled in.
 MISSING_RULES_ROW = {
-    "haitanpianqu-2023", "haitanpianqu-2024", "jinjingpianqu-2024", "nongyenongcunju-2024",
-    "shehuishiyeju-2023", "shehuishiyeju-2024", "shichangjianguanju-2023", "shichangjianguanju-2024",
+    "haitanpianqu-2023",
+    "haitanpianqu-2024",
+    "jinjingpianqu-2024",
+    "nongyenongcunju-2024",
+    "shehuishiyeju-2023",
+    "shehuishiyeju-2024",
+    "shichangjianguanju-2023",
+    "shichangjianguanju-2024",
 }
 
 
@@ -323,9 +335,7 @@ def test_complete_or_the_gap_reported(report):
     assert ex.complete["requests"] and ex.complete["appeals"]
     if report in MISSING_RULES_ROW:
         assert not ex.complete["proactive"]
-        assert [(p.kind, p.table, p.label) for p in ex.problems] == [
-            ("missing_row", "proactive", "第二十条第（一）项 / 规章")
-        ]
+        assert [(p.kind, p.table, p.label) for p in ex.problems] == [("missing_row", "proactive", "第二十条第（一）项 / 规章")]
         assert not any(c.row.endswith("/ 规章") for c in ex.cells)
     else:
         assert ex.complete["proactive"] and ex.problems == [] and ex.status == "ok"
@@ -352,8 +362,7 @@ def test_cells_point_back_to_the_page():
 def test_blank_cell_kept_blank_not_zero():
     for report in ("jinjingpianqu-2023", "jinjingpianqu-2024"):
         cell = next(
-            c for c in extracted(report).cells
-            if c.row == "四、结转下年度继续办理" and c.column == "法人或其他组织 / 商业企业"
+            c for c in extracted(report).cells if c.row == "四、结转下年度继续办理" and c.column == "法人或其他组织 / 商业企业"
         )
         assert (cell.value, cell.text) == ("", "")
 
@@ -425,6 +434,10 @@ def test_cli_prints_html_figures_like_pdf_ones(capsys):
     assert len(out) == 198 and list(out[0]) == EXTRACT_COLUMNS
     total = next(r for r in out if r["row"] == "三、本年度办理结果 / （七）总计" and r["column"] == "总计")
     assert (total["report"], total["value"], total["page"], total["bbox"], total["method"]) == (
-        "pingtan-2020", "21", "", "", "html"
+        "pingtan-2020",
+        "21",
+        "",
+        "",
+        "html",
     )
     assert total["locator"] == "table 2, row 25, column 10"

@@ -15,8 +15,10 @@ def simplify_by_definition(text, span):
         n_rows, n_cols = len(text), len(text[0])
         line = [(r, j) for j in range(n_cols)] if r is not None else [(i, c) for i in range(n_rows)]
         inside = set(line)
-        return all(not text[i][j] or any(span[a][b] == span[i][j] and (a, b) not in inside
-                                         for a in range(n_rows) for b in range(n_cols)) for i, j in line)
+        return all(
+            not text[i][j] or any(span[a][b] == span[i][j] and (a, b) not in inside for a in range(n_rows) for b in range(n_cols))
+            for i, j in line
+        )
 
     changed = True
     while changed and text and text[0]:

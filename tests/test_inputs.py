@@ -19,11 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from openness import build as b
-from openness.inputs import read_inputs
-
 from conftest import CORPUS, need
 from hostile import unprivileged
+from openness import build as b
+from openness.inputs import read_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "report,file,body,level,province,city,year,template,source_url,provenance,sha256\n"
@@ -55,7 +54,9 @@ def test_special_files_and_a_gbk_name_each_get_one_log_row_and_the_build_goes_on
     stream = io.StringIO()
     result = b.build(raw, tmp_path / "clean", jobs=2, cache_dir=None, progress=False, stream=stream)
     log = log_of(tmp_path / "clean")
-    assert sorted(log) == sorted(["hongze-2023.pdf", "洪泽区2023年报告.pdf", "pipe.pdf", "loop.pdf", "dangling.pdf", "folder.pdf", "zero.html"])
+    assert sorted(log) == sorted(
+        ["hongze-2023.pdf", "洪泽区2023年报告.pdf", "pipe.pdf", "loop.pdf", "dangling.pdf", "folder.pdf", "zero.html"]
+    )
     assert log["hongze-2023.pdf"] == ("ok", "")
     assert log["洪泽区2023年报告.pdf"][1].startswith("file name is not UTF-8")
     assert "read as GBK it is 洪泽区2023年报告.pdf" in log["洪泽区2023年报告.pdf"][1]
@@ -94,7 +95,10 @@ def test_manifest_rows_that_cannot_be_read_get_one_reason_each(tmp_path):
     assert reports.at["hongze-2023", "body"] == BODY and reports.at["hongze-2023", "status"] == "ok"
     log = {r.report: r.reason for r in read(out / "extraction_log.csv").itertuples()}
     assert log["long"] == "file name too long (104 characters; the system allows 255 bytes a name)"
-    assert log["passwd"] == "refused: the path ../../../../../../etc/passwd leads outside the raw folder; inputs must lie inside it (--allow-outside-raw to allow)"
+    assert (
+        log["passwd"]
+        == "refused: the path ../../../../../../etc/passwd leads outside the raw folder; inputs must lie inside it (--allow-outside-raw to allow)"
+    )
     assert log["absolute"].startswith("refused: the path /etc/passwd leads outside the raw folder")
     assert log["hostname"].startswith("refused: it is a link to /etc/hostname, outside the raw folder")
     assert log["nothing"] == "no file listed in the manifest row"
@@ -109,11 +113,23 @@ def test_a_manifest_that_is_not_text_stops_the_build_with_one_line_naming_it(tmp
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "manifest.csv").write_bytes(HEADER.encode() + b"\xff\xfe\xfa\x80,x.pdf\n")
-    command = [sys.executable, "-m", "openness", "build", "--raw", str(raw), "--out", str(tmp_path / "clean"), "--cache", str(tmp_path / "cache")]
+    command = [
+        sys.executable,
+        "-m",
+        "openness",
+        "build",
+        "--raw",
+        str(raw),
+        "--out",
+        str(tmp_path / "clean"),
+        "--cache",
+        str(tmp_path / "cache"),
+    ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2
-    assert done.stderr.splitlines() == [f"build: {raw / 'manifest.csv'}: not UTF-8 (nor GBK) text: byte 0xff at position "
-                                        f"{len(HEADER)}; save it as UTF-8"]
+    assert done.stderr.splitlines() == [
+        f"build: {raw / 'manifest.csv'}: not UTF-8 (nor GBK) text: byte 0xff at position {len(HEADER)}; save it as UTF-8"
+    ]
     assert not (tmp_path / "clean").exists()
 
 

@@ -35,7 +35,7 @@ ROWS = [
     # numbering printed 1、 or 1． or with full-width digits
     ("1、属于国家秘密", "refused_state_secret"),
     ("１．本机关不掌握相关政府信息", "unable_not_held"),
-    ("3．危及\"三安全一稳定\"", "refused_security_stability"),
+    ('3．危及"三安全一稳定"', "refused_security_stability"),
     # half-width brackets, a vertical label one character a line
     ("(七)总计", "total_handled"),
     ("四\n、\n结\n转\n下\n年\n度\n继\n续\n办\n理", "carried_out"),
@@ -91,7 +91,12 @@ def test_appeal_columns(path, code):
 
 @pytest.mark.parametrize(
     "printed,section",
-    [("第二十条第（一）项", "第二十条第（一）项"), ("第二十条 第（五）项", "第二十条第（五）项"), ("第二十条第(六)项", "第二十条第（六）项"), ("第二十条第（九）项", "第二十条第（九）项")],
+    [
+        ("第二十条第（一）项", "第二十条第（一）项"),
+        ("第二十条 第（五）项", "第二十条第（五）项"),
+        ("第二十条第(六)项", "第二十条第（六）项"),
+        ("第二十条第（九）项", "第二十条第（九）项"),
+    ],
 )
 def test_sections(printed, section):
     assert labels.match_section(printed) == section

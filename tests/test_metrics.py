@@ -167,10 +167,15 @@ def test_load_cells_reads_blank_as_nan(tmp_path, cells):
 
 
 def test_overview_joins_metadata(cells):
-    reports = pd.DataFrame({"report": ["fenyang-2023", "hongze-2023", "hongze-2024"],
-                            "body": ["汾阳市人民政府", "淮安市洪泽区人民政府", "淮安市洪泽区人民政府"],
-                            "level": ["county-level city", "district", "district"], "year": [2023, 2023, 2024],
-                            "template": ["2021", "mixed", "mixed"]})
+    reports = pd.DataFrame(
+        {
+            "report": ["fenyang-2023", "hongze-2023", "hongze-2024"],
+            "body": ["汾阳市人民政府", "淮安市洪泽区人民政府", "淮安市洪泽区人民政府"],
+            "level": ["county-level city", "district", "district"],
+            "year": [2023, 2023, 2024],
+            "template": ["2021", "mixed", "mixed"],
+        }
+    )
     view = metrics.overview(cells, reports)
     assert list(view.index) == ["fenyang-2023", "hongze-2023", "hongze-2024"]  # by body (code point), then year
     assert view.loc["hongze-2023", ["new", "handled"]].tolist() == [21, 21]

@@ -54,7 +54,9 @@ def score(extractions: dict[str, Extraction], truth: pd.DataFrame) -> tuple[int,
     right, wrong, unflagged = 0, [], []
     for t in truth.itertuples():
         cell = got.get((t.report, t.table, t.row, t.column))
-        if cell is not None and (cell.value == t.value == "" or "" != cell.value and "" != t.value and Decimal(cell.value) == Decimal(t.value)):
+        if cell is not None and (
+            cell.value == t.value == "" or "" != cell.value and "" != t.value and Decimal(cell.value) == Decimal(t.value)
+        ):
             right += 1
             continue
         wrong.append((t.report, t.row, t.column, t.value, cell.value if cell else None))
@@ -109,8 +111,22 @@ def _requests_cells(truth: pd.DataFrame, report: str) -> list[Cell]:
 
     code = {(e.kind, e.table, e.label): e.code for e in codebook()}
     rows = truth[(truth["report"] == report) & (truth["table"] != "proactive")]
-    return [Cell(report, t.table, t.row, t.column, code.get(("row", t.table, t.row), ""), code[("column", t.table, t.column)],
-                 t.value, t.value, 1, (0.0, 0.0, float(i), 1.0), "ocr-rapidocr") for i, t in enumerate(rows.itertuples())]
+    return [
+        Cell(
+            report,
+            t.table,
+            t.row,
+            t.column,
+            code.get(("row", t.table, t.row), ""),
+            code[("column", t.table, t.column)],
+            t.value,
+            t.value,
+            1,
+            (0.0, 0.0, float(i), 1.0),
+            "ocr-rapidocr",
+        )
+        for i, t in enumerate(rows.itertuples())
+    ]
 
 
 def _readings(cells: list[Cell], confidence: float = 0.99) -> dict:

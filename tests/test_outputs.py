@@ -10,31 +10,102 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import CORPUS, need
 from openness.checks import periods, run_checks
 from openness.labels import codebook
 from openness.model import Extraction
 from openness.outputs import ENCODING, cells_frame, file_fields, wide_header, write_clean
-
-from conftest import CORPUS, need
 from test_checks import with_codes
 
 BOM = b"\xef\xbb\xbf"
-CSVS = ["reports.csv", "cells.csv", "proactive.csv", "requests.csv", "appeals.csv", "checks.csv",
-        "extraction_log.csv", "codebook.csv", "sections.csv", "prose_checks.csv", "copying.csv"]
+CSVS = [
+    "reports.csv",
+    "cells.csv",
+    "proactive.csv",
+    "requests.csv",
+    "appeals.csv",
+    "checks.csv",
+    "extraction_log.csv",
+    "codebook.csv",
+    "sections.csv",
+    "prose_checks.csv",
+    "copying.csv",
+]
 FORMATS = ["openness.xlsx", "openness.sqlite", "cells.parquet"]
 PLAIN = re.compile(r"^-?\d+(\.\d*[1-9])?$")  # no separators, no exponent, no trailing zeros
 
-MANIFEST = pd.DataFrame([
-    # report, file, body, level, province, city, year, template, source_url, provenance, sha256
-    ["fenyang-2023", "fenyang-2023.pdf", "汾阳市人民政府", "county", "山西省", "吕梁市", "2023", "2021", "", "figures from truth.csv", ""],
-    ["hongze-2023", "hongze-2023.pdf", "淮安市洪泽区人民政府", "county", "江苏省", "淮安市", "2023", "mixed", "", "original PDF", ""],
-    ["hongze-2024", "hongze-2024.pdf", "淮安市洪泽区人民政府", "county", "江苏省", "淮安市", "2024", "mixed", "", "original PDF", ""],
-    ["pingtan-2020", "html/pingtan-2020.html", "平潭综合实验区", "prefecture", "福建省", "", "2020", "2019",
-     "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202103/t20210305_80595.htm", "official web page", ""],
-    ["pingtan-2021", "html/pingtan-2021.html", "平潭综合实验区", "prefecture", "福建省", "", "2021", "2021",
-     "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202202/t20220208_80613.htm", "official web page", ""],
-    ["lost-2024", "lost-2024.pdf", "某局", "department", "", "", "2024", "", "", "", ""],
-], columns=["report", "file", "body", "level", "province", "city", "year", "template", "source_url", "provenance", "sha256"])
+MANIFEST = pd.DataFrame(
+    [
+        # report, file, body, level, province, city, year, template, source_url, provenance, sha256
+        [
+            "fenyang-2023",
+            "fenyang-2023.pdf",
+            "汾阳市人民政府",
+            "county",
+            "山西省",
+            "吕梁市",
+            "2023",
+            "2021",
+            "",
+            "figures from truth.csv",
+            "",
+        ],
+        [
+            "hongze-2023",
+            "hongze-2023.pdf",
+            "淮安市洪泽区人民政府",
+            "county",
+            "江苏省",
+            "淮安市",
+            "2023",
+            "mixed",
+            "",
+            "original PDF",
+            "",
+        ],
+        [
+            "hongze-2024",
+            "hongze-2024.pdf",
+            "淮安市洪泽区人民政府",
+            "county",
+            "江苏省",
+            "淮安市",
+            "2024",
+            "mixed",
+            "",
+            "original PDF",
+            "",
+        ],
+        [
+            "pingtan-2020",
+            "html/pingtan-2020.html",
+            "平潭综合实验区",
+            "prefecture",
+            "福建省",
+            "",
+            "2020",
+            "2019",
+            "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202103/t20210305_80595.htm",
+            "official web page",
+            "",
+        ],
+        [
+            "pingtan-2021",
+            "html/pingtan-2021.html",
+            "平潭综合实验区",
+            "prefecture",
+            "福建省",
+            "",
+            "2021",
+            "2021",
+            "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202202/t20220208_80613.htm",
+            "official web page",
+            "",
+        ],
+        ["lost-2024", "lost-2024.pdf", "某局", "department", "", "", "2024", "", "", "", ""],
+    ],
+    columns=["report", "file", "body", "level", "province", "city", "year", "template", "source_url", "provenance", "sha256"],
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,17 +113,35 @@ def inputs(truth):
     """Real extractions (two PDFs, two HTML pages) plus 汾阳 2023's figures from truth.csv (text only)."""
     from openness.extract import extract_report
 
-    files = {"hongze-2023": "hongze-2023.pdf", "hongze-2024": "hongze-2024.pdf",
-             "pingtan-2020": "html/pingtan-2020.html", "pingtan-2021": "html/pingtan-2021.html"}
+    files = {
+        "hongze-2023": "hongze-2023.pdf",
+        "hongze-2024": "hongze-2024.pdf",
+        "pingtan-2020": "html/pingtan-2020.html",
+        "pingtan-2021": "html/pingtan-2021.html",
+    }
     exs = [extract_report(need(CORPUS / f), report=r) for r, f in files.items()]
     fenyang = with_codes(truth[truth.report == "fenyang-2023"])
     fenyang["text"], fenyang["page"], fenyang["bbox"], fenyang["method"], fenyang["locator"] = (
-        fenyang["value"], None, None, "truth.csv", "")
+        fenyang["value"],
+        None,
+        None,
+        "truth.csv",
+        "",
+    )
     cells = pd.concat([cells_frame(exs), fenyang], ignore_index=True)
-    log = [{"file": files[e.report], "report": e.report, "status": e.status, "reason": e.reason, "seconds": e.seconds}
-           for e in exs]
+    log = [
+        {"file": files[e.report], "report": e.report, "status": e.status, "reason": e.reason, "seconds": e.seconds} for e in exs
+    ]
     log.append({"file": "fenyang-2023.pdf", "report": "fenyang-2023", "status": "ok", "reason": "", "seconds": 0.04})
-    log.append({"file": "lost-2024.pdf", "report": "lost-2024", "status": "failed", "reason": "the file listed in the manifest is missing", "seconds": 0})
+    log.append(
+        {
+            "file": "lost-2024.pdf",
+            "report": "lost-2024",
+            "status": "failed",
+            "reason": "the file listed in the manifest is missing",
+            "seconds": 0,
+        }
+    )
     checks = run_checks(cells, periods(MANIFEST))
     return cells, MANIFEST, log, checks
 
@@ -99,8 +188,23 @@ def test_numbers_are_plain(clean):
 
 def test_cells_keep_their_provenance(clean, inputs):
     cells = read(clean, "cells.csv")
-    assert list(cells.columns) == ["report", "table", "row", "column", "value", "row_code", "column_code",
-                                   "text", "page", "bbox", "method", "locator", "confidence", "proof", "proof_note"]
+    assert list(cells.columns) == [
+        "report",
+        "table",
+        "row",
+        "column",
+        "value",
+        "row_code",
+        "column_code",
+        "text",
+        "page",
+        "bbox",
+        "method",
+        "locator",
+        "confidence",
+        "proof",
+        "proof_note",
+    ]
     assert len(cells) == len(inputs[0])
     first = cells[cells.report == "hongze-2023"].iloc[0]
     assert (first.table, first.row_code, first.column_code) == ("proactive", "rules", "issued")
@@ -153,8 +257,10 @@ def test_wide_tables_agree_with_the_tidy_cells(clean, table):
         pairs = set(zip(cells[cells.table == table].report, cells[cells.table == table].row_code))
         assert set(zip(wide.report, wide.row_code)) == pairs and len(wide) == len(pairs)
     if table == "requests":
-        header = ["report", "row_code", "row"] + [wide_header("requests", c) for c in (
-            "natural_person", "business", "research", "social_welfare", "legal_services", "other_org", "total")]
+        header = ["report", "row_code", "row"] + [
+            wide_header("requests", c)
+            for c in ("natural_person", "business", "research", "social_welfare", "legal_services", "other_org", "total")
+        ]
         assert list(wide.columns) == header
         assert header[3] == "自然人 (natural_person)"
 
@@ -181,7 +287,8 @@ def test_checks_and_log(clean):
     checks = read(clean, "checks.csv")
     fails = checks[checks.status == "fail"]
     assert ("hongze-2023", "appeals_group_total", "review", "0", "11", "-11") in set(
-        zip(fails.report, fails.identity, fails.scope, fails.left, fails.right, fails.difference))
+        zip(fails.report, fails.identity, fails.scope, fails.left, fails.right, fails.difference)
+    )
     assert "hongze-2023→hongze-2024" in set(checks.report)
     assert set(checks.rough) == {"true", "false"}
     log = read(clean, "extraction_log.csv")
@@ -291,12 +398,19 @@ def test_xlsx_sqlite_and_parquet_read_back_to_the_figures_of_the_csvs(clean):
     hz = con.execute("SELECT review_upheld, review_corrected, review_total FROM appeals WHERE report = 'hongze-2023'").fetchone()
     assert hz == (10, 1, 0)  # as printed: the break stays
     cells = read(clean, "cells.csv")
-    got = con.execute("SELECT report, table_, row_code, column_code, value FROM (SELECT *, \"table\" AS table_ FROM cells)").fetchall()
-    want = [(r, t, rc or None, cc, as_number(v)) for r, t, rc, cc, v in zip(cells.report, cells.table, cells.row_code, cells.column_code, cells.value)]
+    got = con.execute(
+        'SELECT report, table_, row_code, column_code, value FROM (SELECT *, "table" AS table_ FROM cells)'
+    ).fetchall()
+    want = [
+        (r, t, rc or None, cc, as_number(v))
+        for r, t, rc, cc, v in zip(cells.report, cells.table, cells.row_code, cells.column_code, cells.value)
+    ]
     assert got == want
     blanks = con.execute("SELECT count(*) FROM cells WHERE value IS NULL").fetchone()[0]
     assert blanks == (cells.value == "").sum()
-    assert con.execute("SELECT count(*) FROM dictionary WHERE file_name = 'reports.csv'").fetchone()[0] == len(read(clean, "reports.csv").columns)
+    assert con.execute("SELECT count(*) FROM dictionary WHERE file_name = 'reports.csv'").fetchone()[0] == len(
+        read(clean, "reports.csv").columns
+    )
 
     parquet = pd.read_parquet(clean / "cells.parquet")
     assert list(parquet.columns) == list(cells.columns)
@@ -307,8 +421,23 @@ def test_xlsx_sqlite_and_parquet_read_back_to_the_figures_of_the_csvs(clean):
 def test_text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised_numbers_kept():
     from openness.outputs import MAX_FIELD, safe_text
 
-    assert [safe_text(v) for v in ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"]] == [
-        "'=HYPERLINK(\"http://x\",\"y\")", "'+cmd|' calc'!A0", "'-2+3", "'@SUM(A1)", "'\tx", "'\rx"]
-    assert [safe_text(v) for v in ["-15", "+3", "-0.5", "7730.28", "行政许可", "", None, -15]] == ["-15", "+3", "-0.5", "7730.28", "行政许可", "", None, -15]
+    assert [safe_text(v) for v in ['=HYPERLINK("http://x","y")', "+cmd|' calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"]] == [
+        '\'=HYPERLINK("http://x","y")',
+        "'+cmd|' calc'!A0",
+        "'-2+3",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+    ]
+    assert [safe_text(v) for v in ["-15", "+3", "-0.5", "7730.28", "行政许可", "", None, -15]] == [
+        "-15",
+        "+3",
+        "-0.5",
+        "7730.28",
+        "行政许可",
+        "",
+        None,
+        -15,
+    ]
     long = safe_text("原因" * MAX_FIELD)
     assert len(long) < MAX_FIELD + 40 and long.endswith(f"… [{MAX_FIELD} more characters cut]")

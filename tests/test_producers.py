@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import CORPUS, need
 
+from conftest import CORPUS, need
 from openness.extract import extract_report
 from openness.readers.pdf import page_texts, read_pages, table_pages
 from openness.tables import classify
@@ -89,7 +89,13 @@ def test_calc_table_3_in_two_bands():
     ex = extract_report(need(PRODUCERS / "fenyang-2023-calc.pdf"))
     appeals = {c.column: c.value for c in ex.cells if c.table == "appeals"}
     assert len(appeals) == 15
-    assert [appeals[f"行政复议 / {k}"] for k in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")] == ["1", "3", "1", "0", "5"]
+    assert [appeals[f"行政复议 / {k}"] for k in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")] == [
+        "1",
+        "3",
+        "1",
+        "0",
+        "5",
+    ]
     path = need(PRODUCERS / "fenyang-2023-calc.pdf")
     assert [classify(g) for g in read_pages(path, [2])] == [None, "appeals", "appeals"]
 

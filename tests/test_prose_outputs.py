@@ -9,10 +9,9 @@ import shutil
 import pandas as pd
 import pytest
 
+from conftest import CORPUS, need
 from openness import build as b
 from openness.outputs import file_fields
-
-from conftest import CORPUS, need
 
 NEW = ("sections.csv", "prose_checks.csv", "copying.csv")
 
@@ -21,8 +20,12 @@ NEW = ("sections.csv", "prose_checks.csv", "copying.csv")
 def built(tmp_path_factory):
     """A build of the two real 洪泽 PDFs and two real 平潭 pages, with a manifest naming their bodies and years."""
     raw = tmp_path_factory.mktemp("raw")
-    files = {"hongze-2023": "hongze-2023.pdf", "hongze-2024": "hongze-2024.pdf",
-             "pingtan-2021": "html/pingtan-2021.html", "pingtan-2022": "html/pingtan-2022.html"}
+    files = {
+        "hongze-2023": "hongze-2023.pdf",
+        "hongze-2024": "hongze-2024.pdf",
+        "pingtan-2021": "html/pingtan-2021.html",
+        "pingtan-2022": "html/pingtan-2022.html",
+    }
     rows = []
     for report, name in files.items():
         source = need(CORPUS / name)
@@ -66,6 +69,9 @@ def test_prose_checks_in_the_build(built):
 
 def test_copying_pairs_consecutive_years_of_one_body(built):
     copying = read(built, "copying.csv")
-    assert sorted(set(zip(copying["report"], copying["previous_report"]))) == [("hongze-2024", "hongze-2023"), ("pingtan-2022", "pingtan-2021")]
+    assert sorted(set(zip(copying["report"], copying["previous_report"]))) == [
+        ("hongze-2024", "hongze-2023"),
+        ("pingtan-2022", "pingtan-2021"),
+    ]
     problems = copying[(copying["report"] == "hongze-2024") & (copying["section"] == "problems")].iloc[0]
     assert problems["share_repeated"] == "0.4098"

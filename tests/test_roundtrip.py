@@ -85,14 +85,21 @@ def mismatches(want: dict, ex) -> list[tuple]:
     return sorted((k, want.get(k), got.get(k)) for k in set(want) | set(got) if want.get(k) != got.get(k))
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("ROUNDTRIP_RANDOM") is None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=os.environ.get("ROUNDTRIP_RANDOM") is None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 @given(case=cases())
 def test_random_figures_and_layouts_round_trip(case, tmp_path):
     template, frame, broken, layout = case
     event(f"template {template}")
-    event("table 2 unbroken" if layout.table2_break is None else
-          f"table 2 broken, row cut {layout.cut_row}, merged labels to the {layout.span_text} part, header repeated {layout.repeat_header}")
+    event(
+        "table 2 unbroken"
+        if layout.table2_break is None
+        else f"table 2 broken, row cut {layout.cut_row}, merged labels to the {layout.span_text} part, header repeated {layout.repeat_header}"
+    )
     r = render_report(frame, tmp_path / "specimen.pdf", template=template, body="某某县人民政府", year=2024, layout=layout)
     ex = extract_report(r.path, "specimen")
     wrong = mismatches(as_dict(frame), ex)
@@ -114,20 +121,49 @@ MISPRINT = "三、本年度办理结果 / （三）不予公开 / 2.其他法律
 MASS = "三、本年度办理结果 / （五）不予处理 / 4.无正当理由大量反复申请"
 # Layouts the round trip once failed on (a precise case each), kept as regression tests.
 PINNED = {
-    "vertical label on the continuation page": ("hongze-2023", "mixed", Layout(variant_rate=0, table2_break=14, span_text="second")),
+    "vertical label on the continuation page": (
+        "hongze-2023",
+        "mixed",
+        Layout(variant_rate=0, table2_break=14, span_text="second"),
+    ),
     "vertical label cut by the break": ("hongze-2023", "mixed", Layout(variant_rate=0, table2_break=14, span_text="cut")),
     "header repeated after the break": ("pingtan-2023", "2021", Layout(variant_rate=0, table2_break=12, repeat_header=True)),
-    "continuation opens with a group label": ("pingtan-2019", "2019", Layout(variant_rate=0, table2_break=12, repeat_header=True)),
+    "continuation opens with a group label": (
+        "pingtan-2019",
+        "2019",
+        Layout(variant_rate=0, table2_break=12, repeat_header=True),
+    ),
     "last row of table 2 alone on the next page": ("hongze-2023", "mixed", Layout(variant_rate=0, table2_break=22)),
     "narrow header cells side by side": ("pingtan-2023", "2021", Layout(variant_rate=0, font_size=9.0, margin=48.0)),
-    "last row of table 1 alone on the next page": ("pingtan-2021", "2021", Layout(variant_rate=0, proactive_split=True, prose=3, body_size=14.0)),
-    "table 1 section header alone, own table": ("pingtan-2021", "2021", Layout(variant_rate=0, proactive_split=True, prose=3, body_size=16.0)),
+    "last row of table 1 alone on the next page": (
+        "pingtan-2021",
+        "2021",
+        Layout(variant_rate=0, proactive_split=True, prose=3, body_size=14.0),
+    ),
+    "table 1 section header alone, own table": (
+        "pingtan-2021",
+        "2021",
+        Layout(variant_rate=0, proactive_split=True, prose=3, body_size=16.0),
+    ),
     "table 1 section header alone, one table": ("pingtan-2019", "2019", Layout(variant_rate=0, prose=3, body_size=16.0)),
-    "cut row, its tail reads like another row": ("hongze-2023", "mixed", Layout(
-        variant_rate=0, table2_break=20, cut_row=True, cut_figures="second", repeat_header=True, span_text="second",
-        labels={MASS: "4.无正当理由大量反\n复申请"})),
-    "cut row, its head only the number": ("hongze-2023", "mixed", Layout(
-        variant_rate=0, table2_break=6, cut_row=True, labels={MISPRINT: "2．\n其他法律行政止公开"})),
+    "cut row, its tail reads like another row": (
+        "hongze-2023",
+        "mixed",
+        Layout(
+            variant_rate=0,
+            table2_break=20,
+            cut_row=True,
+            cut_figures="second",
+            repeat_header=True,
+            span_text="second",
+            labels={MASS: "4.无正当理由大量反\n复申请"},
+        ),
+    ),
+    "cut row, its head only the number": (
+        "hongze-2023",
+        "mixed",
+        Layout(variant_rate=0, table2_break=6, cut_row=True, labels={MISPRINT: "2．\n其他法律行政止公开"}),
+    ),
 }
 
 
@@ -135,9 +171,9 @@ PINNED = {
 OPEN: dict[str, str] = {}  # pinned layouts still failing, with why (none at present)
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=OPEN[n])) if n in OPEN else n for n in PINNED
-])
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=OPEN[n])) if n in OPEN else n for n in PINNED]
+)
 def test_pinned_layouts_round_trip(name, tmp_path):
     report, template, layout = PINNED[name]
     figures = pd.read_csv(RAW / "figures" / f"{report}.csv", dtype=str, keep_default_na=False)
@@ -160,7 +196,9 @@ def test_every_specimen_extracts_to_its_figures(meta):
     figures = pd.read_csv(RAW / "figures" / f"{meta['report']}.csv", dtype=str, keep_default_na=False)
     ex = extract_report(RAW / meta["file"], meta["report"])
     wrong = mismatches(as_dict(figures), ex)
-    assert not wrong, f"{len(wrong)} cells differ (cell, figures CSV, extracted): {wrong[:6]}; problems: {[str(p) for p in ex.problems][:6]}"
+    assert not wrong, (
+        f"{len(wrong)} cells differ (cell, figures CSV, extracted): {wrong[:6]}; problems: {[str(p) for p in ex.problems][:6]}"
+    )
     assert ex.template == meta["template"]
 
 
@@ -176,15 +214,21 @@ def _fixtures() -> list[dict]:
 MISREAD: dict[str, str] = {}  # none at present
 
 
-@pytest.mark.parametrize("meta", [
-    pytest.param(m, marks=pytest.mark.xfail(strict=True, reason=MISREAD[m["file"]])) if m["file"] in MISREAD else m
-    for m in _fixtures()
-], ids=lambda m: m["file"])
+@pytest.mark.parametrize(
+    "meta",
+    [
+        pytest.param(m, marks=pytest.mark.xfail(strict=True, reason=MISREAD[m["file"]])) if m["file"] in MISREAD else m
+        for m in _fixtures()
+    ],
+    ids=lambda m: m["file"],
+)
 def test_every_producer_fixture_extracts_to_its_figures(meta):
     figures = pd.read_csv(FIXTURES / meta["file"].replace(".pdf", ".csv"), dtype=str, keep_default_na=False)
     ex = extract_report(FIXTURES / meta["file"], "fixture")
     wrong = mismatches(as_dict(figures), ex)
-    assert not wrong, f"{len(wrong)} cells differ (cell, printed, extracted): {wrong[:6]}; problems: {[str(p) for p in ex.problems][:6]}"
+    assert not wrong, (
+        f"{len(wrong)} cells differ (cell, printed, extracted): {wrong[:6]}; problems: {[str(p) for p in ex.problems][:6]}"
+    )
     assert ex.template == meta["template"]
 
 
@@ -203,7 +247,9 @@ def random_prints(producer: str, n: int, base: int) -> list[PrintJob]:
     return jobs
 
 
-@pytest.mark.skipif(PRINTS == 0, reason="set ROUNDTRIP_PRINTS (make roundtrip-long) to print random reports through each producer")
+@pytest.mark.skipif(
+    PRINTS == 0, reason="set ROUNDTRIP_PRINTS (make roundtrip-long) to print random reports through each producer"
+)
 @pytest.mark.parametrize("producer", PRODUCERS)
 def test_random_prints_round_trip(producer, tmp_path):
     if why := missing(producer):
@@ -218,8 +264,12 @@ def test_random_prints_round_trip(producer, tmp_path):
         wrong = mismatches(want, ex)
         known += len(want)
         right += len(want) - sum(1 for k, _, _ in wrong if k in want)
-        tally.update(f"{k[0]} {'missing' if got is None else 'extra' if printed is None else 'wrong'}" for k, printed, got in wrong)
+        tally.update(
+            f"{k[0]} {'missing' if got is None else 'extra' if printed is None else 'wrong'}" for k, printed, got in wrong
+        )
         if wrong:
             failed.append(f"{job.name} ({job.template}): {len(wrong)} cells differ, e.g. {wrong[:3]}; {job.look}")
-    assert not failed, (f"{producer}: {len(failed)} of {len(jobs)} prints differ (seeds from {base}); cells right "
-                        f"{right}/{known}; cells by table: {dict(tally.most_common())}\n" + "\n".join(failed[:10]))
+    assert not failed, (
+        f"{producer}: {len(failed)} of {len(jobs)} prints differ (seeds from {base}); cells right "
+        f"{right}/{known}; cells by table: {dict(tally.most_common())}\n" + "\n".join(failed[:10])
+    )

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import CORPUS, SHARED, need
 from openness.extract import extract_report
 from openness.readers import reader_for
 from openness.sections import lines_of, plain_prose, split_sections
-
-from conftest import CORPUS, SHARED, need
 
 CODES = ["overview", "proactive", "requests", "appeals", "problems", "other"]
 
@@ -77,18 +76,28 @@ def test_heading_cut_over_two_lines_is_joined():
     text = "一、总体\n情况\n今年收到申请5件。\n五、政府信息公开工作存在的主要问\n题及改进情况\n问题是……\n六、其他需要报告的事项\n无。"
     secs = split_sections([(3, text)])
     assert [(s.code, s.heading) for s in secs] == [
-        ("overview", "一、总体情况"), ("problems", "五、政府信息公开工作存在的主要问题及改进情况"), ("other", "六、其他需要报告的事项")]
+        ("overview", "一、总体情况"),
+        ("problems", "五、政府信息公开工作存在的主要问题及改进情况"),
+        ("other", "六、其他需要报告的事项"),
+    ]
     assert secs[1].text == "问题是……" and secs[0].pages == [3]
 
 
 def test_heading_and_text_on_one_line():
     secs = split_sections([(None, "一、总体情况。本年度我局共受理申请3件。\n六、其他需要报告的事项：无。")])
-    assert [(s.heading, s.text) for s in secs] == [("一、总体情况", "本年度我局共受理申请3件。"), ("六、其他需要报告的事项", "无。")]
+    assert [(s.heading, s.text) for s in secs] == [
+        ("一、总体情况", "本年度我局共受理申请3件。"),
+        ("六、其他需要报告的事项", "无。"),
+    ]
 
 
 def test_part_numbering_and_bracket_numbering():
     parts = "第一部分 总体情况\n正文\n第二部分 主动公开政府信息情况\n第五部分 存在的主要问题及改进情况\n正文"
-    assert [s.heading for s in split_sections([(None, parts)])] == ["第一部分总体情况", "第二部分主动公开政府信息情况", "第五部分存在的主要问题及改进情况"]
+    assert [s.heading for s in split_sections([(None, parts)])] == [
+        "第一部分总体情况",
+        "第二部分主动公开政府信息情况",
+        "第五部分存在的主要问题及改进情况",
+    ]
     brackets = "（一）总体情况\n正文\n(二)主动公开政府信息情况\n（六）其他需要报告的事项\n无"
     assert [s.number for s in split_sections([(None, brackets)])] == [1, 2, 6]
 
@@ -119,7 +128,12 @@ def test_html_prose_is_the_article_without_its_tables_or_the_site(tmp_path):
         "<p>三、收到和处理政府信息公开申请情况</p>"
         "<table><tr><td>申请人情况</td><td>自然人</td></tr><tr><td>一、本年新收政府信息公开申请数量</td><td>3</td></tr></table>"
         "<p>六、其他需要报告的事项</p><p>无。</p></div><div class=footer>版权所有</div></body></html>",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     secs = split_sections(reader_for(page).read(page).prose)
     assert [(s.code, s.text) for s in secs] == [
-        ("preamble", "某县2024年政府信息公开工作年度报告"), ("overview", "全年收到申请3件。"), ("requests", ""), ("other", "无。")]
+        ("preamble", "某县2024年政府信息公开工作年度报告"),
+        ("overview", "全年收到申请3件。"),
+        ("requests", ""),
+        ("other", "无。"),
+    ]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from gridmaker import make_grid
 
+from gridmaker import make_grid
 from openness import labels
 from openness.model import stamp
 from openness.tables import classify, grids_to_extraction
@@ -34,7 +34,18 @@ T1_2019 = [
 _COLS = ["自然人", "法人或其他组织", "<", "<", "<", "<", "总计"]
 _SUB = ["^", "商业\n企业", "科研\n机构", "社会\n公益\n组织", "法律\n服务\n机构", "其他", "^"]
 T2_HEAD = [
-    ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "<", "<", "申请人情况", "<", "<", "<", "<", "<", "<"],
+    [
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+        "<",
+        "<",
+        "申请人情况",
+        "<",
+        "<",
+        "<",
+        "<",
+        "<",
+        "<",
+    ],
     ["^", "^", "^"] + _COLS,
     ["^", "^", "^"] + _SUB,
 ]
@@ -75,8 +86,40 @@ def _t2_rows_2019() -> list[list[str]]:
 
 T3 = [
     ["行政复议", "<", "<", "<", "<", "行政诉讼", "<", "<", "<", "<", "<", "<", "<", "<", "<"],
-    ["结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总\n计", "未经复议直接起诉", "<", "<", "<", "<", "复议后起诉", "<", "<", "<", "<"],
-    ["^", "^", "^", "^", "^", "结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总计", "结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总计"],
+    [
+        "结果\n维持",
+        "结果\n纠正",
+        "其他\n结果",
+        "尚未\n审结",
+        "总\n计",
+        "未经复议直接起诉",
+        "<",
+        "<",
+        "<",
+        "<",
+        "复议后起诉",
+        "<",
+        "<",
+        "<",
+        "<",
+    ],
+    [
+        "^",
+        "^",
+        "^",
+        "^",
+        "^",
+        "结果\n维持",
+        "结果\n纠正",
+        "其他\n结果",
+        "尚未\n审结",
+        "总计",
+        "结果\n维持",
+        "结果\n纠正",
+        "其他\n结果",
+        "尚未\n审结",
+        "总计",
+    ],
     ["1", "3", "1", "0", "5", "0", "0", "0", "0", "0", "1", "0", "0", "0", "1"],
 ]
 
@@ -134,7 +177,7 @@ def test_table2_over_a_page_break_with_a_cut_row(before, after):
     rows = _t2_rows_2019()
     cut = 17  # 3.要求提供公开出版物
     first = T2_HEAD + rows[:cut] + [_row(*before)]
-    second = [_row(*after)] + rows[cut + 1:]
+    second = [_row(*after)] + rows[cut + 1 :]
     grids = [make_grid(first, page=3, index=0), make_grid(second, page=4, index=0), make_grid(T3, page=4, index=1)]
     ex = stamp(grids_to_extraction(grids), "split", "test.pdf")
     c = _cells(ex)
@@ -169,7 +212,9 @@ def test_missing_table_and_row_are_reported_not_filled():
 def test_last_row_dropped_is_reported():
     """Camelot can drop a table's last row: the schema's row count catches it."""
     rows = _t2_rows_2019()[:-1]
-    ex = stamp(grids_to_extraction([make_grid(T1_2019), make_grid(T2_HEAD + rows, page=2), make_grid(T3, page=3)]), "dropped", "t.pdf")
+    ex = stamp(
+        grids_to_extraction([make_grid(T1_2019), make_grid(T2_HEAD + rows, page=2), make_grid(T3, page=3)]), "dropped", "t.pdf"
+    )
     assert ex.complete["requests"] is False
     assert any(p.kind == "missing_row" and p.label == "四、结转下年度继续办理" for p in ex.problems)
 
@@ -221,8 +266,12 @@ def test_cut_rows_whose_halves_mislead(row, head, tail):
     """Cut labels found by the specimen round trip, with the header repeated on the next page."""
     rows = _t2_rows_2019()
     first = T2_HEAD + rows[:row] + [_row(["^", "^", head], [""] * 7)]
-    second = T2_HEAD + [_row(["", "", tail], ["5", "0", "0", "0", "0", "0", "5"])] + rows[row + 1:]
-    ex = stamp(grids_to_extraction([make_grid(first, page=2), make_grid(second, page=3), make_grid(T3, page=3, index=1)]), "cut", "cut.pdf")
+    second = T2_HEAD + [_row(["", "", tail], ["5", "0", "0", "0", "0", "0", "5"])] + rows[row + 1 :]
+    ex = stamp(
+        grids_to_extraction([make_grid(first, page=2), make_grid(second, page=3), make_grid(T3, page=3, index=1)]),
+        "cut",
+        "cut.pdf",
+    )
     assert [p for p in ex.problems if p.table == "requests"] == []
     code = labels.match_row("requests", rows[row][2]).code
     c = _cells(ex)
@@ -231,9 +280,12 @@ def test_cut_rows_whose_halves_mislead(row, head, tail):
     assert ex.complete["requests"]
 
 
-@pytest.mark.parametrize("heading", ["二、主动公开政府信息情况", "三、收到和处理政府信息\n公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"])
+@pytest.mark.parametrize(
+    "heading", ["二、主动公开政府信息情况", "三、收到和处理政府信息\n公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
+)
 def test_a_section_heading_ruled_into_a_grid_is_no_row(heading):
     """A spreadsheet's title row inside the table (Calc, Excel): dropped, every table still complete."""
+
     def titled(rows: list[list[str]]) -> list[list[str]]:
         return [[heading] + ["<"] * (len(rows[0]) - 1)] + rows
 
@@ -295,4 +347,9 @@ def test_table_3_review_band_whose_group_label_was_lost():
     # a band of ten bare results could be either litigation group: it is not guessed
     bare = make_grid([_SUITS[2], _SUIT_FIGURES], page=4)
     assert _appeals([make_grid(_REVIEW + [["1", "4", "2", "3", "10"]], page=4), bare]).keys() == {
-        "review_upheld", "review_corrected", "review_other", "review_pending", "review_total"}
+        "review_upheld",
+        "review_corrected",
+        "review_other",
+        "review_pending",
+        "review_total",
+    }

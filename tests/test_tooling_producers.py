@@ -101,7 +101,9 @@ def test_spreadsheet_numbers_typed_as_numbers_that_print_as_given(hongze, tmp_pa
     figures, template, body, year = hongze
     blocks = compose(figures, template, body, year, look("calc", repeat_header=True))
     ws = load_workbook(to_xlsx(blocks, look("calc", repeat_header=True), tmp_path / "r.xlsx")).active
-    found = {ws.cell(r, c).value: (r, c) for r in range(1, ws.max_row + 1) for c in range(1, 11) if ws.cell(r, c).value is not None}
+    found = {
+        ws.cell(r, c).value: (r, c) for r in range(1, ws.max_row + 1) for c in range(1, 11) if ws.cell(r, c).value is not None
+    }
     r, c = found[7730.28]
     assert ws.cell(r, c).number_format == "0.00"
     assert ws.cell(r, 1).value == "行政事业性收费"
@@ -113,9 +115,16 @@ def test_spreadsheet_numbers_typed_as_numbers_that_print_as_given(hongze, tmp_pa
     assert ws.print_title_rows == f"${header}:${header + 2}"
 
 
-@pytest.mark.parametrize("text, value, number_format", [
-    ("7730.28", 7730.28, "0.00"), ("-15", -15, "0"), ("0", 0, "0"), ("12.5000", 12.5, "0.0000"), ("251000元", "251000元", "General"),
-])
+@pytest.mark.parametrize(
+    "text, value, number_format",
+    [
+        ("7730.28", 7730.28, "0.00"),
+        ("-15", -15, "0"),
+        ("0", 0, "0"),
+        ("12.5000", 12.5, "0.0000"),
+        ("251000元", "251000元", "General"),
+    ],
+)
 def test_a_figure_as_a_spreadsheet_holds_it(text, value, number_format):
     assert _number(text) == (value, number_format)
 

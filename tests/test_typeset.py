@@ -4,7 +4,6 @@ specimen corpus in data/raw (manifest, figures, files)."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -36,7 +35,9 @@ def hongze() -> pd.DataFrame:
 
 
 def render(figures, tmp_path, name="r.pdf", template="mixed", **layout):
-    return render_report(figures, tmp_path / name, template=template, body="淮安市洪泽区人民政府", year=2023, layout=Layout(**layout))
+    return render_report(
+        figures, tmp_path / name, template=template, body="淮安市洪泽区人民政府", year=2023, layout=Layout(**layout)
+    )
 
 
 def test_text_layer_holds_every_label_and_figure(hongze, tmp_path):
@@ -128,7 +129,9 @@ def test_partial_figures_print_only_their_rows(hongze, tmp_path):
     partial = hongze[hongze["row"] != rules]
     with pytest.raises(ValueError):
         render(partial, tmp_path)
-    r = render_report(partial, tmp_path / "p.pdf", template="mixed", body="某区", year=2023, layout=Layout(variant_rate=0.0), partial=True)
+    r = render_report(
+        partial, tmp_path / "p.pdf", template="mixed", body="某区", year=2023, layout=Layout(variant_rate=0.0), partial=True
+    )
     text = "".join(page_texts(r.path))
     assert "规范性文件" in text and "规章" not in text
     one_missing = hongze.drop(index=hongze.index[hongze["row"] == rules][:1])
@@ -153,8 +156,20 @@ def manifest() -> pd.DataFrame:
 
 def test_manifest_lists_every_specimen_with_its_hash():
     m = manifest()
-    assert list(m.columns[:12]) == ["report", "file", "body", "level", "province", "city", "year", "template",
-                                    "source_url", "published", "provenance", "sha256"]
+    assert list(m.columns[:12]) == [
+        "report",
+        "file",
+        "body",
+        "level",
+        "province",
+        "city",
+        "year",
+        "template",
+        "source_url",
+        "published",
+        "provenance",
+        "sha256",
+    ]
     assert m["report"].is_unique and len(m) == 40
     for row in m.to_dict("records"):
         pdf = RAW / row["file"]
@@ -169,7 +184,13 @@ def test_manifest_lists_every_specimen_with_its_hash():
     assert (pt["body"], pt["year"], pt["template"]) == ("平潭综合实验区", "2019", "2019")
     assert pt["source_url"] == "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202001/t20200120_80576.htm"
     hz = m[m["report"] == "hongze-2024"].iloc[0]
-    assert (hz["body"], hz["level"], hz["province"], hz["city"], hz["template"]) == ("淮安市洪泽区人民政府", "district", "江苏省", "淮安市", "mixed")
+    assert (hz["body"], hz["level"], hz["province"], hz["city"], hz["template"]) == (
+        "淮安市洪泽区人民政府",
+        "district",
+        "江苏省",
+        "淮安市",
+        "mixed",
+    )
 
 
 def test_figures_files_carry_their_source():
@@ -200,5 +221,10 @@ def test_pingtan_2020_keeps_its_broken_total():
     t2 = f[f["table"] == "requests"].set_index(["row", "column"])["value"]
     assert t2[("三、本年度办理结果 / （七）总计", "总计")] == "21"
     assert t2[("三、本年度办理结果 / （七）总计", "自然人")] == "20"
-    leaves = [r for r in t2.index.get_level_values(0).unique() if r.count(" / ") == 2 or r.endswith(("（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（六）其他处理"))]
+    leaves = [
+        r
+        for r in t2.index.get_level_values(0).unique()
+        if r.count(" / ") == 2
+        or r.endswith(("（一）予以公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（六）其他处理"))
+    ]
     assert sum(int(t2[(r, "总计")]) for r in leaves) == 27

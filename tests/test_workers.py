@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from openness import build as b
-from openness.extract import extract_report
-
 from conftest import CORPUS, need
 from hostile import deflate_bomb
+from openness import build as b
+from openness.extract import extract_report
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
@@ -143,8 +142,19 @@ def test_extract_stops_a_file_past_a_limit_and_prints_the_others(tmp_path, monke
         return hang_on_hang_pdf(path, report) if Path(path).name == "hang.pdf" else greedy_on_bomb_pdf(path, report)
 
     monkeypatch.setattr(cli, "extract_report", hostile)
-    status = cli.main(["extract", "--timeout", "5", "--memory", "2500",
-                       str(raw / "hang.pdf"), str(raw / "bomb.pdf"), str(raw / "pipe.html"), str(hongze)])
+    status = cli.main(
+        [
+            "extract",
+            "--timeout",
+            "5",
+            "--memory",
+            "2500",
+            str(raw / "hang.pdf"),
+            str(raw / "bomb.pdf"),
+            str(raw / "pipe.html"),
+            str(hongze),
+        ]
+    )
     out, err = capsys.readouterr()
     assert status == 1
     assert err.splitlines() == [
@@ -159,8 +169,11 @@ def test_a_decompression_bomb_is_stopped_at_the_memory_limit(tmp_path):
     bomb = tmp_path / "bomb.pdf"
     bomb.write_bytes(deflate_bomb(2048))
     assert bomb.stat().st_size < 10_000
-    run = subprocess.run([sys.executable, "-m", "openness", "extract", "--memory", "1500", str(bomb)],
-                         cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "openness", "extract", "--memory", "1500", str(bomb)], cwd=ROOT, capture_output=True, text=True
+    )
     assert run.returncode == 1
-    assert run.stderr.splitlines() == [f"openness: {bomb}: stopped: the parser needed more than the memory limit of 1500 MB (--memory)"]
+    assert run.stderr.splitlines() == [
+        f"openness: {bomb}: stopped: the parser needed more than the memory limit of 1500 MB (--memory)"
+    ]
     assert run.stdout.splitlines() == ["report,table,row,column,value,page,text,row_code,column_code,bbox,method,locator"]

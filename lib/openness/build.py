@@ -61,7 +61,7 @@ def _own_files(out: Path) -> set[str] | None:
         return None
     if not text.startswith(MARKER_HEAD):
         return None
-    return set(text[len(MARKER_HEAD):].splitlines()) | set(file_fields()) | {MARKER, "README.md", "datapackage.json"}
+    return set(text[len(MARKER_HEAD) :].splitlines()) | set(file_fields()) | {MARKER, "README.md", "datapackage.json"}
 
 
 def check_out(raw: Path, out: Path, cache_dir: Path | None = None) -> None:
@@ -96,8 +96,11 @@ def check_out(raw: Path, out: Path, cache_dir: Path | None = None) -> None:
     foreign = present if own is None else [name for name in present if name not in own]
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-        why = f"it holds files this build did not write ({shown})" if own is not None else \
-            f"it holds files and no {MARKER} marker of an earlier build ({shown})"
+        why = (
+            f"it holds files this build did not write ({shown})"
+            if own is not None
+            else f"it holds files and no {MARKER} marker of an earlier build ({shown})"
+        )
         raise OutRefused(f"refusing --out {out}: {why}; choose a new or empty folder, or move them away")
 
 
@@ -218,11 +221,15 @@ def _with_input_problems(item: Input, extraction: Extraction) -> Extraction:
     """Add what the build knows about the input file to its extraction's problems."""
     listed = item.meta.get("sha256_listed")
     if listed and not any(p.kind == "sha256_mismatch" for p in extraction.problems):
-        extraction.problems.insert(0, Problem(item.file, "sha256_mismatch", f"the file differs from the one the manifest lists (sha256 {listed[:12]}…)"))
+        extraction.problems.insert(
+            0, Problem(item.file, "sha256_mismatch", f"the file differs from the one the manifest lists (sha256 {listed[:12]}…)")
+        )
     url = item.meta.get("source_url_refused")
     if url and not any(p.kind == "source_url" for p in extraction.problems):
         shown = url if len(url) <= 60 else url[:60] + "…"
-        extraction.problems.insert(0, Problem(item.file, "source_url", f"source_url left out: not an http(s) address ({shown!r})"))
+        extraction.problems.insert(
+            0, Problem(item.file, "source_url", f"source_url left out: not an http(s) address ({shown!r})")
+        )
     return extraction
 
 
@@ -321,8 +328,17 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> None:
     manifest = pd.DataFrame([o.input.meta for o in outcomes]).fillna("")
     cells = cells_frame(extractions)
     checks = run_checks(cells, periods(manifest) if {"report", "body", "year"} <= set(manifest.columns) else {})
-    log = [{"file": o.extraction.file, "report": o.extraction.report, "sha256": o.input.sha256 or "", "status": o.extraction.status,
-            "reason": o.extraction.reason, "seconds": o.extraction.seconds} for o in outcomes]
+    log = [
+        {
+            "file": o.extraction.file,
+            "report": o.extraction.report,
+            "sha256": o.input.sha256 or "",
+            "status": o.extraction.status,
+            "reason": o.extraction.reason,
+            "seconds": o.extraction.seconds,
+        }
+        for o in outcomes
+    ]
     _keep_timings(log, out / "extraction_log.csv")
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -371,7 +387,10 @@ def _debug_log(cache_dir: Path | None) -> str | None:
 
 
 def _log(outcomes: list[Outcome]) -> list[dict[str, str]]:
-    return [{"file": o.extraction.file, "report": o.extraction.report, "status": o.extraction.status, "reason": o.extraction.reason} for o in outcomes]
+    return [
+        {"file": o.extraction.file, "report": o.extraction.report, "status": o.extraction.status, "reason": o.extraction.reason}
+        for o in outcomes
+    ]
 
 
 def build(
@@ -399,8 +418,22 @@ def build(
         out = Path(os.path.realpath(out))
     check_out(raw, out, cache_dir)
     with lock_out(out, cache_dir):
-        return _build_locked(raw, out, start, jobs=jobs, force=force, timeout=timeout, memory_mb=memory_mb, scheduler=scheduler,
-                             cache_dir=cache_dir, extract=extract, progress=progress, stream=stream, max_bytes=max_bytes, outside=outside)
+        return _build_locked(
+            raw,
+            out,
+            start,
+            jobs=jobs,
+            force=force,
+            timeout=timeout,
+            memory_mb=memory_mb,
+            scheduler=scheduler,
+            cache_dir=cache_dir,
+            extract=extract,
+            progress=progress,
+            stream=stream,
+            max_bytes=max_bytes,
+            outside=outside,
+        )
 
 
 @contextlib.contextmanager
@@ -422,15 +455,32 @@ def lock_out(out: Path, cache_dir: Path | None):
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
             if error.errno in (errno.EWOULDBLOCK, errno.EACCES):
-                raise OutRefused(f"refusing --out {out}: another build is writing it now; run again when it has finished") from error
+                raise OutRefused(
+                    f"refusing --out {out}: another build is writing it now; run again when it has finished"
+                ) from error
             raise
         yield
     finally:
         os.close(fd)
 
 
-def _build_locked(raw: Path, out: Path, start: float, *, jobs, force, timeout, memory_mb, scheduler, cache_dir, extract,
-                  progress, stream, max_bytes, outside) -> BuildResult:
+def _build_locked(
+    raw: Path,
+    out: Path,
+    start: float,
+    *,
+    jobs,
+    force,
+    timeout,
+    memory_mb,
+    scheduler,
+    cache_dir,
+    extract,
+    progress,
+    stream,
+    max_bytes,
+    outside,
+) -> BuildResult:
     """The build proper, with the output folder held (see `build`)."""
     tidy_leftovers(out)
     notes: list[str] = []
@@ -447,15 +497,31 @@ def _build_locked(raw: Path, out: Path, start: float, *, jobs, force, timeout, m
             previous = json.loads(stamp_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             previous = {}
-    if (not force and previous.get("stamp") == stamp and previous.get("final") and out.is_dir()
-            and previous.get("outputs") == folder_digest(out)):
+    if (
+        not force
+        and previous.get("stamp") == stamp
+        and previous.get("final")
+        and out.is_dir()
+        and previous.get("outputs") == folder_digest(out)
+    ):
         return BuildResult(out, [], previous["log"], up_to_date=True, seconds=time.perf_counter() - start)
 
     cache = Cache(cache_dir) if cache_dir is not None else None
     debug_log = _debug_log(cache_dir)
     bar = Progress(len(inputs), stream=stream, bar=progress)
     try:
-        outcomes = extract_all(inputs, jobs=jobs, timeout=timeout, memory_mb=memory_mb, debug_log=debug_log, cache=cache, force=force, scheduler=scheduler, extract=extract, progress=bar)
+        outcomes = extract_all(
+            inputs,
+            jobs=jobs,
+            timeout=timeout,
+            memory_mb=memory_mb,
+            debug_log=debug_log,
+            cache=cache,
+            force=force,
+            scheduler=scheduler,
+            extract=extract,
+            progress=bar,
+        )
     finally:
         bar.close()
     write_outputs(outcomes, out)
@@ -463,8 +529,13 @@ def _build_locked(raw: Path, out: Path, start: float, *, jobs, force, timeout, m
     if cache is not None and cache.warning:
         print(f"warning: {cache.warning}", file=stream or sys.stderr)
     if stamp_file is not None:
-        record = {"stamp": stamp, "outputs": folder_digest(out), "out": str(out.resolve()),
-                  "final": all(o.final for o in outcomes), "log": log}
+        record = {
+            "stamp": stamp,
+            "outputs": folder_digest(out),
+            "out": str(out.resolve()),
+            "final": all(o.final for o in outcomes),
+            "log": log,
+        }
         tmp = stamp_file.with_suffix(".tmp")
         try:
             stamp_file.parent.mkdir(parents=True, exist_ok=True)
@@ -482,34 +553,70 @@ def _build_locked(raw: Path, out: Path, start: float, *, jobs, force, timeout, m
 
 def add_limit_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The limits of one file's extraction, shared by `build` and `extract`."""
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
-                        help=f"seconds allowed per file before its parser is stopped (default: {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
-                        help=f"memory (address space) a file's parser may take before it is stopped; 0: no limit (default: {DEFAULT_MEMORY_MB})")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"seconds allowed per file before its parser is stopped (default: {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--memory",
+        type=int,
+        default=DEFAULT_MEMORY_MB,
+        metavar="MB",
+        help=f"memory (address space) a file's parser may take before it is stopped; 0: no limit (default: {DEFAULT_MEMORY_MB})",
+    )
     return parser
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The options of `python -m openness build`."""
-    parser.add_argument("--raw", type=Path, default=Path("data/raw"), help="folder of input reports, with manifest.csv (default: data/raw)")
-    parser.add_argument("--out", type=Path, default=Path("data/clean"), help="output folder, replaced atomically (default: data/clean)")
+    parser.add_argument(
+        "--raw", type=Path, default=Path("data/raw"), help="folder of input reports, with manifest.csv (default: data/raw)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("data/clean"), help="output folder, replaced atomically (default: data/clean)"
+    )
     parser.add_argument("--jobs", "-j", type=int, default=None, help="files extracted at once (default: all cores)")
-    parser.add_argument("--force", action="store_true", help="extract every file again and rewrite the outputs, ignoring the cache")
+    parser.add_argument(
+        "--force", action="store_true", help="extract every file again and rewrite the outputs, ignoring the cache"
+    )
     add_limit_arguments(parser)
-    parser.add_argument("--scheduler", metavar="ADDRESS", default=None, help="run the extraction on a Dask cluster (e.g. tcp://10.0.0.5:8786)")
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS", default=None, help="run the extraction on a Dask cluster (e.g. tcp://10.0.0.5:8786)"
+    )
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="cache folder (default: .cache/openness)")
-    parser.add_argument("--max-size", type=float, default=MAX_BYTES / 2**20, metavar="MB",
-                        help=f"refuse input files larger than this, unread (default: {MAX_BYTES // 2**20} MB)")
-    parser.add_argument("--allow-outside-raw", action="store_true",
-                        help="read manifest paths and links that lead outside the raw folder (refused by default)")
+    parser.add_argument(
+        "--max-size",
+        type=float,
+        default=MAX_BYTES / 2**20,
+        metavar="MB",
+        help=f"refuse input files larger than this, unread (default: {MAX_BYTES // 2**20} MB)",
+    )
+    parser.add_argument(
+        "--allow-outside-raw",
+        action="store_true",
+        help="read manifest paths and links that lead outside the raw folder (refused by default)",
+    )
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     """Run a build from parsed options; the exit status is 1 when any input failed."""
     try:
-        result = build(args.raw, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout, memory_mb=args.memory, scheduler=args.scheduler,
-                       cache_dir=args.cache, max_bytes=int(args.max_size * 2**20), outside=args.allow_outside_raw)
+        result = build(
+            args.raw,
+            args.out,
+            jobs=args.jobs,
+            force=args.force,
+            timeout=args.timeout,
+            memory_mb=args.memory,
+            scheduler=args.scheduler,
+            cache_dir=args.cache,
+            max_bytes=int(args.max_size * 2**20),
+            outside=args.allow_outside_raw,
+        )
     except (FileNotFoundError, ValueError) as error:
         print(f"build: {error}", file=sys.stderr)
         return 2
@@ -521,7 +628,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"build: cannot write{where}: {error.strerror or error}; the previous outputs are as they were", file=sys.stderr)
         return 3
     except Exception as error:  # noqa: BLE001 - no traceback reaches the user; the status says it was not the inputs
-        print(one_line(f"build: internal error ({type(error).__name__}: {error}); the previous outputs are as they were"), file=sys.stderr)
+        print(
+            one_line(f"build: internal error ({type(error).__name__}: {error}); the previous outputs are as they were"),
+            file=sys.stderr,
+        )
         return 3
     print(result.summary(), file=sys.stderr)
     for row in result.failed:

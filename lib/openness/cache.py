@@ -19,8 +19,16 @@ from openness.workers import ExtractFn, JobResult
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Distributions whose behaviour shapes an extraction: their versions enter the cache fingerprint.
-EXTRACTION_DISTRIBUTIONS = ("camelot-py", "playa-pdf", "pypdfium2", "opencv-python-headless", "beautifulsoup4", "lxml",
-                           "rapidocr-onnxruntime", "onnxruntime")
+EXTRACTION_DISTRIBUTIONS = (
+    "camelot-py",
+    "playa-pdf",
+    "pypdfium2",
+    "opencv-python-headless",
+    "beautifulsoup4",
+    "lxml",
+    "rapidocr-onnxruntime",
+    "onnxruntime",
+)
 
 
 # ---------------------------------------------------------------------------

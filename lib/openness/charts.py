@@ -64,14 +64,28 @@ class Words:
     notes: str
     source: str
     lang: str = "zh"
+
+
 FALLBACK = "DejaVu Sans"
 HASHSALT = "openness"
 TEMPLATE_CHANGE = 2021  # 国办公开办函〔2021〕30号: the 2021 template, used from the 2021 reports on
 
 INK = "#222222"
 MUTED = "#777777"
-COLOURS = ["#1f5a91", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f", "#a0522d", "#4d4d4d",
-           "#9fc5e8", "#f4a6b0", "#f7d08a", "#7fc6cf"]
+COLOURS = [
+    "#1f5a91",
+    "#d1495b",
+    "#edae49",
+    "#00798c",
+    "#66a182",
+    "#8d6a9f",
+    "#a0522d",
+    "#4d4d4d",
+    "#9fc5e8",
+    "#f4a6b0",
+    "#f7d08a",
+    "#7fc6cf",
+]
 SMALL_HATCH = "///"
 
 # The stroke width, as a fraction of the font size, that makes Regular read as bold (checked by eye
@@ -132,7 +146,8 @@ def _embolden(fig: Figure, on: bool = True) -> None:
             continue
         weight = text.get_fontweight()
         bold = weight in ("bold", "heavy", "black", "semibold", "demibold", "extra bold") or (
-            isinstance(weight, (int, float)) and weight >= 600)
+            isinstance(weight, (int, float)) and weight >= 600
+        )
         if bold and not on:
             text.set_path_effects([])  # a path effect would turn an SVG text into outlines
             text._house_stroke = False
@@ -170,8 +185,9 @@ def _lines(text: str, width: float, lang: str) -> list[str]:
     return out
 
 
-def new(words: Words, *, nrows: int = 1, ncols: int = 1, size: tuple[float, float] = (8.0, 4.5),
-        **kwargs) -> tuple[Figure, object]:
+def new(
+    words: Words, *, nrows: int = 1, ncols: int = 1, size: tuple[float, float] = (8.0, 4.5), **kwargs
+) -> tuple[Figure, object]:
     """A figure in the house style: headline and subtitle above the plot, notes and source below it."""
     style()
     width = size[0]
@@ -228,8 +244,9 @@ def percent(value: float, digits: int = 0) -> str:
 BROKEN_EDGE = COLOURS[1]  # a figure from a table that does not add up: hollow or hatched, in this colour
 
 
-def rate_bars(table: pd.DataFrame, words: Words, *, label: str = "label", xlabel: str = "",
-              size: tuple[float, float] | None = None) -> Figure:
+def rate_bars(
+    table: pd.DataFrame, words: Words, *, label: str = "label", xlabel: str = "", size: tuple[float, float] | None = None
+) -> Figure:
     """Horizontal bars of one rate per label, each annotated 'rate (numerator/denominator)'.
 
     `table` has the columns of metrics.indicators (numerator, denominator, rate, small_count,
@@ -247,10 +264,18 @@ def rate_bars(table: pd.DataFrame, words: Words, *, label: str = "label", xlabel
             ax.text(0.005, y, why_no_rate(str(row.get("flag", "")), lang), va="center", fontsize=8, color=MUTED)
             continue
         small = bool(row.get("small_count", False))
-        ax.barh(y, row["rate"], color="white" if broken else COLOURS[8] if small else COLOURS[0],
-                hatch=SMALL_HATCH if small else None, edgecolor=BROKEN_EDGE if broken else COLOURS[0],
-                linewidth=1.2 if broken else 0.6, linestyle="--" if broken else "-")
-        note = f"{percent(row['rate'])}" + ("（{:g}/{:g}）" if lang == "zh" else " ({:g}/{:g})").format(row["numerator"], row["denominator"])
+        ax.barh(
+            y,
+            row["rate"],
+            color="white" if broken else COLOURS[8] if small else COLOURS[0],
+            hatch=SMALL_HATCH if small else None,
+            edgecolor=BROKEN_EDGE if broken else COLOURS[0],
+            linewidth=1.2 if broken else 0.6,
+            linestyle="--" if broken else "-",
+        )
+        note = f"{percent(row['rate'])}" + ("（{:g}/{:g}）" if lang == "zh" else " ({:g}/{:g})").format(
+            row["numerator"], row["denominator"]
+        )
         if small:
             note += " " + phrase("small", lang)
         if broken:
@@ -286,9 +311,17 @@ def _spread(ys: dict[str, float], gap: float) -> dict[str, float]:
     return placed
 
 
-def series(frame: pd.DataFrame, words: Words, *, ylabel: str = "", as_percent: bool = False,
-           template_change: int | None = TEMPLATE_CHANGE, annotate: Iterable[str] | None = None,
-           broken: Iterable[int] = (), size: tuple[float, float] = (8.0, 4.2)) -> Figure:
+def series(
+    frame: pd.DataFrame,
+    words: Words,
+    *,
+    ylabel: str = "",
+    as_percent: bool = False,
+    template_change: int | None = TEMPLATE_CHANGE,
+    annotate: Iterable[str] | None = None,
+    broken: Iterable[int] = (),
+    size: tuple[float, float] = (8.0, 4.2),
+) -> Figure:
     """Lines over years (index: year; one column per line), the 2021 template change marked.
 
     Points are labelled with their values, for the columns in `annotate` (default: all); each
@@ -308,17 +341,30 @@ def series(frame: pd.DataFrame, words: Words, *, ylabel: str = "", as_percent: b
         hollow = values[[x in broken for x in values.index]]
         ax.plot(solid.index, solid, "o", color=colour)
         ax.plot(hollow.index, hollow, "o", markerfacecolor="white", markeredgecolor=colour, markeredgewidth=1.5)
-        for x, y in (values.items() if column in labelled else ()):
+        for x, y in values.items() if column in labelled else ():
             others = frame.loc[x, [c for c in labelled if c != column]].dropna()
             # a label just under another one at the same year goes to the right of its point
             aside = len(others) > 0 and y < others.min() and others.min() - y < 0.1 * span
-            ax.annotate(percent(y) if as_percent else f"{y:g}", (x, y), textcoords="offset points",
-                        xytext=(7, 0) if aside else (0, 6), va="center" if aside else "baseline",
-                        ha="left" if aside else "center", fontsize=8)
+            ax.annotate(
+                percent(y) if as_percent else f"{y:g}",
+                (x, y),
+                textcoords="offset points",
+                xytext=(7, 0) if aside else (0, 6),
+                va="center" if aside else "baseline",
+                ha="left" if aside else "center",
+                fontsize=8,
+            )
     if template_change is not None and frame.index.min() < template_change <= frame.index.max():
         ax.axvline(template_change - 0.5, color=MUTED, linestyle="--", linewidth=1)
-        ax.text(template_change - 0.45, 0.98, phrase("template", lang, year=template_change),
-                transform=ax.get_xaxis_transform(), va="top", fontsize=8, color=MUTED)
+        ax.text(
+            template_change - 0.45,
+            0.98,
+            phrase("template", lang, year=template_change),
+            transform=ax.get_xaxis_transform(),
+            va="top",
+            fontsize=8,
+            color=MUTED,
+        )
     ax.set_xticks(list(frame.index))
     ax.set_ylabel(ylabel)
     if as_percent:
@@ -328,16 +374,31 @@ def series(frame: pd.DataFrame, words: Words, *, ylabel: str = "", as_percent: b
     ax.set_xlim(frame.index.min() - 0.3, frame.index.max() + 0.3)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ends = {str(c): float(frame[c].dropna().iloc[-1]) for c in frame.columns if frame[c].notna().any()}
-    for i, (name, y) in enumerate(_spread(ends, 0.07 * (ax.get_ylim()[1])).items()):
+    for name, y in _spread(ends, 0.07 * (ax.get_ylim()[1])).items():
         colour = COLOURS[list(map(str, frame.columns)).index(name) % len(COLOURS)]
-        ax.annotate(name, (frame.index.max(), ends[name]), xytext=(frame.index.max() + 0.35, y),
-                    textcoords="data", va="center", fontsize=9, color=colour, annotation_clip=False,
-                    arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.5} if abs(y - ends[name]) > 1e-9 else None)
+        ax.annotate(
+            name,
+            (frame.index.max(), ends[name]),
+            xytext=(frame.index.max() + 0.35, y),
+            textcoords="data",
+            va="center",
+            fontsize=9,
+            color=colour,
+            annotation_clip=False,
+            arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.5} if abs(y - ends[name]) > 1e-9 else None,
+        )
     return fig
 
 
-def stacked(frames: pd.DataFrame | dict[str, pd.DataFrame], words: Words, *, xlabel: str = "",
-            totals: bool = True, broken: Iterable[str] = (), size: tuple[float, float] | None = None) -> Figure:
+def stacked(
+    frames: pd.DataFrame | dict[str, pd.DataFrame],
+    words: Words,
+    *,
+    xlabel: str = "",
+    totals: bool = True,
+    broken: Iterable[str] = (),
+    size: tuple[float, float] | None = None,
+) -> Figure:
     """Horizontal stacked bars: one bar per row label, one segment per column (zero columns dropped).
 
     Several frames (e.g. one per year) are drawn as panels one above the other on one scale,
@@ -350,8 +411,7 @@ def stacked(frames: pd.DataFrame | dict[str, pd.DataFrame], words: Words, *, xla
     colour = {c: COLOURS[i % len(COLOURS)] for i, c in enumerate(keep)}
     broken = set(broken)
     heights = [len(f) + 1.2 for f in panels.values()]
-    fig, axes = new(words, nrows=len(panels), sharex=True, height_ratios=heights,
-                    size=size or (8.5, 1.2 + 0.36 * sum(heights)))
+    fig, axes = new(words, nrows=len(panels), sharex=True, height_ratios=heights, size=size or (8.5, 1.2 + 0.36 * sum(heights)))
     axes = [axes] if len(panels) == 1 else list(axes)
     xmax = max(float(union[keep].fillna(0).sum(axis=1).max()) if keep else 0.0, 1.0) * 1.15
     for ax, (title, frame) in zip(axes, panels.items()):
@@ -382,8 +442,14 @@ def stacked(frames: pd.DataFrame | dict[str, pd.DataFrame], words: Words, *, xla
     return fig
 
 
-def grouped(frame: pd.DataFrame, words: Words, *, xlabel: str = "", broken: Iterable[tuple[str, str]] = (),
-            size: tuple[float, float] | None = None) -> Figure:
+def grouped(
+    frame: pd.DataFrame,
+    words: Words,
+    *,
+    xlabel: str = "",
+    broken: Iterable[tuple[str, str]] = (),
+    size: tuple[float, float] | None = None,
+) -> Figure:
     """Horizontal grouped bars: one group per row label, one bar per column (e.g. 2023 and 2024).
 
     A bar in `broken` ((row label, column) whose table does not add up) is hatched and said so.
@@ -404,8 +470,14 @@ def grouped(frame: pd.DataFrame, words: Words, *, xlabel: str = "", broken: Iter
                 bar.set_edgecolor("white")
         for y, v, flag in zip(ys, values, flags):
             text = " —" if pd.isna(v) else f" {v:g}" + ("  " + phrase("broken", words.lang) if flag else "")
-            ax.text(0 if pd.isna(v) else v, y, text, va="center", fontsize=7,
-                    color=MUTED if pd.isna(v) else BROKEN_EDGE if flag else INK)
+            ax.text(
+                0 if pd.isna(v) else v,
+                y,
+                text,
+                va="center",
+                fontsize=7,
+                color=MUTED if pd.isna(v) else BROKEN_EDGE if flag else INK,
+            )
     ax.set_yticks(base, [str(i) for i in frame.index])
     ax.set_xlabel(xlabel)
     ax.margins(x=0.06)
@@ -415,8 +487,9 @@ def grouped(frame: pd.DataFrame, words: Words, *, xlabel: str = "", broken: Iter
     return fig
 
 
-def bars(values: pd.Series, words: Words, *, xlabel: str = "", colour: str = COLOURS[1],
-         size: tuple[float, float] | None = None) -> Figure:
+def bars(
+    values: pd.Series, words: Words, *, xlabel: str = "", colour: str = COLOURS[1], size: tuple[float, float] | None = None
+) -> Figure:
     """Horizontal bars of one number per label, each labelled with its value."""
     fig, ax = new(words, size=size or (8.0, 1.3 + 0.36 * len(values)))
     ypos = list(range(len(values)))[::-1]
@@ -431,8 +504,16 @@ def bars(values: pd.Series, words: Words, *, xlabel: str = "", colour: str = COL
     return fig
 
 
-def page_proof(pdf: str | Path, page: int, box: Iterable[float], words: Words, *, captions: tuple[str, str] = ("", ""),
-               scale: float = 2.0, margin: float = 40.0) -> Figure:
+def page_proof(
+    pdf: str | Path,
+    page: int,
+    box: Iterable[float],
+    words: Words,
+    *,
+    captions: tuple[str, str] = ("", ""),
+    scale: float = 2.0,
+    margin: float = 40.0,
+) -> Figure:
     """The page image with one cell's box drawn on it, and a close-up of the whole lines around it.
 
     `page` is 1-based; `box` is (x0, y0, x1, y1) in PDF points with the origin bottom-left, as in
@@ -505,8 +586,11 @@ def ocr_page(pdf: str | Path, page: int, cells: Iterable, words: Words, *, scale
 
 def report_labels(reports: pd.DataFrame, lang: str = "zh") -> pd.Series:
     """A short display label per report id, from reports.csv: '公安局 2024', 'Public Security Bureau 2024'."""
-    return pd.Series([f"{short_name(b, lang=lang)} {y}" for b, y in zip(reports["body"], reports["year"])],
-                     index=pd.Index(reports["report"], name="report"), name="label")
+    return pd.Series(
+        [f"{short_name(b, lang=lang)} {y}" for b, y in zip(reports["body"], reports["year"])],
+        index=pd.Index(reports["report"], name="report"),
+        name="label",
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -529,7 +613,7 @@ def short_name(body: str, prefixes: Iterable[str] = ("平潭综合实验区",), 
         return table.at[body, "short_english"] if body in table.index and table.at[body, "short_english"] else english(body)
     for prefix in prefixes:
         if body.startswith(prefix) and len(body) > len(prefix):
-            return body[len(prefix):].strip()
+            return body[len(prefix) :].strip()
     return body
 
 

@@ -29,8 +29,21 @@ from openness.figures import Figures, Term, plain
 from openness.labels import codebook
 
 COLUMNS = [
-    "report", "identity", "number", "table", "scope", "scope_label", "description",
-    "left_terms", "right_terms", "left", "right", "difference", "status", "reason", "rough",
+    "report",
+    "identity",
+    "number",
+    "table",
+    "scope",
+    "scope_label",
+    "description",
+    "left_terms",
+    "right_terms",
+    "left",
+    "right",
+    "difference",
+    "status",
+    "reason",
+    "rough",
 ]
 
 OTHER_HANDLING = "其他处理"  # （六）其他处理: one row in 2019 (and mixed), three in 2021
@@ -72,32 +85,35 @@ def groups() -> _Groups:
 IDENTITIES: dict[str, tuple[int, str, str]] = {
     # id: (number in references/template.md, table, description in plain English + Chinese)
     "requests_balance": (
-        1, "requests",
+        1,
+        "requests",
         "New plus carried-in requests equal requests handled plus carried out "
         "(一、本年新收 + 二、上年结转 = 三（七）总计 + 四、结转下年度继续办理)",
     ),
     "requests_handled_total": (
-        2, "requests",
-        "Requests handled equal the sum of the outcomes （一） to （六） "
-        "(三（七）总计 = （一）至（六）各项之和)",
+        2,
+        "requests",
+        "Requests handled equal the sum of the outcomes （一） to （六） (三（七）总计 = （一）至（六）各项之和)",
     ),
     "requests_applicant_total": (
-        3, "requests",
-        "The total column equals the sum of the six applicant columns "
-        "(总计 = 自然人 + 法人或其他组织五类之和)",
+        3,
+        "requests",
+        "The total column equals the sum of the six applicant columns (总计 = 自然人 + 法人或其他组织五类之和)",
     ),
     "appeals_group_total": (
-        4, "appeals",
-        "Total equals upheld + corrected + other + pending "
-        "(总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结)",
+        4,
+        "appeals",
+        "Total equals upheld + corrected + other + pending (总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结)",
     ),
     "carry_over": (
-        5, "requests",
+        5,
+        "requests",
         "Requests carried out at the end of year y equal requests carried in at the start of y+1 "
         "(y年 四、结转下年度继续办理 = y+1年 二、上年结转政府信息公开申请数量)",
     ),
     "documents_in_force": (
-        6, "proactive",
+        6,
+        "proactive",
         "Rough check: documents in force at the end of y, plus issued minus repealed in y+1, equal "
         "documents in force at the end of y+1; revisions and expiries break it "
         "(y年现行有效件数 + y+1年本年制发件数 − y+1年本年废止件数 = y+1年现行有效件数)",
@@ -183,11 +199,21 @@ def _result(report: str, identity: str, scope: str, scope_label: str, left: _Sid
         diff = left.total - right.total
         status = "pass" if diff == 0 else "fail"
     return {
-        "report": report, "identity": identity, "number": number, "table": table,
-        "scope": scope, "scope_label": scope_label, "description": description,
-        "left_terms": left.terms, "right_terms": right.terms,
-        "left": left.total, "right": right.total, "difference": diff,
-        "status": status, "reason": "; ".join(problems), "rough": identity == "documents_in_force",
+        "report": report,
+        "identity": identity,
+        "number": number,
+        "table": table,
+        "scope": scope,
+        "scope_label": scope_label,
+        "description": description,
+        "left_terms": left.terms,
+        "right_terms": right.terms,
+        "left": left.total,
+        "right": right.total,
+        "difference": diff,
+        "status": status,
+        "reason": "; ".join(problems),
+        "rough": identity == "documents_in_force",
     }
 
 
@@ -195,10 +221,20 @@ def _no_table(report: str, identity: str, missing: list[str]) -> dict:
     """One not_checked row when a whole table of a report has no figures at all."""
     number, table, description = IDENTITIES[identity]
     return {
-        "report": report, "identity": identity, "number": number, "table": table,
-        "scope": "", "scope_label": "", "description": description,
-        "left_terms": "", "right_terms": "", "left": None, "right": None, "difference": None,
-        "status": "not_checked", "reason": "; ".join(f"no {table} figures in {m}" for m in missing),
+        "report": report,
+        "identity": identity,
+        "number": number,
+        "table": table,
+        "scope": "",
+        "scope_label": "",
+        "description": description,
+        "left_terms": "",
+        "right_terms": "",
+        "left": None,
+        "right": None,
+        "difference": None,
+        "status": "not_checked",
+        "reason": "; ".join(f"no {table} figures in {m}" for m in missing),
         "rough": identity == "documents_in_force",
     }
 
@@ -243,26 +279,45 @@ def _within(rep: _Report) -> Iterator[tuple[str, str, str, list[Term], list[Term
     g = groups()
     if "requests" in rep.tables:
         for col in columns:
-            yield ("requests_balance", col, _col_label("requests", col),
-                   [("requests", "new", col), ("requests", "carried_in", col)],
-                   [("requests", "total_handled", col), ("requests", "carried_out", col)])
+            yield (
+                "requests_balance",
+                col,
+                _col_label("requests", col),
+                [("requests", "new", col), ("requests", "carried_in", col)],
+                [("requests", "total_handled", col), ("requests", "carried_out", col)],
+            )
         has_2021 = any(("requests", r) in rep.rows for r in g.other_2021)
         # The 2021 sub-rows when the report prints any of them, else the 2019 single row
         # (named as missing when the report has neither).
         other = g.other_2021 if has_2021 else g.other_2019
         for col in columns:
-            yield ("requests_handled_total", col, _col_label("requests", col),
-                   [("requests", "total_handled", col)], [("requests", r, col) for r in g.handled_leaves + other])
+            yield (
+                "requests_handled_total",
+                col,
+                _col_label("requests", col),
+                [("requests", "total_handled", col)],
+                [("requests", r, col) for r in g.handled_leaves + other],
+            )
         for row in _requests_rows():
             if ("requests", row) in rep.rows:
-                yield ("requests_applicant_total", row, _row_label("requests", row),
-                       [("requests", row, "total")], [("requests", row, c) for c in g.applicants])
+                yield (
+                    "requests_applicant_total",
+                    row,
+                    _row_label("requests", row),
+                    [("requests", row, "total")],
+                    [("requests", row, c) for c in g.applicants],
+                )
     if "appeals" in rep.tables:
         for group in g.appeal_groups:
             total = labels.codes("column", "appeals", group=group, part="total")
             parts = [c for c in labels.codes("column", "appeals", group=group) if c not in total]
-            yield ("appeals_group_total", group, labels.group_label("appeals", group),
-                   [("appeals", "", c) for c in total], [("appeals", "", c) for c in parts])
+            yield (
+                "appeals_group_total",
+                group,
+                labels.group_label("appeals", group),
+                [("appeals", "", c) for c in total],
+                [("appeals", "", c) for c in parts],
+            )
 
 
 def within_identities(cells: pd.DataFrame, report: str) -> list[tuple[str, str, list[Term], list[Term]]]:
@@ -302,11 +357,13 @@ def _check_pair(a: _Report, b: _Report) -> list[dict]:
         out.append(row)
     else:
         for row in g.document_rows:
-            left = _side([
-                (a, ("proactive", row, "in_force"), 1),
-                (b, ("proactive", row, "issued"), 1),
-                (b, ("proactive", row, "repealed"), -1),
-            ])
+            left = _side(
+                [
+                    (a, ("proactive", row, "in_force"), 1),
+                    (b, ("proactive", row, "issued"), 1),
+                    (b, ("proactive", row, "repealed"), -1),
+                ]
+            )
             right = _side([(b, ("proactive", row, "in_force"), 1)])
             out.append(_result(pair, "documents_in_force", row, _row_label("proactive", row), left, right))
     return out

@@ -19,8 +19,23 @@ from .inputs import MAX_BYTES, Input, refusal
 from .outputs import format_bbox, safe_text
 from .workers import Limits, call_limited, preload
 
-EXTRACT_COLUMNS = ["report", "table", "row", "column", "value", "page", "text", "row_code", "column_code", "bbox", "method", "locator",
-                   "confidence", "proof", "proof_note"]
+EXTRACT_COLUMNS = [
+    "report",
+    "table",
+    "row",
+    "column",
+    "value",
+    "page",
+    "text",
+    "row_code",
+    "column_code",
+    "bbox",
+    "method",
+    "locator",
+    "confidence",
+    "proof",
+    "proof_note",
+]
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -32,7 +47,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     limits = Limits(args.timeout, args.memory)
     preload()  # imported once here, not in every child
     for path in args.files:
-        refused = refusal(Input(Path(path).stem, path, Path(path), {}), Path("."), MAX_BYTES, outside=True) if os.path.lexists(path) else None
+        refused = (
+            refusal(Input(Path(path).stem, path, Path(path), {}), Path("."), MAX_BYTES, outside=True)
+            if os.path.lexists(path)
+            else None
+        )
         if refused is not None:  # a FIFO, a device, a folder …: never opened
             print(f"openness: {refused}", file=sys.stderr)
             failed = True

@@ -71,20 +71,22 @@ def mask(text: str) -> Masked:
 def repeated_chars(current: str, previous: str, n: int | None = None) -> int:
     """How many characters of `current` stand in an n-character run (NGRAM by default) that `previous` also holds."""
     n = n or NGRAM
-    grams = {previous[i:i + n] for i in range(len(previous) - n + 1)}
+    grams = {previous[i : i + n] for i in range(len(previous) - n + 1)}
     covered = [False] * len(current)
     for i in range(len(current) - n + 1):
-        if current[i:i + n] in grams:
-            covered[i:i + n] = [True] * n
+        if current[i : i + n] in grams:
+            covered[i : i + n] = [True] * n
     return sum(covered)
 
 
 def longest_passage(current: Masked, previous: Masked, printed: str) -> str:
     """The longest run printed in both (masked), as printed in the current text."""
-    m = SequenceMatcher(None, current.text, previous.text, autojunk=False).find_longest_match(0, len(current.text), 0, len(previous.text))
+    m = SequenceMatcher(None, current.text, previous.text, autojunk=False).find_longest_match(
+        0, len(current.text), 0, len(previous.text)
+    )
     if m.size == 0:
         return ""
-    return "".join(printed[current.where[m.a]: current.where[m.a + m.size - 1] + 1].split())
+    return "".join(printed[current.where[m.a] : current.where[m.a + m.size - 1] + 1].split())
 
 
 def compare(section: str, text: str, previous_text: str) -> Repeat:

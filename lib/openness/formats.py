@@ -30,18 +30,57 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 # Chinese headers of the columns that are not a codebook figure (those take the codebook's label).
 CHINESE = {
-    "report": "报告", "file": "文件", "body": "机关", "level": "层级", "province": "省份", "city": "地级市", "year": "年度",
-    "template": "模板", "source_url": "来源网址", "provenance": "来源说明", "sha256": "文件哈希", "published": "发布日期",
-    "metadata": "元数据来源", "status": "状态", "reason": "原因", "figures": "数字个数", "blanks": "空白格数",
-    "checks_pass": "通过的检查", "checks_fail": "未通过的检查", "checks_not_checked": "未能检查", "failed_checks": "未通过的勾稽关系",
-    "requests_new": "本年新收申请", "requests_handled": "办结申请", "disclosure_rate": "公开率", "not_held_share": "不掌握率",
-    "refusal_rate": "不予公开率", "refusal_rate_n": "不予公开率的分母（办结申请）",
-    "natural_person_share": "自然人申请占比", "natural_person_share_n": "自然人申请占比的分母（新收申请）",
-    "review_correction_rate": "行政复议纠错率", "review_correction_rate_n": "行政复议纠错率的分母（已审结复议）",
-    "review_total": "行政复议总计", "litigation_total": "行政诉讼总计", "row_code": "行代码", "row": "行（官方标签）",
-    "identity": "勾稽关系", "number": "编号", "table": "表", "scope": "范围", "scope_label": "范围（官方标签）",
-    "description": "说明", "left_terms": "左边各项", "right_terms": "右边各项", "left": "左边", "right": "右边",
-    "difference": "差额", "rough": "粗略检查", "file_name": "文件", "column": "列", "type": "类型", "unit": "单位",
+    "report": "报告",
+    "file": "文件",
+    "body": "机关",
+    "level": "层级",
+    "province": "省份",
+    "city": "地级市",
+    "year": "年度",
+    "template": "模板",
+    "source_url": "来源网址",
+    "provenance": "来源说明",
+    "sha256": "文件哈希",
+    "published": "发布日期",
+    "metadata": "元数据来源",
+    "status": "状态",
+    "reason": "原因",
+    "figures": "数字个数",
+    "blanks": "空白格数",
+    "checks_pass": "通过的检查",
+    "checks_fail": "未通过的检查",
+    "checks_not_checked": "未能检查",
+    "failed_checks": "未通过的勾稽关系",
+    "requests_new": "本年新收申请",
+    "requests_handled": "办结申请",
+    "disclosure_rate": "公开率",
+    "not_held_share": "不掌握率",
+    "refusal_rate": "不予公开率",
+    "refusal_rate_n": "不予公开率的分母（办结申请）",
+    "natural_person_share": "自然人申请占比",
+    "natural_person_share_n": "自然人申请占比的分母（新收申请）",
+    "review_correction_rate": "行政复议纠错率",
+    "review_correction_rate_n": "行政复议纠错率的分母（已审结复议）",
+    "review_total": "行政复议总计",
+    "litigation_total": "行政诉讼总计",
+    "row_code": "行代码",
+    "row": "行（官方标签）",
+    "identity": "勾稽关系",
+    "number": "编号",
+    "table": "表",
+    "scope": "范围",
+    "scope_label": "范围（官方标签）",
+    "description": "说明",
+    "left_terms": "左边各项",
+    "right_terms": "右边各项",
+    "left": "左边",
+    "right": "右边",
+    "difference": "差额",
+    "rough": "粗略检查",
+    "file_name": "文件",
+    "column": "列",
+    "type": "类型",
+    "unit": "单位",
     "meaning": "含义",
 }
 
@@ -71,8 +110,12 @@ def _typed_rows(frame: pd.DataFrame, fields: list) -> list[list[object]]:
 
 def dictionary(described: dict) -> pd.DataFrame:
     """Every column of every CSV: file, column, type, unit, meaning (the data dictionary as a table)."""
-    rows = [[name, ascii_name(f), f.type, f.unit, f.description]
-            for name, (_, fields) in described.items() if name.endswith(".csv") for f in fields]
+    rows = [
+        [name, ascii_name(f), f.type, f.unit, f.description]
+        for name, (_, fields) in described.items()
+        if name.endswith(".csv")
+        for f in fields
+    ]
     return pd.DataFrame(rows, columns=["file_name", "column", "type", "unit", "meaning"], dtype=object)
 
 
@@ -148,7 +191,7 @@ def write_sqlite(path: Path, tables: dict[str, pd.DataFrame], described: dict) -
             if any(f.name == "report" for f in fields):
                 con.execute(f'CREATE INDEX "{stem}_report" ON "{stem}" (report)')
         words = dictionary(described)
-        con.execute("CREATE TABLE dictionary (file_name TEXT, \"column\" TEXT, type TEXT, unit TEXT, meaning TEXT)")
+        con.execute('CREATE TABLE dictionary (file_name TEXT, "column" TEXT, type TEXT, unit TEXT, meaning TEXT)')
         con.executemany("INSERT INTO dictionary VALUES (?, ?, ?, ?, ?)", words.itertuples(index=False))
         con.commit()
         con.execute("VACUUM")

@@ -69,8 +69,9 @@ def read_manifest(manifest: Path, notes: list[str] | None = None) -> list[dict[s
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
-            raise ValueError(f"{manifest}: not UTF-8 (nor GBK) text: byte {data[error.start]:#04x} at position {error.start}; "
-                             "save it as UTF-8") from error
+            raise ValueError(
+                f"{manifest}: not UTF-8 (nor GBK) text: byte {data[error.start]:#04x} at position {error.start}; save it as UTF-8"
+            ) from error
         if notes is not None:
             notes.append(f"{manifest}: saved in GBK, read as GB18030; save it as UTF-8 to silence this note")
     try:
@@ -104,7 +105,9 @@ def list_folder(raw: Path) -> list[Input]:
     def unlisted(error: OSError) -> None:  # a subfolder that cannot be read may hold reports
         rel = Path(error.filename).relative_to(raw).as_posix()
         item = Input(report=shown_name(rel), file=shown_name(rel) + "/", path=Path(error.filename), meta={}, guessed=True)
-        item.refused = Problem(item.file, "unreadable", f"cannot list this folder ({error.strerror}): the reports in it are not read")
+        item.refused = Problem(
+            item.file, "unreadable", f"cannot list this folder ({error.strerror}): the reports in it are not read"
+        )
         found.append(item)
 
     for folder, dirs, files in os.walk(raw, onerror=unlisted):
@@ -117,9 +120,13 @@ def list_folder(raw: Path) -> list[Input]:
             shown = shown_name(rel)
             found.append(Input(report=Path(shown).stem, file=shown, path=path, meta={}, guessed=True))
             if shown != rel:
-                found[-1].refused = Problem(shown, "file_name", "file name is not UTF-8 (unzip leaves names from Chinese Windows in GBK; "
-                                                               f"read as GBK it is {Path(shown).name}): rename it, e.g. "
-                                                               "`convmv -f gbk -t utf-8 --notest -r FOLDER`")
+                found[-1].refused = Problem(
+                    shown,
+                    "file_name",
+                    "file name is not UTF-8 (unzip leaves names from Chinese Windows in GBK; "
+                    f"read as GBK it is {Path(shown).name}): rename it, e.g. "
+                    "`convmv -f gbk -t utf-8 --notest -r FOLDER`",
+                )
     stems: dict[str, int] = {}
     for item in found:
         stems[item.report] = stems.get(item.report, 0) + 1
@@ -155,6 +162,7 @@ def _outside(item: Input, raw: Path) -> str:
 
 def refusal(item: Input, raw: Path, max_bytes: int, outside: bool) -> Problem | None:
     """Why an input cannot be extracted (missing, not a regular file, outside the raw folder, empty, too large); None if it can."""
+
     def no(kind: str, message: str) -> Problem:
         return Problem(item.file, kind, message)
 
@@ -182,7 +190,9 @@ def refusal(item: Input, raw: Path, max_bytes: int, outside: bool) -> Problem | 
     if info.st_size == 0:
         return no("empty", "empty file (0 bytes)")
     if info.st_size > max_bytes:
-        return no("too_large", f"too large: {info.st_size / 2**20:.0f} MB, above the limit of {max_bytes / 2**20:.0f} MB (--max-size)")
+        return no(
+            "too_large", f"too large: {info.st_size / 2**20:.0f} MB, above the limit of {max_bytes / 2**20:.0f} MB (--max-size)"
+        )
     return None
 
 
@@ -205,7 +215,9 @@ def vet_inputs(inputs: list[Input], raw: Path, *, max_bytes: int = MAX_BYTES, ou
             continue
         if item.report in by_report:
             first = by_report[item.report]
-            item.refused = Problem(item.file, "duplicate", f"duplicate report id {item.report!r}: already listed for {first.file}")
+            item.refused = Problem(
+                item.file, "duplicate", f"duplicate report id {item.report!r}: already listed for {first.file}"
+            )
             continue
         by_report[item.report] = item
         item.refused = refusal(item, raw, max_bytes, outside)

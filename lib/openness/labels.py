@@ -19,10 +19,10 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass
-from difflib import SequenceMatcher
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -116,7 +116,9 @@ def _read_codebook(path: Path) -> tuple[Entry, ...]:
     )
 
 
-def codes(kind: str, table: str, template: str | None = None, group: str | None = None, part: str | None = None) -> tuple[str, ...]:
+def codes(
+    kind: str, table: str, template: str | None = None, group: str | None = None, part: str | None = None
+) -> tuple[str, ...]:
     """Codes of a table's rows or columns, in codebook order, narrowed by template, group and part."""
     return tuple(
         e.code
@@ -168,11 +170,7 @@ def detect_template(found: set[tuple[str, str, str]]) -> str | None:
 
 def entries(kind: str, table: str, template: str | None = None) -> list[Entry]:
     """Rows or columns of a table, for one template or (None) for any template."""
-    return [
-        e
-        for e in codebook()
-        if e.kind == kind and e.table == table and (template is None or template in e.templates)
-    ]
+    return [e for e in codebook() if e.kind == kind and e.table == table and (template is None or template in e.templates)]
 
 
 def entry(table: str, kind: str, code: str) -> Entry:
@@ -234,7 +232,7 @@ def similarity(printed: str, official: str) -> float:
     if not printed or not official:
         return 0.0
     num_p, num_o = _numbering(printed), _numbering(official)
-    rest_p, rest_o = printed[len(num_p):], official[len(num_o):]
+    rest_p, rest_o = printed[len(num_p) :], official[len(num_o) :]
     if num_p and num_o and num_p != num_o:
         return 0.0  # 2.重复申请 is never 3.要求提供公开出版物
     if num_p == num_o and len(rest_p) >= 2 and rest_p in rest_o:
@@ -286,7 +284,9 @@ def match_row(table: str, printed: str, section: str | None = None, template: st
     return match_row_scored(table, printed, section, template)[0]
 
 
-def match_row_scored(table: str, printed: str, section: str | None = None, template: str | None = None) -> tuple[Entry | None, float]:
+def match_row_scored(
+    table: str, printed: str, section: str | None = None, template: str | None = None
+) -> tuple[Entry | None, float]:
     """`match_row` with the match's score (1 for an exact key), to compare readings."""
     rows = entries("row", table, template)
     if section:

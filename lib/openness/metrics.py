@@ -76,7 +76,9 @@ def _appeal_note(figures: Figures, report: str, indicator: ratios.Indicator) -> 
         if total is None or summed is None:
             continue
         if total != summed:
-            notes.append(f"{labels.group_label('appeals', group.group)} 总计 printed {float(total):g} but its parts add up to {float(summed):g}")
+            notes.append(
+                f"{labels.group_label('appeals', group.group)} 总计 printed {float(total):g} but its parts add up to {float(summed):g}"
+            )
     return "; ".join(notes)
 
 
@@ -103,12 +105,18 @@ def indicators(cells: pd.DataFrame, small: int = SMALL_COUNT) -> pd.DataFrame:
                 note = _appeal_note(figures, report, ind)
                 if note:
                     flags.append(note)
-            rows.append({
-                "report": report, "indicator": ind.name, "label": ind.label,
-                "numerator": num, "denominator": den, "rate": rate,
-                "small_count": bool(pd.notna(den) and 0 < den < small),
-                "flag": "; ".join(flags),
-            })
+            rows.append(
+                {
+                    "report": report,
+                    "indicator": ind.name,
+                    "label": ind.label,
+                    "numerator": num,
+                    "denominator": den,
+                    "rate": rate,
+                    "small_count": bool(pd.notna(den) and 0 < den < small),
+                    "flag": "; ".join(flags),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -157,20 +165,23 @@ def figure(cells: pd.DataFrame, table: str, row_code: str, column_code: str) -> 
     reports = sorted(cells["report"].unique())
     return pd.Series(
         [_float(figures.total(r, (((table, row_code if table != "appeals" else "", column_code), 1),))) for r in reports],
-        index=pd.Index(reports, name="report"), name=column_code if table == "appeals" else row_code,
+        index=pd.Index(reports, name="report"),
+        name=column_code if table == "appeals" else row_code,
     )
 
 
 def requests_volume(cells: pd.DataFrame) -> pd.DataFrame:
     """Requests received, handled and appealed, one row per report (总计 column as printed)."""
-    return pd.DataFrame({
-        "new": figure(cells, "requests", "new", "total"),
-        "carried_in": figure(cells, "requests", "carried_in", "total"),
-        "handled": figure(cells, "requests", "total_handled", "total"),
-        "carried_out": figure(cells, "requests", "carried_out", "total"),
-        "reviews": figure(cells, "appeals", "", "review_total"),
-        "suits": figure(cells, "appeals", "", "suit_direct_total") + figure(cells, "appeals", "", "suit_after_review_total"),
-    })
+    return pd.DataFrame(
+        {
+            "new": figure(cells, "requests", "new", "total"),
+            "carried_in": figure(cells, "requests", "carried_in", "total"),
+            "handled": figure(cells, "requests", "total_handled", "total"),
+            "carried_out": figure(cells, "requests", "carried_out", "total"),
+            "reviews": figure(cells, "appeals", "", "review_total"),
+            "suits": figure(cells, "appeals", "", "suit_direct_total") + figure(cells, "appeals", "", "suit_after_review_total"),
+        }
+    )
 
 
 def proactive_volumes(cells: pd.DataFrame) -> pd.DataFrame:
@@ -190,8 +201,14 @@ def proactive_volumes(cells: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("report")
 
 
-OVERVIEW_RATES = ["disclosure_rate", "refusal_rate", "not_held_rate", "natural_person_share",
-                  "review_correction_rate", "litigation_correction_rate"]
+OVERVIEW_RATES = [
+    "disclosure_rate",
+    "refusal_rate",
+    "not_held_rate",
+    "natural_person_share",
+    "review_correction_rate",
+    "litigation_correction_rate",
+]
 
 
 def overview(cells: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:

@@ -120,8 +120,13 @@ def prove(ex: Extraction, readings: Mapping[tuple[int | None, Box | None], objec
     for c in ex.cells:
         by_term.setdefault(_term(c), c)
     values = {t: _number(c.value) for t, c in by_term.items()}
-    frame = pd.DataFrame([{"report": ex.report, "table": t[0], "row_code": t[1], "column_code": t[2], "value": c.value}
-                          for t, c in by_term.items()], columns=["report", "table", "row_code", "column_code", "value"])
+    frame = pd.DataFrame(
+        [
+            {"report": ex.report, "table": t[0], "row_code": t[1], "column_code": t[2], "value": c.value}
+            for t, c in by_term.items()
+        ],
+        columns=["report", "table", "row_code", "column_code", "value"],
+    )
     identities = [_Identity(*i) for i in within_identities(frame, ex.report)]
     member: dict[Term, list[_Identity]] = {}
     for i in identities:
@@ -133,9 +138,19 @@ def prove(ex: Extraction, readings: Mapping[tuple[int | None, Box | None], objec
         values[_term(cell)] = Decimal(new)
         cell.value = new
         cell.proof = "repaired"
-        cell.proof_note = (f"read {old} (confidence {cell.confidence:.2f}); {new} is the only one-digit reading "
-                           "that makes every identity hold")
-        ex.problems.append(Problem(ex.file, "repaired", f"{_name(cell)}: OCR read {old}, taken as {new} ({cell.proof_note})", cell.table, _name(cell), cell.page))
+        cell.proof_note = (
+            f"read {old} (confidence {cell.confidence:.2f}); {new} is the only one-digit reading that makes every identity hold"
+        )
+        ex.problems.append(
+            Problem(
+                ex.file,
+                "repaired",
+                f"{_name(cell)}: OCR read {old}, taken as {new} ({cell.proof_note})",
+                cell.table,
+                _name(cell),
+                cell.page,
+            )
+        )
 
     broken = {id(i): d for i, d in _breaks(identities, values)}
     unchecked: dict[str, int] = {}
@@ -153,19 +168,36 @@ def prove(ex: Extraction, readings: Mapping[tuple[int | None, Box | None], objec
         checked = [i for i in member.get(_term(cell), []) if i.difference(values) is not None]
         if why:
             cell.proof, cell.proof_note = "doubtful", "; ".join(why)
-            ex.problems.append(Problem(ex.file, "doubtful", f"{_name(cell)}: OCR read {cell.text!r}, doubtful ({cell.proof_note}): check it by eye", cell.table, _name(cell), cell.page))
+            ex.problems.append(
+                Problem(
+                    ex.file,
+                    "doubtful",
+                    f"{_name(cell)}: OCR read {cell.text!r}, doubtful ({cell.proof_note}): check it by eye",
+                    cell.table,
+                    _name(cell),
+                    cell.page,
+                )
+            )
         elif checked:
             cell.proof = "confirmed"
         else:
             cell.proof = "unchecked"
             unchecked[cell.table] = unchecked.get(cell.table, 0) + 1
     for table, n in unchecked.items():
-        ex.problems.append(Problem(ex.file, "unchecked", f"{n} figure{'s' if n != 1 else ''} read by OCR that no identity checks: check {'them' if n != 1 else 'it'} by eye", table))
+        ex.problems.append(
+            Problem(
+                ex.file,
+                "unchecked",
+                f"{n} figure{'s' if n != 1 else ''} read by OCR that no identity checks: check {'them' if n != 1 else 'it'} by eye",
+                table,
+            )
+        )
     return ex
 
 
-def _repair(identities: list[_Identity], values: dict[Term, Decimal | None], by_term: Mapping[Term, Cell],
-            chars: Mapping[int, list]) -> list[tuple[Cell, str, str]]:
+def _repair(
+    identities: list[_Identity], values: dict[Term, Decimal | None], by_term: Mapping[Term, Cell], chars: Mapping[int, list]
+) -> list[tuple[Cell, str, str]]:
     """The one-digit repair that alone makes every identity hold, as [(cell, read, taken)]; [] when none or several."""
     broken = _breaks(identities, values)
     if not broken:

@@ -22,9 +22,17 @@ from .statements import prose_checks
 def sections_frame(extractions: Iterable[Extraction]) -> pd.DataFrame:
     """One row per section of every report: report, section, number, heading, text, pages."""
     rows = [
-        {"report": ex.report, "section": s.code, "number": s.number, "heading": s.heading, "text": s.text,
-         "pages": " ".join(str(p) for p in s.pages), "chars": len("".join(s.text.split()))}
-        for ex in extractions for s in ex.sections
+        {
+            "report": ex.report,
+            "section": s.code,
+            "number": s.number,
+            "heading": s.heading,
+            "text": s.text,
+            "pages": " ".join(str(p) for p in s.pages),
+            "chars": len("".join(s.text.split())),
+        }
+        for ex in extractions
+        for s in ex.sections
     ]
     return pd.DataFrame(rows, columns=["report", "section", "number", "heading", "text", "pages", "chars"])
 
@@ -40,20 +48,56 @@ def prose_checks_frame(extractions: Iterable[Extraction], cells: pd.DataFrame) -
     for ex in extractions:
         for check in prose_checks(ex.report, ex.sections, figures):
             s = check.statement
-            rows.append({
-                "report": ex.report, "section": s.section, "statement": s.code, "sentence": s.sentence,
-                "stated_text": s.printed, "stated": plain(s.value), "approximate": s.approximate, "scope": s.scope,
-                "cell": _cell_name(s.cells), "table_value": "" if check.table_value is None else plain(check.table_value),
-                "result": check.result, "reason": check.reason,
-            })
-    return pd.DataFrame(rows, columns=["report", "section", "statement", "sentence", "stated_text", "stated", "approximate",
-                                       "scope", "cell", "table_value", "result", "reason"])
+            rows.append(
+                {
+                    "report": ex.report,
+                    "section": s.section,
+                    "statement": s.code,
+                    "sentence": s.sentence,
+                    "stated_text": s.printed,
+                    "stated": plain(s.value),
+                    "approximate": s.approximate,
+                    "scope": s.scope,
+                    "cell": _cell_name(s.cells),
+                    "table_value": "" if check.table_value is None else plain(check.table_value),
+                    "result": check.result,
+                    "reason": check.reason,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "report",
+            "section",
+            "statement",
+            "sentence",
+            "stated_text",
+            "stated",
+            "approximate",
+            "scope",
+            "cell",
+            "table_value",
+            "result",
+            "reason",
+        ],
+    )
 
 
 def copying_frame(extractions: Iterable[Extraction], manifest: pd.DataFrame) -> pd.DataFrame:
     """One row per section of a report whose body published a report the year before, and one for its whole prose."""
-    columns = ["body", "year", "report", "previous_year", "previous_report", "section", "chars", "repeated_chars",
-               "share_repeated", "longest_repeated", "longest_chars"]
+    columns = [
+        "body",
+        "year",
+        "report",
+        "previous_year",
+        "previous_report",
+        "section",
+        "chars",
+        "repeated_chars",
+        "share_repeated",
+        "longest_repeated",
+        "longest_chars",
+    ]
     by_report = {ex.report: ex for ex in extractions}
     when = periods(manifest) if {"report", "body", "year"} <= set(manifest.columns) else {}
     rows = []
@@ -62,9 +106,21 @@ def copying_frame(extractions: Iterable[Extraction], manifest: pd.DataFrame) -> 
             continue
         body, year = when[after]
         for r in repeats(by_report[after].sections, by_report[before].sections):
-            rows.append({"body": body, "year": year, "report": after, "previous_year": when[before][1], "previous_report": before,
-                         "section": r.section, "chars": r.chars, "repeated_chars": r.repeated,
-                         "share_repeated": round(r.share, 4), "longest_repeated": r.longest, "longest_chars": r.longest_chars})
+            rows.append(
+                {
+                    "body": body,
+                    "year": year,
+                    "report": after,
+                    "previous_year": when[before][1],
+                    "previous_report": before,
+                    "section": r.section,
+                    "chars": r.chars,
+                    "repeated_chars": r.repeated,
+                    "share_repeated": round(r.share, 4),
+                    "longest_repeated": r.longest,
+                    "longest_chars": r.longest_chars,
+                }
+            )
     return pd.DataFrame(rows, columns=columns)
 
 

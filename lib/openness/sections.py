@@ -92,11 +92,16 @@ def heading_at(lines: list[Line], i: int, style: str, candidates: list[SectionWo
     if not m:
         return None
     numeral = _numeral(m.group("n"))
-    first = _WS.sub("", lines[i].text[m.end():])
+    first = _WS.sub("", lines[i].text[m.end() :])
     title, used = first, 1
     for extra in range(3):
         if extra:
-            if i + extra >= len(lines) or "。" in title or len(title) >= MAX_HEADING_CHARS or _MARKERS[style].match(lines[i + extra].text):
+            if (
+                i + extra >= len(lines)
+                or "。" in title
+                or len(title) >= MAX_HEADING_CHARS
+                or _MARKERS[style].match(lines[i + extra].text)
+            ):
                 return None  # not cut: a sentence, too long, or the next line is a heading of its own
             before = len(title)
             title += _WS.sub("", lines[i + extra].text)
@@ -127,7 +132,9 @@ def heading_at(lines: list[Line], i: int, style: str, candidates: list[SectionWo
 
 def _printed(lines: list[Line], i: int, marker_end: int, used: int) -> str:
     """A heading's marker and title as printed over `used` lines, whitespace inside the title removed."""
-    return lines[i].text[:marker_end].strip() + "".join(_WS.sub("", lines[i + k].text[marker_end if k == 0 else 0:]) for k in range(used))
+    return lines[i].text[:marker_end].strip() + "".join(
+        _WS.sub("", lines[i + k].text[marker_end if k == 0 else 0 :]) for k in range(used)
+    )
 
 
 def find_headings(lines: list[Line], style: str) -> list[Heading]:
@@ -157,7 +164,7 @@ def split_sections(pieces: list[tuple[int | None, str]]) -> list[Section]:
     if headings[0].start > 0:
         out.append(_section(PREAMBLE, 0, "", "", lines[: headings[0].start]))
     for k, h in enumerate(headings):
-        body = lines[h.end: bounds[k + 1]]
+        body = lines[h.end : bounds[k + 1]]
         out.append(_section(h.section.code, h.section.number, h.text, h.rest, body, lines[h.start].page))
     return out
 
@@ -184,7 +191,7 @@ def plain_prose(text: str) -> list[tuple[int | None, str]]:
     current = False
     starts = {h.start: h for h in style_headings}
     heading_lines = {k for h in style_headings for k in range(h.start, h.end)}
-    for i, line in enumerate(lines):
+    for i in range(len(lines)):
         if i in starts:
             current = starts[i].section.code in TABLE_SECTIONS
         in_table[i] = current and i not in heading_lines  # a heading itself is kept

@@ -127,7 +127,9 @@ def compare(report: str, statement: Statement, figures: Figures) -> ProseCheck:
     for cell in statement.cells:
         value, why = figures.get(report, cell)
         if value is None:
-            return ProseCheck(report, statement, None, "not_checked", f"table figure {cell[2] if cell[0] == 'appeals' else cell[1]} is {why}")
+            return ProseCheck(
+                report, statement, None, "not_checked", f"table figure {cell[2] if cell[0] == 'appeals' else cell[1]} is {why}"
+            )
         total += value
     stated, table = statement.value, total
     read = "" if statement.printed == plain(stated) else f" ({plain(stated)})"  # 十七 (17)
@@ -142,7 +144,13 @@ def compare(report: str, statement: Statement, figures: Figures) -> ProseCheck:
     elif stated == table:
         return ProseCheck(report, statement, table, "agree", said)
     if statement.scope:
-        return ProseCheck(report, statement, table, "different_scope", f"{said}; the sentence names a narrower scope ({statement.scope}), so the difference may be what it counts")
+        return ProseCheck(
+            report,
+            statement,
+            table,
+            "different_scope",
+            f"{said}; the sentence names a narrower scope ({statement.scope}), so the difference may be what it counts",
+        )
     return ProseCheck(report, statement, table, "disagree", f"{said}; the sentence names no narrower scope")
 
 

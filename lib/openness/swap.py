@@ -12,7 +12,6 @@ import shutil
 import sys
 from pathlib import Path
 
-
 # ---------------------------------------------------------------------------
 # Atomic replacement of the output folder
 

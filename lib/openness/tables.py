@@ -21,7 +21,6 @@ from .numbers import NotANumber, parse_number
 from .vocabulary import APPEAL_HEADER_WORDS, REQUEST_HEADER_WORDS, SECTION_HEADINGS, TABLE_KEYWORDS
 
 
-
 @dataclass
 class Span:
     """One merged cell within one grid row."""
@@ -190,7 +189,14 @@ def _cell(table: str, row: Entry | None, col: Entry, span: Span, problems: list[
         value = parse_number(text)
     except NotANumber:
         problems.append(
-            Problem("", "bad_number", f"{row.label + ' × ' if row else ''}{col.label}: cannot read a number in {text!r}", table, col.label, span.grid.page)
+            Problem(
+                "",
+                "bad_number",
+                f"{row.label + ' × ' if row else ''}{col.label}: cannot read a number in {text!r}",
+                table,
+                col.label,
+                span.grid.page,
+            )
         )
         value = ""
     return Cell(
@@ -235,7 +241,16 @@ def map_proactive(grids: list[Grid]) -> _Mapped:
                         continue
                     col = labels.match_column("proactive", [s.text])
                     if col is None:
-                        out.problems.append(Problem("", "unplaced_label", f"column header {s.text!r} matches no official column", "proactive", s.text, grid.page))
+                        out.problems.append(
+                            Problem(
+                                "",
+                                "unplaced_label",
+                                f"column header {s.text!r} matches no official column",
+                                "proactive",
+                                s.text,
+                                grid.page,
+                            )
+                        )
                         continue
                     cols = list(range(s.first, s.last + 1))
                     header.append(ColumnRef(col, grid, cols, *_header_x(s, grid, cols)))
@@ -246,20 +261,56 @@ def map_proactive(grids: list[Grid]) -> _Mapped:
                 # read as a table: `section` is still the previous one
                 row = labels.match_row("proactive", first.text, None, _header_template(header))
             if row is None:
-                out.problems.append(Problem("", "unplaced_label", f"row label {first.text!r} matches no official row", "proactive", first.text, grid.page))
+                out.problems.append(
+                    Problem(
+                        "",
+                        "unplaced_label",
+                        f"row label {first.text!r} matches no official row",
+                        "proactive",
+                        first.text,
+                        grid.page,
+                    )
+                )
                 continue
             if not header:
-                out.problems.append(Problem("", "unplaced_label", f"row {first.text!r} has no column header above it", "proactive", first.text, grid.page))
+                out.problems.append(
+                    Problem(
+                        "",
+                        "unplaced_label",
+                        f"row {first.text!r} has no column header above it",
+                        "proactive",
+                        first.text,
+                        grid.page,
+                    )
+                )
                 continue
             for ref in header:
                 cols = [c for c in _locate(ref, grid) if c > first.last]
                 span, clash = _value_span(grid, r, cols)
                 if span is None:
                     if clash:
-                        out.problems.append(Problem("", "unplaced_label", f"{row.label} × {ref.entry.label}: two different figures under one header", "proactive", row.label, grid.page))
+                        out.problems.append(
+                            Problem(
+                                "",
+                                "unplaced_label",
+                                f"{row.label} × {ref.entry.label}: two different figures under one header",
+                                "proactive",
+                                row.label,
+                                grid.page,
+                            )
+                        )
                     continue
                 if (row.code, ref.entry.code) in found:
-                    out.problems.append(Problem("", "duplicate", f"{row.label} × {ref.entry.label} printed twice; the first is kept", "proactive", row.label, grid.page))
+                    out.problems.append(
+                        Problem(
+                            "",
+                            "duplicate",
+                            f"{row.label} × {ref.entry.label} printed twice; the first is kept",
+                            "proactive",
+                            row.label,
+                            grid.page,
+                        )
+                    )
                     continue
                 found.add((row.code, ref.entry.code))
                 out.cells.append(_cell("proactive", row, ref.entry, span, out.problems))
@@ -340,7 +391,9 @@ def map_requests(grids: list[Grid]) -> _Mapped:
             header, start = parsed
             col_entries.update({ref.entry.code: ref.entry for ref in header})
         if not header:
-            out.problems.append(Problem("", "unplaced_label", "a part of table 2 has no applicant header before it", "requests", None, grid.page))
+            out.problems.append(
+                Problem("", "unplaced_label", "a part of table 2 has no applicant header before it", "requests", None, grid.page)
+            )
             continue
         located = {ref.entry.code: _locate(ref, grid) for ref in header}
         first_value = min((c for cols in located.values() for c in cols), default=grid.n_cols)
@@ -350,7 +403,16 @@ def map_requests(grids: list[Grid]) -> _Mapped:
             for ref in header:
                 span, clash = _value_span(grid, r, located[ref.entry.code])
                 if clash:
-                    out.problems.append(Problem("", "unplaced_label", f"two different figures under {ref.entry.label}", "requests", ref.entry.label, grid.page))
+                    out.problems.append(
+                        Problem(
+                            "",
+                            "unplaced_label",
+                            f"two different figures under {ref.entry.label}",
+                            "requests",
+                            ref.entry.label,
+                            grid.page,
+                        )
+                    )
                 if span is not None:
                     values[ref.entry.code] = span
             line = _Line(lab, values, grid)
@@ -374,10 +436,23 @@ def map_requests(grids: list[Grid]) -> _Mapped:
                 i += 1
         i += 1
         if row is None:
-            out.problems.append(Problem("", "unplaced_label", f"row label {line.leaf!r} matches no official row", "requests", line.leaf, line.grid.page))
+            out.problems.append(
+                Problem(
+                    "",
+                    "unplaced_label",
+                    f"row label {line.leaf!r} matches no official row",
+                    "requests",
+                    line.leaf,
+                    line.grid.page,
+                )
+            )
             continue
         if row.code in seen:
-            out.problems.append(Problem("", "duplicate", f"row {row.label} printed twice; the first is kept", "requests", row.label, line.grid.page))
+            out.problems.append(
+                Problem(
+                    "", "duplicate", f"row {row.label} printed twice; the first is kept", "requests", row.label, line.grid.page
+                )
+            )
             continue
         seen.add(row.code)
         for code, span in line.values.items():
@@ -438,7 +513,12 @@ def _appeal_header_row(grid: Grid, r: int) -> bool:
 
 def _rows_of(grid: Grid, rows: range) -> Grid:
     """The grid cut down to some of its rows."""
-    return replace(grid, text=grid.text[rows.start:rows.stop], span=grid.span[rows.start:rows.stop], boxes=grid.boxes[rows.start:rows.stop])
+    return replace(
+        grid,
+        text=grid.text[rows.start : rows.stop],
+        span=grid.span[rows.start : rows.stop],
+        boxes=grid.boxes[rows.start : rows.stop],
+    )
 
 
 def map_appeals(grids: list[Grid]) -> _Mapped:
@@ -470,7 +550,16 @@ def map_appeals(grids: list[Grid]) -> _Mapped:
                 header = column_refs(above, "appeals", range(above.n_rows))
             else:
                 if found:
-                    out.problems.append(Problem("", "unplaced_label", "a row of figures in table 3 has no header above it; not read", "appeals", None, grid.page))
+                    out.problems.append(
+                        Problem(
+                            "",
+                            "unplaced_label",
+                            "a row of figures in table 3 has no header above it; not read",
+                            "appeals",
+                            None,
+                            grid.page,
+                        )
+                    )
                 continue
             _read_band(grid, r, header, found, out)
             band, above = [], None
@@ -497,7 +586,16 @@ def _review_band(grid: Grid, rows: range, found: set[str], out: _Mapped) -> list
     refs = column_refs(grid, "appeals", rows, head=head)
     if len(refs) != len(labels.codes("column", "appeals", group=REVIEW)):
         return []
-    out.problems.append(Problem("", "inferred_label", f"table 3: a band printing only the five results, with no group label above them, is read as {head[0]}'s", "appeals", head[0], grid.page))
+    out.problems.append(
+        Problem(
+            "",
+            "inferred_label",
+            f"table 3: a band printing only the five results, with no group label above them, is read as {head[0]}'s",
+            "appeals",
+            head[0],
+            grid.page,
+        )
+    )
     return refs
 
 
@@ -508,7 +606,11 @@ def _read_band(grid: Grid, r: int, header: list[ColumnRef], found: set[str], out
         if span is None:
             continue
         if ref.entry.code in found:
-            out.problems.append(Problem("", "duplicate", f"{ref.entry.label} printed twice; the first is kept", "appeals", ref.entry.label, grid.page))
+            out.problems.append(
+                Problem(
+                    "", "duplicate", f"{ref.entry.label} printed twice; the first is kept", "appeals", ref.entry.label, grid.page
+                )
+            )
             continue
         found.add(ref.entry.code)
         out.cells.append(_cell("appeals", None, ref.entry, span, out.problems))
@@ -523,7 +625,9 @@ _MAPPERS = {"proactive": map_proactive, "requests": map_requests, "appeals": map
 def completeness(cells: list[Cell], template: str | None) -> tuple[dict[str, bool], list[Problem]]:
     """Whether every official cell of the template was found, and what is missing."""
     if template is None:
-        return {t: False for t in TABLES}, [Problem("", "missing_table", f"table {t} not found", t) for t in TABLES if not any(c.table == t for c in cells)]
+        return {t: False for t in TABLES}, [
+            Problem("", "missing_table", f"table {t} not found", t) for t in TABLES if not any(c.table == t for c in cells)
+        ]
     have = {(c.table, c.row_code, c.column_code) for c in cells}
     missing = defaultdict(list)
     for spec in labels.official_cells(template):
@@ -582,12 +686,15 @@ def drop_headings(grid: Grid) -> Grid:
     head the columns below it or place nowhere.
     """
     keep = [
-        r for r in range(grid.n_rows)
+        r
+        for r in range(grid.n_rows)
         if not (len(row_spans(grid, r)) == 1 and any(h in label_key(grid.text[r][0]) for h in SECTION_HEADINGS))
     ]
     if len(keep) == grid.n_rows:
         return grid
-    return replace(grid, text=[grid.text[r] for r in keep], span=[grid.span[r] for r in keep], boxes=[grid.boxes[r] for r in keep])
+    return replace(
+        grid, text=[grid.text[r] for r in keep], span=[grid.span[r] for r in keep], boxes=[grid.boxes[r] for r in keep]
+    )
 
 
 def join_cut_header(grids: list[Grid]) -> list[Grid]:
@@ -610,7 +717,11 @@ def join_cut_header(grids: list[Grid]) -> list[Grid]:
         if not _same_cells(top, bottom) or _prints_figure(before.text[-1]) or _prints_figure(grid.text[0]):
             out.append(grid)
             continue
-        joined = {before.span[upper.row][upper.first]: upper.text + lower.text for upper, lower in zip(top, bottom) if lower.text.strip()}
+        joined = {
+            before.span[upper.row][upper.first]: upper.text + lower.text
+            for upper, lower in zip(top, bottom)
+            if lower.text.strip()
+        }
         text = [[joined.get(sid, t) for sid, t in zip(sids, texts)] for sids, texts in zip(before.span, before.text)]
         out[-1] = replace(before, text=text)
         if grid.n_rows > 1:

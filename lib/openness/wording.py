@@ -28,7 +28,12 @@ SECTIONS = (
     SectionWords(2, "proactive", "主动公开政府信息情况", ("主动公开",)),
     SectionWords(3, "requests", "收到和处理政府信息公开申请情况", ("收到和处理", "依申请公开", "申请情况")),
     SectionWords(4, "appeals", "政府信息公开行政复议、行政诉讼情况", ("行政复议", "行政诉讼")),
-    SectionWords(5, "problems", "政府信息公开工作存在的主要问题及改进情况", ("存在的主要问题", "存在的问题", "主要问题", "问题及改进", "改进情况")),
+    SectionWords(
+        5,
+        "problems",
+        "政府信息公开工作存在的主要问题及改进情况",
+        ("存在的主要问题", "存在的问题", "主要问题", "问题及改进", "改进情况"),
+    ),
     SectionWords(6, "other", "其他需要报告的事项", ("其他需要报告", "其他事项")),
 )
 # What precedes the first heading: the title and the foreword (who wrote it, the period, contacts).
@@ -96,37 +101,75 @@ _TOTAL = r"(?:共计|共|总计|合计|累计)?"
 _GAP = r"[^，,；;。]{0,12}?"  # a few words between the verb and the noun (通过邮寄、网络提交的各类)
 _NEXT_YEAR = r"结转(?:至)?(?:下年度|下一年度|下年|\d{4}年)"
 STATEMENTS = (
-    StatementWords("requests_new", "requests received (本年新收)", (
-        _RECEIVE + _GAP + _REQUEST + _TOTAL + _N + _UNIT,
-        _RECEIVE + _TOTAL + _N + _UNIT + r"(?:各类)?" + _REQUEST,
-    ), (("requests", "new", "total"),)),
-    StatementWords("requests_handled", "requests handled (办理结果总计)", (
-        r"(?:办结|办理完毕|处理完毕|答复完毕|全年办理)(?:依申请公开|" + _REQUEST + r")?" + _TOTAL + _N + _UNIT,
-        r"办理" + _GAP + _REQUEST + _TOTAL + _N + _UNIT,
-    ), (("requests", "total_handled", "total"),)),
-    StatementWords("requests_carried", "requests carried over (结转下年度)", (
-        _NEXT_YEAR + r"(?:继续)?(?:办理)?(?:的)?(?:申请)?" + _TOTAL + _N + r"(?:件|条|个)" + _TAIL,
-        _N + r"(?:件|条|个)(?:申请)?" + _NEXT_YEAR,
-    ), (("requests", "carried_out", "total"),)),
-    StatementWords("documents_issued", "normative documents issued (本年制发件数, 2021 template)", (
-        r"(?:制发|印发|出台)(?:的)?(?:行政)?规范性文件" + _TOTAL + _N + r"(?:件|份|个)" + _TAIL,
-    ), (("proactive", "admin_normative_docs", "issued"),)),
-    StatementWords("documents_in_force", "normative documents in force (现行有效件数, 2021 template)", (
-        r"现行有效(?:的)?(?:行政)?规范性文件" + _TOTAL + _N + r"(?:件|份|个)" + _TAIL,
-    ), (("proactive", "admin_normative_docs", "in_force"),)),
-    StatementWords("reviews", "administrative reviews (行政复议)", (
-        r"行政复议(?:案件|申请)?" + _TOTAL + _N + _CASES,
-    ), (("appeals", "", "review_total"),)),
-    StatementWords("lawsuits", "lawsuits (行政诉讼)", (
-        r"行政诉讼(?:案件)?" + _TOTAL + _N + _CASES,
-    ), (("appeals", "", "suit_direct_total"), ("appeals", "", "suit_after_review_total"))),
+    StatementWords(
+        "requests_new",
+        "requests received (本年新收)",
+        (
+            _RECEIVE + _GAP + _REQUEST + _TOTAL + _N + _UNIT,
+            _RECEIVE + _TOTAL + _N + _UNIT + r"(?:各类)?" + _REQUEST,
+        ),
+        (("requests", "new", "total"),),
+    ),
+    StatementWords(
+        "requests_handled",
+        "requests handled (办理结果总计)",
+        (
+            r"(?:办结|办理完毕|处理完毕|答复完毕|全年办理)(?:依申请公开|" + _REQUEST + r")?" + _TOTAL + _N + _UNIT,
+            r"办理" + _GAP + _REQUEST + _TOTAL + _N + _UNIT,
+        ),
+        (("requests", "total_handled", "total"),),
+    ),
+    StatementWords(
+        "requests_carried",
+        "requests carried over (结转下年度)",
+        (
+            _NEXT_YEAR + r"(?:继续)?(?:办理)?(?:的)?(?:申请)?" + _TOTAL + _N + r"(?:件|条|个)" + _TAIL,
+            _N + r"(?:件|条|个)(?:申请)?" + _NEXT_YEAR,
+        ),
+        (("requests", "carried_out", "total"),),
+    ),
+    StatementWords(
+        "documents_issued",
+        "normative documents issued (本年制发件数, 2021 template)",
+        (r"(?:制发|印发|出台)(?:的)?(?:行政)?规范性文件" + _TOTAL + _N + r"(?:件|份|个)" + _TAIL,),
+        (("proactive", "admin_normative_docs", "issued"),),
+    ),
+    StatementWords(
+        "documents_in_force",
+        "normative documents in force (现行有效件数, 2021 template)",
+        (r"现行有效(?:的)?(?:行政)?规范性文件" + _TOTAL + _N + r"(?:件|份|个)" + _TAIL,),
+        (("proactive", "admin_normative_docs", "in_force"),),
+    ),
+    StatementWords(
+        "reviews",
+        "administrative reviews (行政复议)",
+        (r"行政复议(?:案件|申请)?" + _TOTAL + _N + _CASES,),
+        (("appeals", "", "review_total"),),
+    ),
+    StatementWords(
+        "lawsuits",
+        "lawsuits (行政诉讼)",
+        (r"行政诉讼(?:案件)?" + _TOTAL + _N + _CASES,),
+        (("appeals", "", "suit_direct_total"), ("appeals", "", "suit_after_review_total")),
+    ),
 )
 # A sentence that says its figure counts less than the whole report (one office, part of the year):
 # compared, but a difference is reported as scope, not as a contradiction.
 # Looked for in the clause that states the figure (from the last ，；：、 before it).
 SCOPE_WORDS = (
-    "办公室", "政府办", "本机关", "本级", "本部门", "代表区政府", "代表市政府", "代表县政府",
-    "上半年", "下半年", "季度", "月份", "其中",
+    "办公室",
+    "政府办",
+    "本机关",
+    "本级",
+    "本部门",
+    "代表区政府",
+    "代表市政府",
+    "代表县政府",
+    "上半年",
+    "下半年",
+    "季度",
+    "月份",
+    "其中",
 )
 # Not compared: a processing fee stated in prose (信息处理费) has no cell in the 2021 tables
 # (table 1's 行政事业性收费 is every fee the body charges, not the disclosure fee).

@@ -122,7 +122,9 @@ def run_job(job: Job) -> JobResult:
 
 def failed_result(job: Job, kind: str, reason: str, seconds: float, limit: str = "") -> JobResult:
     """A failed extraction for a file whose child was stopped or died."""
-    extraction = Extraction(report=job.report, file=job.file, problems=[Problem(job.file, kind, reason)], seconds=round(seconds, 3))
+    extraction = Extraction(
+        report=job.report, file=job.file, problems=[Problem(job.file, kind, reason)], seconds=round(seconds, 3)
+    )
     return JobResult(extraction, None, cacheable=False, limit=limit)
 
 
@@ -305,11 +307,18 @@ def _died(worker: _Worker, ended: tuple[int, int], memory_mb: int) -> JobResult:
     if os.WIFSIGNALED(status):
         name = signal.Signals(os.WTERMSIG(status)).name
         return failed_result(worker.job, "crash", f"the parser crashed ({name})", seconds)
-    return failed_result(worker.job, "crash", f"the parser exited without a result (status {os.waitstatus_to_exitcode(status)})", seconds)
+    return failed_result(
+        worker.job, "crash", f"the parser exited without a result (status {os.waitstatus_to_exitcode(status)})", seconds
+    )
 
 
-def run_forked(jobs: Iterable[tuple[object, Job]], workers: int, timeout: float,
-               memory_mb: int = DEFAULT_MEMORY_MB, debug_log: str | None = None) -> Iterator[tuple[object, JobResult]]:
+def run_forked(
+    jobs: Iterable[tuple[object, Job]],
+    workers: int,
+    timeout: float,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+    debug_log: str | None = None,
+) -> Iterator[tuple[object, JobResult]]:
     """Run jobs in `workers` forked worker processes, each file stopped after `timeout` s or `memory_mb` MB; yield results as they come."""
     pending = deque(jobs)
     idle: list[_Worker] = []
@@ -384,8 +393,9 @@ def run_job_limited(job: Job, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB
         results.close()
 
 
-def run_dask(jobs: list[tuple[object, Job]], address: str, timeout: float,
-             memory_mb: int = DEFAULT_MEMORY_MB) -> Iterator[tuple[object, JobResult]]:
+def run_dask(
+    jobs: list[tuple[object, Job]], address: str, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB
+) -> Iterator[tuple[object, JobResult]]:
     """Run jobs on the Dask cluster at `address`, each in a time- and memory-limited child on its worker."""
     from dask.distributed import Client, as_completed
 
@@ -458,6 +468,8 @@ def call_limited(fn: Callable[[], object], limits: Limits, debug_log: str | None
     if called is None and _ran_out(status, peak, limits.memory_mb):
         called = Called("memory", reason=memory_reason(limits.memory_mb))
     if called is None:
-        name = signal.Signals(os.WTERMSIG(status)).name if os.WIFSIGNALED(status) else f"status {os.waitstatus_to_exitcode(status)}"
+        name = (
+            signal.Signals(os.WTERMSIG(status)).name if os.WIFSIGNALED(status) else f"status {os.waitstatus_to_exitcode(status)}"
+        )
         called = Called("crash", reason=f"the parser crashed ({name})")
     return called

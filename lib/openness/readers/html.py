@@ -59,9 +59,39 @@ MAX_BYTES = 32 * 2**20  # a report page is well under 1 MB: a larger file is not
 
 # Elements whose boundaries are line breaks in the rendered text.
 _BLOCKS = {
-    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
-    "table", "tr", "td", "th", "thead", "tbody", "tfoot", "caption", "section", "article",
-    "header", "footer", "blockquote", "pre", "address", "center", "hr", "form", "fieldset",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "thead",
+    "tbody",
+    "tfoot",
+    "caption",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "address",
+    "center",
+    "hr",
+    "form",
+    "fieldset",
 }
 _INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "link"}
 _WS = re.compile(r"\s+")
@@ -330,12 +360,13 @@ def simplify(text: list[list[str]], span: list[list[int]]) -> tuple[list[list[st
     lines["row"].start()
     lines["col"].start()
     while lines["row"].left and lines["col"].left:
-        for axis, other in (("row", "col"), ("col", "row")):
+        for axis in ("row", "col"):
             index = lines[axis].first_droppable()
             if index is not None:
                 break
         else:
             break
+        other = "col" if axis == "row" else "row"
         lines[axis].alive[index] = False
         lines[axis].left -= 1
         for k in range(n_cols if axis == "row" else n_rows):
@@ -463,8 +494,9 @@ def _candidate_tables(soup: BeautifulSoup) -> list[tuple[int, Tag]]:
         joined = "".join(text[i])
         if any(w in joined for w in words):
             container.update(enclosing[i])  # every table around one with report words is a layout container
-    return [(i, t) for i, t in enumerate(tables)
-            if i not in container and not hidden[i] and all(a in container for a in enclosing[i])]
+    return [
+        (i, t) for i, t in enumerate(tables) if i not in container and not hidden[i] and all(a in container for a in enclosing[i])
+    ]
 
 
 def _tables_in(soup: BeautifulSoup) -> tuple[list[Tag], list[tuple[int, ...]], list[bool], list[list[str]]]:
@@ -573,7 +605,9 @@ def report_grids(soup: BeautifulSoup, source: str) -> list[Grid]:
 
 def _section_words(tag: Tag) -> int:
     """How many of the six sections' heading words an element's text prints (its tables left out)."""
-    flat = _squeeze("".join(s for s in tag.find_all(string=True) if not s.find_parent("table") or s.find_parent("table") in tag.parents))
+    flat = _squeeze(
+        "".join(s for s in tag.find_all(string=True) if not s.find_parent("table") or s.find_parent("table") in tag.parents)
+    )
     return sum(any(w in flat for w in s.keywords) for s in SECTIONS)
 
 

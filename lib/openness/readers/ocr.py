@@ -149,7 +149,9 @@ def _positions(profile: np.ndarray, minimum: float) -> list[int]:
     return out
 
 
-def _vertical_rules(horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int, int, int, int], n: int, reach: int = 5) -> tuple[list[int], int, int]:
+def _vertical_rules(
+    horizontal: np.ndarray, vertical: np.ndarray, box: tuple[int, int, int, int], n: int, reach: int = 5
+) -> tuple[list[int], int, int]:
     """The x of each vertical rule in a table's box, and the top and bottom of the rules.
 
     A rule runs from one horizontal rule to another, or from one to the end of
@@ -254,9 +256,18 @@ def spans(table: Table) -> list[list[int]]:
     from .pdf import _merged_spans
 
     n_rows, n_cols = table.right.shape
-    cells = [[SimpleNamespace(right=table.right[r, c], left=c == 0 or table.right[r, c - 1],
-                              bottom=table.below[r, c], top=r == 0 or table.below[r - 1, c])
-              for c in range(n_cols)] for r in range(n_rows)]
+    cells = [
+        [
+            SimpleNamespace(
+                right=table.right[r, c],
+                left=c == 0 or table.right[r, c - 1],
+                bottom=table.below[r, c],
+                top=r == 0 or table.below[r - 1, c],
+            )
+            for c in range(n_cols)
+        ]
+        for r in range(n_rows)
+    ]
     return _merged_spans(cells)
 
 
@@ -323,7 +334,9 @@ PAD = 4  # paper kept around each piece of text given to the recogniser, pixels
 MIN_RATIO = 1.5  # narrowest input (width / height) given to the recogniser: a lone digit is not padded to 320 px
 
 
-def recognise(gray: np.ndarray, boxes: list[tuple[int, int, int, int]], pad: int | None = None, batch: int = 16) -> list[tuple[str, list[tuple[str, float, str, float]]]]:
+def recognise(
+    gray: np.ndarray, boxes: list[tuple[int, int, int, int]], pad: int | None = None, batch: int = 16
+) -> list[tuple[str, list[tuple[str, float, str, float]]]]:
     """Read each box of a grey page: its text and, per character, its probability and the best other digit."""
     import cv2
 
@@ -399,7 +412,9 @@ def _decode(pred: np.ndarray, chars: list[str], digit_ids: np.ndarray) -> tuple[
 # ------------------------------------------------------------------ reading
 
 
-def read_page(gray: np.ndarray, page: int, size: tuple[float, float], source: str, first_index: int = 0) -> tuple[list[Grid], dict]:
+def read_page(
+    gray: np.ndarray, page: int, size: tuple[float, float], source: str, first_index: int = 0
+) -> tuple[list[Grid], dict]:
     """The grids of one page image, and each merged cell's reading by (page, box)."""
     import cv2
 
@@ -501,7 +516,9 @@ def read(path: str | Path) -> Reading:
         return Reading(problems=[Problem(str(path), "no_text", message)])
     if not any(classify(g) for g in grids):
         found = "no ruled table" if not grids else "no ruled table that holds the statistical tables' words"
-        message = f"an image-only PDF (a scan or a photo) with {found} on any of its {len(sizes)} pages: not an annual report's tables"
+        message = (
+            f"an image-only PDF (a scan or a photo) with {found} on any of its {len(sizes)} pages: not an annual report's tables"
+        )
         return Reading(problems=[Problem(str(path), "not_a_report", message)])
     from ..proof import prove
 

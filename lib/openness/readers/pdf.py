@@ -135,7 +135,12 @@ class PageChars:
         rotate = (self.rotate + turn) % 360
         x0, y0, x1, y1 = self.mediabox
         width, height = x1 - x0, y1 - y0
-        a, b, c, d, e, f = {0: (1, 0, 0, 1, 0, 0), 90: (0, -1, 1, 0, 0, width), 180: (-1, 0, 0, -1, width, height), 270: (0, 1, -1, 0, height, 0)}.get(rotate, (1, 0, 0, 1, 0, 0))
+        a, b, c, d, e, f = {
+            0: (1, 0, 0, 1, 0, 0),
+            90: (0, -1, 1, 0, 0, width),
+            180: (-1, 0, 0, -1, width, height),
+            270: (0, 1, -1, 0, height, 0),
+        }.get(rotate, (1, 0, 0, 1, 0, 0))
 
         def move(x: float, y: float) -> tuple[float, float]:
             return a * x + c * y + e, b * x + d * y + f
@@ -245,7 +250,7 @@ def _appeals_header_without_figures(text: str) -> bool:
     last = max((i for i, line in enumerate(lines) if any(w in label_key(line) for w in APPEALS_HEADER)), default=None)
     if last is None:
         return False
-    figures = [w for line in lines[last + 1:] for w in line.split() if w.replace(".", "", 1).lstrip("-").isdigit()]
+    figures = [w for line in lines[last + 1 :] for w in line.split() if w.replace(".", "", 1).lstrip("-").isdigit()]
     return len(figures) < MIN_APPEAL_FIGURES
 
 
@@ -382,8 +387,12 @@ def read_pages(path: str | Path, pages: list[int], engine: str = ENGINE, chars: 
         return []
     with warnings.catch_warnings(), _every_ruled_grid():
         warnings.simplefilter("ignore")
-        tables = camelot.read_pdf(str(path), pages=",".join(map(str, pages)), flavor="lattice", engine=engine, layout_kwargs=LAYOUT)
-    grids = grids_from_camelot(tables, str(path), f"camelot-lattice-{engine}+chars", chars if chars is not None else page_chars(path, pages))
+        tables = camelot.read_pdf(
+            str(path), pages=",".join(map(str, pages)), flavor="lattice", engine=engine, layout_kwargs=LAYOUT
+        )
+    grids = grids_from_camelot(
+        tables, str(path), f"camelot-lattice-{engine}+chars", chars if chars is not None else page_chars(path, pages)
+    )
     return [g for g in grids if any(t for row in g.text for t in row)]
 
 

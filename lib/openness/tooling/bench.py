@@ -54,9 +54,26 @@ FIXTURES = ROOT / "tests" / "fixtures" / "producers"
 PRODUCER_SUFFIXES = {"Writer": ("-writer", "-writer-v0", "-writer-v1"), "Calc": ("-calc",), "Chromium": ("-chromium",)}
 RESULTS = ROOT / "bench" / "results.csv"
 METHODS = ("openness", "camelot", "text")
-COLUMNS = ["date", "machine", "corpus", "method", "reports", "median_s", "p95_s", "reports_per_s", "peak_rss_mb",
-           "cells_right", "cells_wrong", "cells_known", "accuracy", "vs_camelot", "vs_camelot_total", "vs_text",
-           "vs_text_total", "note"]
+COLUMNS = [
+    "date",
+    "machine",
+    "corpus",
+    "method",
+    "reports",
+    "median_s",
+    "p95_s",
+    "reports_per_s",
+    "peak_rss_mb",
+    "cells_right",
+    "cells_wrong",
+    "cells_known",
+    "accuracy",
+    "vs_camelot",
+    "vs_camelot_total",
+    "vs_text",
+    "vs_text_total",
+    "note",
+]
 
 Truth = dict[tuple[str, str, str], str]
 
@@ -134,7 +151,11 @@ def corpus_items(paths: list[Path], group: str = "corpus") -> list[Item]:
                 rows = [(r["report"], path / r["file"]) for r in csv.DictReader(f)]
         else:
             rows = [(p.stem, p) for p in sorted(path.glob("*.pdf"))]
-        items += [Item(report, str(p), truth_for(report, path), group) for report, p in rows if p.suffix.lower() == ".pdf" and p.exists()]
+        items += [
+            Item(report, str(p), truth_for(report, path), group)
+            for report, p in rows
+            if p.suffix.lower() == ".pdf" and p.exists()
+        ]
     return items
 
 
@@ -157,8 +178,11 @@ def scan_row(items: list[Item]) -> dict:
     run = in_child(measure, "openness", items)
     pages = sum(len(pdfium.PdfDocument(i.path)) for i in items)
     seconds = sum(s.seconds for s in run.samples)
-    return summary(run, f"scans ({len(items)} image-only PDFs, {pages} pages, OCR)",
-                   f"{seconds / pages:.1f} s per page; " + ", ".join(f"{s.report} {s.seconds:.1f} s" for s in run.samples))
+    return summary(
+        run,
+        f"scans ({len(items)} image-only PDFs, {pages} pages, OCR)",
+        f"{seconds / pages:.1f} s per page; " + ", ".join(f"{s.report} {s.seconds:.1f} s" for s in run.samples),
+    )
 
 
 def producer_of(path: Path) -> str | None:
@@ -290,11 +314,15 @@ def summary(run: Run, corpus: str, note: str = "") -> dict:
     seconds = [s.seconds for s in run.samples]
     right, wrong, known = (sum(getattr(s, k) for s in run.samples) for k in ("right", "wrong", "known"))
     return {
-        "corpus": corpus, "method": run.method, "reports": len(seconds),
-        "median_s": round(statistics.median(seconds), 4), "p95_s": round(quantile(seconds, 0.95), 4),
+        "corpus": corpus,
+        "method": run.method,
+        "reports": len(seconds),
+        "median_s": round(statistics.median(seconds), 4),
+        "p95_s": round(quantile(seconds, 0.95), 4),
         "reports_per_s": round(len(seconds) / sum(seconds), 3) if sum(seconds) else "",
         "peak_rss_mb": round(run.peak_rss_mb, 1),
-        "cells_right": right if run.method != "text" else "", "cells_wrong": wrong if run.method != "text" else "",
+        "cells_right": right if run.method != "text" else "",
+        "cells_wrong": wrong if run.method != "text" else "",
         "cells_known": known if run.method != "text" else "",
         "accuracy": round(right / known, 4) if known and run.method != "text" else "",
         "note": note,
@@ -342,7 +370,14 @@ def specimen_sources() -> list[tuple[object, str, str, int]]:
         for row in table.to_dict("records"):
             figures = RAW / "figures" / f"{row['report']}.csv"
             if figures.exists() and row.get("template") and str(row.get("year", "")).isdigit():
-                sources.append((pd.read_csv(figures, dtype=str, keep_default_na=False), row["template"], row.get("body", ""), int(row["year"])))
+                sources.append(
+                    (
+                        pd.read_csv(figures, dtype=str, keep_default_na=False),
+                        row["template"],
+                        row.get("body", ""),
+                        int(row["year"]),
+                    )
+                )
     if not sources and (SHARED_CORPUS / "truth.csv").exists():
         truth = pd.read_csv(SHARED_CORPUS / "truth.csv", dtype=str, keep_default_na=False)
         sources.append((truth[truth.report == "hongze-2023"], "mixed", "淮安市洪泽区人民政府", 2023))
@@ -443,22 +478,36 @@ def print_row(row: dict) -> None:
         print(f"  {row['corpus']:<34} {row['method']:<10} {row['note']}")
         return
     acc = f"{row['cells_right']}/{row['cells_known']} right, {row['cells_wrong']} wrong" if row["cells_known"] != "" else ""
-    ratios = "".join(f", {k} {row[k]}x" for k in ("vs_camelot", "vs_camelot_total", "vs_text", "vs_text_total") if row.get(k, "") != "")
-    print(f"  {row['corpus']:<34} {row['method']:<10} {row['reports']:>5} reports  median {row['median_s']:.3f} s  "
-          f"p95 {row['p95_s']:.3f} s  {row['reports_per_s']} reports/s  peak {row['peak_rss_mb']} MB  {acc}{ratios}"
-          + (f"  ({row['note']})" if row["note"] else ""))
+    ratios = "".join(
+        f", {k} {row[k]}x" for k in ("vs_camelot", "vs_camelot_total", "vs_text", "vs_text_total") if row.get(k, "") != ""
+    )
+    print(
+        f"  {row['corpus']:<34} {row['method']:<10} {row['reports']:>5} reports  median {row['median_s']:.3f} s  "
+        f"p95 {row['p95_s']:.3f} s  {row['reports_per_s']} reports/s  peak {row['peak_rss_mb']} MB  {acc}{ratios}"
+        + (f"  ({row['note']})" if row["note"] else "")
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print the figures and write them to bench/results.csv."""
     parser = argparse.ArgumentParser(prog="python -m openness.tooling.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", nargs="+", type=Path, default=None, help="PDFs or folders (default: ../shared/corpus PDFs and data/raw)")
-    parser.add_argument("--generated", type=int, default=0, metavar="N", help="also extract N reports rendered by the specimen renderer")
-    parser.add_argument("--rebuild", type=int, default=1000, metavar="N", help="reports in the no-change rebuild (0: skip; default 1000)")
+    parser.add_argument(
+        "--corpus", nargs="+", type=Path, default=None, help="PDFs or folders (default: ../shared/corpus PDFs and data/raw)"
+    )
+    parser.add_argument(
+        "--generated", type=int, default=0, metavar="N", help="also extract N reports rendered by the specimen renderer"
+    )
+    parser.add_argument(
+        "--rebuild", type=int, default=1000, metavar="N", help="reports in the no-change rebuild (0: skip; default 1000)"
+    )
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS, help="what to measure on the corpus")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results CSV (default: bench/results.csv)")
-    parser.add_argument("--scans", action=argparse.BooleanOptionalAction, default=True,
-                        help="also read the scanned reports of ../shared/corpus/producers by OCR (default: yes)")
+    parser.add_argument(
+        "--scans",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also read the scanned reports of ../shared/corpus/producers by OCR (default: yes)",
+    )
     args = parser.parse_args(argv)
 
     groups = {"corpus": corpus_items(args.corpus)} if args.corpus else default_corpus()
@@ -473,8 +522,12 @@ def main(argv: list[str] | None = None) -> int:
     runs = {m: in_child(measure, m, items) for m in args.methods}
     parts = {f"corpus ({len(items)} PDFs)": runs}
     if len(groups) > 1:  # then each producer on its own
-        parts |= {f"{g} ({len(group)} PDFs)": {m: Run(m, [s for s in r.samples if s.group == g], r.peak_rss_mb) for m, r in runs.items()}
-                  for g, group in groups.items()}
+        parts |= {
+            f"{g} ({len(group)} PDFs)": {
+                m: Run(m, [s for s in r.samples if s.group == g], r.peak_rss_mb) for m, r in runs.items()
+            }
+            for g, group in groups.items()
+        }
     for corpus, part in parts.items():
         rows += compared(part, corpus)
 
@@ -486,8 +539,10 @@ def main(argv: list[str] | None = None) -> int:
             quarter = max(1, args.generated // 4)
             run = in_child(measure, "openness", generated, (quarter, args.generated))
         rss = run.rss_after
-        note = (f"peak RSS {rss.get(quarter, 0):.1f} MB after {quarter} reports, {rss.get(args.generated, 0):.1f} MB after "
-                f"{args.generated}; rendering took {rendering:.0f} s")
+        note = (
+            f"peak RSS {rss.get(quarter, 0):.1f} MB after {quarter} reports, {rss.get(args.generated, 0):.1f} MB after "
+            f"{args.generated}; rendering took {rendering:.0f} s"
+        )
         rows.append(summary(run, f"generated ({args.generated} specimens)", note))
 
     scans = scan_items() if args.scans else []
@@ -498,8 +553,14 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="openness-bench-") as tmp:
             times = rebuild(items, args.rebuild, Path(tmp))
         for name, seconds in times.items():
-            rows.append({"corpus": f"build ({args.rebuild} reports)", "method": "build", "reports": args.rebuild,
-                         "note": f"{name}: {seconds:.2f} s (python -m openness build, wall clock)"})
+            rows.append(
+                {
+                    "corpus": f"build ({args.rebuild} reports)",
+                    "method": "build",
+                    "reports": args.rebuild,
+                    "note": f"{name}: {seconds:.2f} s (python -m openness build, wall clock)",
+                }
+            )
     overhead = fork_overhead()
     rows.append({"corpus": "build", "method": "build", "note": f"a child process per file adds {overhead:.1f} ms per file"})
 

@@ -144,8 +144,11 @@ def compose(figures: pd.DataFrame, template: str, body: str, year: int, look: Lo
     typeset._font()
     pr = _Labels(look.typeset, look.vertical)
     size = look.font_size
-    blocks = [Block("title", body), Block("title", f"{year}年政府信息公开工作年度报告"),
-              Block("text", SPECIMEN_NOTE.format(body=body, year=year))]
+    blocks = [
+        Block("title", body),
+        Block("title", f"{year}年政府信息公开工作年度报告"),
+        Block("text", SPECIMEN_NOTE.format(body=body, year=year)),
+    ]
 
     def heading(i: int) -> None:
         blocks.append(Block("heading", pr(f"section:{i + 1}", SECTIONS[i]).replace("\n", "")))
@@ -167,8 +170,9 @@ def compose(figures: pd.DataFrame, template: str, body: str, year: int, look: Lo
     if shape.appeals_cols:
         grid = typeset._appeals_grid(values, shape, pr, WIDE, size, look.typeset)
         if look.bands or look.producer == "calc":
-            blocks += [Block("table", grid=band, role="appeals", widths=[1 / 10] * len(band.widths))
-                       for band in bands(grid, (0, 5, 15))]
+            blocks += [
+                Block("table", grid=band, role="appeals", widths=[1 / 10] * len(band.widths)) for band in bands(grid, (0, 5, 15))
+            ]
         else:
             blocks.append(Block("table", grid=grid, role="appeals", widths=[1 / 15] * 15))
     heading(4)
@@ -189,8 +193,16 @@ def bands(grid: _Grid, cuts: tuple[int, ...]) -> list[_Grid]:
             elif c0 < hi and c1 >= lo:
                 raise ValueError(f"span {(c0, r0, c1, r1)} crosses the band [{lo}, {hi})")
         text = [row[lo:hi] for row in grid.text]
-        out.append(_Grid(text, spans, grid.header, grid.widths[lo:hi], list(grid.shaded),
-                         {r: c - lo for r, c in grid.label_cells.items() if lo <= c < hi}))
+        out.append(
+            _Grid(
+                text,
+                spans,
+                grid.header,
+                grid.widths[lo:hi],
+                list(grid.shaded),
+                {r: c - lo for r, c in grid.label_cells.items() if lo <= c < hi},
+            )
+        )
     return out
 
 
@@ -198,8 +210,12 @@ def cells(grid: _Grid) -> list[tuple[int, int, int, int, str]]:
     """Each cell that prints, once: (row, column, rows spanned, columns spanned, text); covered cells left out."""
     roots = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for c0, r0, c1, r1 in grid.spans}
     covered = {(r, c) for c0, r0, c1, r1 in grid.spans for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - set(roots)
-    return [(r, c, *roots.get((r, c), (1, 1)), text)
-            for r, row in enumerate(grid.text) for c, text in enumerate(row) if (r, c) not in covered]
+    return [
+        (r, c, *roots.get((r, c), (1, 1)), text)
+        for r, row in enumerate(grid.text)
+        for c, text in enumerate(row)
+        if (r, c) not in covered
+    ]
 
 
 def _is_label(grid: _Grid, r: int, c: int) -> bool:
@@ -328,7 +344,9 @@ def to_xlsx(blocks: list[Block], look: Look, path: Path) -> Path:
         for r, c, rows, cols, text in cells(grid):
             first, last = columns[c][0], columns[c + cols - 1][1]
             cell = ws.cell(row + r, first)
-            value, number_format = _number(text) if text and r >= grid.header and not _is_label(grid, r, c) else (text or None, "General")
+            value, number_format = (
+                _number(text) if text and r >= grid.header and not _is_label(grid, r, c) else (text or None, "General")
+            )
             cell.value = value
             cell.number_format = number_format
             if rows > 1 or last > first:
@@ -337,14 +355,16 @@ def to_xlsx(blocks: list[Block], look: Look, path: Path) -> Path:
                 for cc in range(first, last + 1):
                     x = ws.cell(rr, cc)
                     x.border, x.font = box, font
-                    x.alignment = Alignment(horizontal="left" if _is_label(grid, r, c) else "center", vertical="center", wrap_text=True)
+                    x.alignment = Alignment(
+                        horizontal="left" if _is_label(grid, r, c) else "center", vertical="center", wrap_text=True
+                    )
             placed.append((row + r, first, last, rows, text, number_format != "General"))
         if block.role == "requests" and look.repeat_header:
             ws.print_title_rows = f"{row}:{row + grid.header - 1}"
         row += len(grid.text) + look.gap
     for _, first, last, _, text, is_number in placed:  # a number too wide for its cell prints as ###
         need = _text_width(text, look.font_size) + 8
-        have = sum(widths[first - 1: last])
+        have = sum(widths[first - 1 : last])
         if is_number and need > have:
             for c in range(first - 1, last):
                 widths[c] += (need - have) / (last - first + 1)
@@ -354,7 +374,7 @@ def to_xlsx(blocks: list[Block], look: Look, path: Path) -> Path:
     for r, first, last, rows, text, _ in placed:  # Calc keeps an .xlsx's row heights: give each its wrapped lines
         if rows > 1:
             continue
-        room = sum(widths[first - 1: last]) - 6
+        room = sum(widths[first - 1 : last]) - 6
         lines = sum(max(1, math.ceil(_text_width(part, look.font_size) / room)) for part in (text or " ").split("\n"))
         heights[r] = max(heights.get(r, 0), lines * look.font_size * 1.3 + 4)
     for r, h in heights.items():
@@ -379,7 +399,8 @@ def to_html(blocks: list[Block], look: Look) -> str:
         f"<title>{html.escape(blocks[0].text + blocks[1].text)}</title><style>",
         f"@page {{ size: A4; margin: {look.margin_cm}cm; }}",
         f'@font-face {{ font-family: "{WEB_FONT}"; src: url("{WEB_FONT_FILE}"); }} h1, h2 {{ font-weight: normal; }}'
-        if look.font == WEB_FONT else "",  # one weight only: Chromium draws a made-up bold as Type 3 glyphs
+        if look.font == WEB_FONT
+        else "",  # one weight only: Chromium draws a made-up bold as Type 3 glyphs
         f'body {{ font-family: "{look.font}"; font-size: 12pt; line-height: 1.6; }}',
         "h1 { font-size: 16pt; text-align: center; margin: 4pt 0; } h2 { font-size: 13pt; margin: 10pt 0 4pt; }",
         "p { text-indent: 2em; margin: 2pt 0; }",
@@ -430,18 +451,32 @@ def soffice(sources: list[Path], outdir: Path, batch: int = 25) -> list[Path]:
     LibreOffice exits 0 when a file did not convert, and a long run can stop
     half-way: each batch is checked, and a file missing is tried once more on its own.
     """
+
     def run(files: list[Path]) -> str:
         with tempfile.TemporaryDirectory(prefix="openness-soffice-") as profile:  # its own profile: another soffice may run
-            done = subprocess.run(["soffice", f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                                   "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)],
-                                  capture_output=True, text=True, timeout=120 + 30 * len(files))
+            done = subprocess.run(
+                [
+                    "soffice",
+                    f"-env:UserInstallation={Path(profile).as_uri()}",
+                    "--headless",
+                    "--norestore",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(outdir),
+                    *map(str, files),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=120 + 30 * len(files),
+            )
         return done.stdout[-500:] + done.stderr[-500:]
 
     def pdf(source: Path) -> Path:
         return outdir / f"{source.stem}.pdf"
 
     for i in range(0, len(sources), batch):
-        run(sources[i:i + batch])
+        run(sources[i : i + batch])
     said = {s: run([s]) for s in sources if not pdf(s).exists()}  # once more, on its own
     if failed := [s for s in said if not pdf(s).exists()]:
         raise RuntimeError(f"LibreOffice printed no PDF for {[s.name for s in failed[:5]]}: {said[failed[0]]}")
@@ -451,9 +486,22 @@ def soffice(sources: list[Path], outdir: Path, batch: int = 25) -> list[Path]:
 def chromium(page: Path, pdf: Path) -> Path:
     """Save a web page as PDF with headless Chromium, without the header and footer a browser adds."""
     with tempfile.TemporaryDirectory(prefix="openness-chromium-") as profile:
-        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}", "--allow-file-access-from-files",
-                        "--no-pdf-header-footer", f"--print-to-pdf={pdf.resolve()}", page.resolve().as_uri()],
-                       check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                f"--user-data-dir={profile}",
+                "--allow-file-access-from-files",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={pdf.resolve()}",
+                page.resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
     return pdf
 
 
@@ -478,7 +526,7 @@ def print_reports(jobs: list[PrintJob], outdir: Path, workers: int = 2) -> dict[
         sources: dict[str, list[Path]] = {p: [] for p in PRODUCERS}
         for job in jobs:
             blocks = compose(job.figures, job.template, job.body, job.year, job.look, job.partial)
-            source = Path(tmp) / f"{job.name}{ {'writer': '.docx', 'calc': '.xlsx', 'chromium': '.html'}[job.look.producer]}"
+            source = Path(tmp) / f"{job.name}{ {'writer': '.docx', 'calc': '.xlsx', 'chromium': '.html'}[job.look.producer] }"
             if job.look.producer == "writer":
                 to_docx(blocks, job.look, source)
             elif job.look.producer == "calc":
@@ -525,9 +573,29 @@ FIXTURE_SET: tuple[Fixture, ...] = (
     _fixture("fenyang-2023-calc", "fenyang-2023", "calc", 1, proactive_split=False, repeat_header=False),
     _fixture("pingtan-2020-calc", "pingtan-2020", "calc", 2, proactive_split=True, font=FONTS[1]),
     _fixture("random-mixed-calc", "random:mixed:5", "calc", 5, proactive_split=False, repeat_header=True),
-    _fixture("pingtan-2024-chromium", "pingtan-2024", "chromium", 1, proactive_split=False, repeat_header=True, bands=False, font=WEB_FONT),
-    _fixture("random-2019-chromium", "random:2019:7", "chromium", 7, proactive_split=True, bands=True, vertical=True, font=WEB_FONT),
-    _fixture("hongze-2024-chromium", "hongze-2024", "chromium", 8, proactive_split=True, repeat_header=False, bands=False, font=FONTS[0]),
+    _fixture(
+        "pingtan-2024-chromium",
+        "pingtan-2024",
+        "chromium",
+        1,
+        proactive_split=False,
+        repeat_header=True,
+        bands=False,
+        font=WEB_FONT,
+    ),
+    _fixture(
+        "random-2019-chromium", "random:2019:7", "chromium", 7, proactive_split=True, bands=True, vertical=True, font=WEB_FONT
+    ),
+    _fixture(
+        "hongze-2024-chromium",
+        "hongze-2024",
+        "chromium",
+        8,
+        proactive_split=True,
+        repeat_header=False,
+        bands=False,
+        font=FONTS[0],
+    ),
 )
 
 
@@ -554,8 +622,15 @@ def make_fixtures(out: Path = FIXTURES, only: list[str] | None = None, log=print
         figures, template, body, year, partial = fixture_figures(fx.figures)
         figures.to_csv(out / f"{fx.name}.csv", index=False, encoding="utf-8", lineterminator="\n")
         jobs.append(PrintJob(fx.name, figures, template, fx.look, body, year, partial))
-        rows.append({"file": f"{fx.name}.pdf", "producer": fx.look.producer, "figures": fx.figures, "template": template,
-                     "look": repr(fx.look)})
+        rows.append(
+            {
+                "file": f"{fx.name}.pdf",
+                "producer": fx.look.producer,
+                "figures": fx.figures,
+                "template": template,
+                "look": repr(fx.look),
+            }
+        )
     for name, pdf in print_reports(jobs, out).items():
         log(f"{name}: {pdf.stat().st_size // 1024} KB")
     manifest = pd.DataFrame(rows)

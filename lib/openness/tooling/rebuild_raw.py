@@ -35,8 +35,18 @@ RAW = paths.raw(ROOT)
 PROVENANCE = "specimen re-typeset from the published figures"
 FIGURE_COLUMNS = ["report", "table", "row", "column", "value", "source"]
 MANIFEST_COLUMNS = [
-    "report", "file", "body", "level", "province", "city", "year", "template",
-    "source_url", "published", "provenance", "sha256",
+    "report",
+    "file",
+    "body",
+    "level",
+    "province",
+    "city",
+    "year",
+    "template",
+    "source_url",
+    "published",
+    "provenance",
+    "sha256",
 ]
 
 
@@ -59,7 +69,15 @@ def originals(shared: Path = SHARED) -> list[Original]:
     """Every real report in ../shared whose figures the specimens carry."""
     corpus = shared / "corpus"
     out = [
-        Original("fenyang-2023", shared / "reports" / "fenyang-2023.txt", "汾阳市人民政府", "county-level city", "山西省", "吕梁市", 2023),
+        Original(
+            "fenyang-2023",
+            shared / "reports" / "fenyang-2023.txt",
+            "汾阳市人民政府",
+            "county-level city",
+            "山西省",
+            "吕梁市",
+            2023,
+        ),
         Original("hongze-2023", corpus / "hongze-2023.pdf", "淮安市洪泽区人民政府", "district", "江苏省", "淮安市", 2023),
         Original("hongze-2024", corpus / "hongze-2024.pdf", "淮安市洪泽区人民政府", "district", "江苏省", "淮安市", 2024),
     ]
@@ -73,11 +91,19 @@ def originals(shared: Path = SHARED) -> list[Original]:
         body = meta.body or "平潭综合实验区"
         level = ("area bureau" if "片区" in body else "department") if dept else "zone"
         year = meta.year or int(re.search(r"(\d{4})$", page.stem).group(1))
-        out.append(Original(
-            report=f"pingtan-{page.stem}" if dept else page.stem,
-            path=page, body=body, level=level, province="福建省", city="福州市", year=year,
-            source_url=urls.get(page.name) or meta.url or "", published=meta.published or "",
-        ))
+        out.append(
+            Original(
+                report=f"pingtan-{page.stem}" if dept else page.stem,
+                path=page,
+                body=body,
+                level=level,
+                province="福建省",
+                city="福州市",
+                year=year,
+                source_url=urls.get(page.name) or meta.url or "",
+                published=meta.published or "",
+            )
+        )
     return out
 
 
@@ -117,7 +143,11 @@ def collect(orig: Original, shared: Path = SHARED) -> tuple[pd.DataFrame, str]:
         where = orig.path.relative_to(shared).as_posix()
         rows = pd.DataFrame(
             {
-                "report": orig.report, "table": c.table, "row": c.row, "column": c.column, "value": c.value,
+                "report": orig.report,
+                "table": c.table,
+                "row": c.row,
+                "column": c.column,
+                "value": c.value,
                 "source": f"{where}, page {c.page}" if c.page is not None else f"{orig.source_url or where} ({c.locator})",
             }
             for c in ex.cells
@@ -133,9 +163,11 @@ def collect(orig: Original, shared: Path = SHARED) -> tuple[pd.DataFrame, str]:
 def _template_of(rows: pd.DataFrame) -> str:
     """The template whose official cells the figures are (the closest one when none is exact)."""
     have = set(zip(rows["table"], rows["row"], rows["column"]))
+
     def distance(t: str) -> int:
         need = {(c.table, c.row, c.column) for c in labels.official_cells(t)}
         return len(need ^ have)
+
     return min(labels.TEMPLATES, key=distance)
 
 
@@ -168,8 +200,15 @@ def render(meta: dict, raw: Path = RAW) -> Path:
     template = meta["template"]
     partial = bool(_check(figures, template))
     out = raw / meta["file"]
-    render_report(figures, out, template=template, body=meta["body"], year=int(meta["year"]),
-                  layout=layout_for(meta["report"]), partial=partial)
+    render_report(
+        figures,
+        out,
+        template=template,
+        body=meta["body"],
+        year=int(meta["year"]),
+        layout=layout_for(meta["report"]),
+        partial=partial,
+    )
     return out
 
 
@@ -189,15 +228,26 @@ def rebuild(shared: Path = SHARED, raw: Path = RAW, only: list[str] | None = Non
         figures, template = collect(orig, shared)
         figures.to_csv(raw / "figures" / f"{orig.report}.csv", index=False, encoding="utf-8", lineterminator="\n")
         meta = {
-            "report": orig.report, "file": f"{orig.report}.pdf", "body": orig.body, "level": orig.level,
-            "province": orig.province, "city": orig.city, "year": str(orig.year), "template": template,
-            "source_url": orig.source_url, "published": orig.published, "provenance": PROVENANCE,
+            "report": orig.report,
+            "file": f"{orig.report}.pdf",
+            "body": orig.body,
+            "level": orig.level,
+            "province": orig.province,
+            "city": orig.city,
+            "year": str(orig.year),
+            "template": template,
+            "source_url": orig.source_url,
+            "published": orig.published,
+            "provenance": PROVENANCE,
         }
         pdf = render(meta, raw)
         meta["sha256"] = sha256(pdf)
         manifest[orig.report] = meta
         gaps = _check(figures, template)
-        log(f"{orig.report}: {len(figures)} figures, template {template}" + (f", {len(gaps)} official cells differ" if gaps else ""))
+        log(
+            f"{orig.report}: {len(figures)} figures, template {template}"
+            + (f", {len(gaps)} official cells differ" if gaps else "")
+        )
     return _write_manifest(manifest, raw)
 
 

@@ -355,7 +355,7 @@ def _requests_grid(values: dict, shape: _Shape, pr: _Printer, width: float, size
     rows = shape.requests_rows
     third = [i for i, r in enumerate(rows) if r.startswith("三、")]
     groups: dict[str, list[int]] = {}
-    for i, row in enumerate(rows):
+    for row in rows:
         parts = row.split(" / ")
         line = [""] * 10
         r = len(grid.text)
@@ -427,7 +427,7 @@ def _split(grid: _Grid, k: int, layout: Layout, size: float) -> tuple[_Grid, _Gr
         if layout.cut_figures == "second":
             for j in range(3, len(top)):
                 bottom[j], top[j] = top[j], ""
-        text[r:r + 1] = [top, bottom]
+        text[r : r + 1] = [top, bottom]
         labels = {(q + 1 if q > r else q): v for q, v in labels.items()}
         labels[r + 1] = c
         moved = []
@@ -467,11 +467,15 @@ def _split(grid: _Grid, k: int, layout: Layout, size: float) -> tuple[_Grid, _Gr
                 m = max(1, min(len(lines) - 1, round(len(lines) * n_a / (r1 - r0 + 1)))) if len(lines) > 1 else 1
                 a_text[r0][c0] = "\n".join(lines[:m])
                 b_text[cut - off][c0] = "\n".join(lines[m:])
-    a = _Grid(a_text, a_spans, grid.header, grid.widths, grid.shaded,
-              {r: c for r, c in labels.items() if r < cut})
-    b = _Grid(b_text, b_spans, grid.header if layout.repeat_header else 0, grid.widths,
-              grid.shaded if layout.repeat_header else [],
-              {r - off: c for r, c in labels.items() if r >= cut})
+    a = _Grid(a_text, a_spans, grid.header, grid.widths, grid.shaded, {r: c for r, c in labels.items() if r < cut})
+    b = _Grid(
+        b_text,
+        b_spans,
+        grid.header if layout.repeat_header else 0,
+        grid.widths,
+        grid.shaded if layout.repeat_header else [],
+        {r - off: c for r, c in labels.items() if r >= cut},
+    )
     return a, b
 
 
@@ -558,10 +562,23 @@ def render_report(
     path = Path(path)
     width = A4[0] - 2 * layout.margin
     frame_h = A4[1] - 2 * layout.margin - 12
-    body_style = ParagraphStyle("body", fontName=FONT, fontSize=layout.body_size, leading=layout.body_size * 1.6,
-                                firstLineIndent=layout.body_size * 2, alignment=TA_JUSTIFY, wordWrap="CJK")
-    head_style = ParagraphStyle("head", parent=body_style, fontSize=layout.body_size + 1, firstLineIndent=layout.body_size * 2,
-                                spaceBefore=layout.body_size * 0.5, spaceAfter=layout.body_size * 0.3)
+    body_style = ParagraphStyle(
+        "body",
+        fontName=FONT,
+        fontSize=layout.body_size,
+        leading=layout.body_size * 1.6,
+        firstLineIndent=layout.body_size * 2,
+        alignment=TA_JUSTIFY,
+        wordWrap="CJK",
+    )
+    head_style = ParagraphStyle(
+        "head",
+        parent=body_style,
+        fontSize=layout.body_size + 1,
+        firstLineIndent=layout.body_size * 2,
+        spaceBefore=layout.body_size * 0.5,
+        spaceAfter=layout.body_size * 0.3,
+    )
     title_style = ParagraphStyle("title", fontName=FONT, fontSize=20, leading=30, alignment=TA_CENTER, wordWrap="CJK")
     note_style = ParagraphStyle("note", parent=body_style, fontSize=10.5, leading=16, firstLineIndent=0)
 
@@ -621,13 +638,23 @@ def render_report(
     heading(5)
     prose()
 
-    doc = _Doc(str(path), pagesize=A4, leftMargin=layout.margin, rightMargin=layout.margin,
-               topMargin=layout.margin, bottomMargin=layout.margin, invariant=1,
-               title=f"{body}{year}年政府信息公开工作年度报告（样本）", author="openness specimen",
-               subject="specimen re-typeset from the published figures", creator="openness.specimen")
+    doc = _Doc(
+        str(path),
+        pagesize=A4,
+        leftMargin=layout.margin,
+        rightMargin=layout.margin,
+        topMargin=layout.margin,
+        bottomMargin=layout.margin,
+        invariant=1,
+        title=f"{body}{year}年政府信息公开工作年度报告（样本）",
+        author="openness specimen",
+        subject="specimen re-typeset from the published figures",
+        creator="openness.specimen",
+    )
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
-    return Rendering(path=path, pages=doc.page, labels=dict(pr.printed),
-                     table2_pages=tuple(doc.tag_pages.get("requests", [])), layout=layout)
+    return Rendering(
+        path=path, pages=doc.page, labels=dict(pr.printed), table2_pages=tuple(doc.tag_pages.get("requests", [])), layout=layout
+    )
 
 
 def _check_break(layout: Layout, grid: _Grid) -> int:
@@ -663,8 +690,14 @@ def random_layout(seed: int) -> Layout:
 
 # ---------------------------------------------------------------- random figures
 
-APPLICANTS = ("自然人", "法人或其他组织 / 商业企业", "法人或其他组织 / 科研机构", "法人或其他组织 / 社会公益组织",
-              "法人或其他组织 / 法律服务机构", "法人或其他组织 / 其他")
+APPLICANTS = (
+    "自然人",
+    "法人或其他组织 / 商业企业",
+    "法人或其他组织 / 科研机构",
+    "法人或其他组织 / 社会公益组织",
+    "法人或其他组织 / 法律服务机构",
+    "法人或其他组织 / 其他",
+)
 NEW, CARRIED_IN = "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量"
 HANDLED, CARRIED_OUT = "三、本年度办理结果 / （七）总计", "四、结转下年度继续办理"
 
