@@ -75,3 +75,19 @@ def test_copying_pairs_consecutive_years_of_one_body(built):
     ]
     problems = copying[(copying["report"] == "hongze-2024") & (copying["section"] == "problems")].iloc[0]
     assert problems["share_repeated"] == "0.4098"
+
+
+def test_a_specimens_placeholder_prose_is_never_published():
+    """data/raw's specimens carry placeholder prose: no sections, statements or copying are written for them."""
+    from openness.extract import extract_report
+    from openness.prose import prose_frames
+
+    extractions = [extract_report(need(CORPUS / f"{r}.pdf")) for r in ("hongze-2023", "hongze-2024")]
+    cells = pd.DataFrame([c.as_dict() for ex in extractions for c in ex.cells])
+    manifest = pd.DataFrame({"report": ["hongze-2023", "hongze-2024"], "body": ["洪泽区", "洪泽区"], "year": ["2023", "2024"]})
+    originals = prose_frames(extractions, cells, manifest.assign(provenance="original"))
+    assert len(originals["copying.csv"]) > 0 and set(originals["sections.csv"].report) == {"hongze-2023", "hongze-2024"}
+    specimen = manifest.assign(provenance=["original", "specimen re-typeset from the published figures"])
+    frames = prose_frames(extractions, cells, specimen)
+    assert set(frames["sections.csv"].report) == {"hongze-2023"}
+    assert len(frames["copying.csv"]) == 0

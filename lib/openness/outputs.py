@@ -650,7 +650,8 @@ def _prose_fields() -> dict[str, tuple[str, list[Field]]]:
     """The files of the report's words (openness.prose): sections, statements checked against the tables, copying."""
     return {
         "sections.csv": (
-            "One row per section of each report's prose (the preamble, then the six numbered sections found by their printed headings), without the tables' text.",
+            "One row per section of each report's prose (the preamble, then the six numbered sections found by their printed headings), without the tables' text. "
+            "Reports whose provenance begins with 'specimen' carry placeholder prose and have no rows here, nor in prose_checks.csv and copying.csv.",
             [
                 Field("report", "string", "Report id (see reports.csv)."),
                 Field(

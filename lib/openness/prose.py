@@ -124,8 +124,27 @@ def copying_frame(extractions: Iterable[Extraction], manifest: pd.DataFrame) -> 
     return pd.DataFrame(rows, columns=columns)
 
 
+SPECIMEN = "specimen"  # how data/raw's manifest begins the provenance of a re-typeset specimen
+
+
+def own_words(extractions: list[Extraction], manifest: pd.DataFrame) -> list[Extraction]:
+    """The extractions whose prose is the report's own: not a specimen's.
+
+    A specimen (data/raw) re-typesets a report's published figures around placeholder
+    prose; its sections, statements and year-on-year copying would describe the
+    placeholder (every section 'copied' at 100%), so they are left out, never published.
+    """
+    if "provenance" not in manifest.columns or "report" not in manifest.columns:
+        return extractions
+    specimens = set(
+        manifest.loc[manifest["provenance"].fillna("").astype(str).str.strip().str.startswith(SPECIMEN), "report"].astype(str)
+    )
+    return [ex for ex in extractions if ex.report not in specimens]
+
+
 def prose_frames(extractions: list[Extraction], cells: pd.DataFrame, manifest: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The three files of the report's words, by file name."""
+    """The three files of the report's words, by file name (specimens' placeholder prose left out)."""
+    extractions = own_words(extractions, manifest)
     return {
         "sections.csv": sections_frame(extractions),
         "prose_checks.csv": prose_checks_frame(extractions, cells),
