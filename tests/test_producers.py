@@ -156,3 +156,21 @@ def test_a_page_shown_sideways_gives_no_wrong_figure(tmp_path):
     got = {(c.table, c.row_code, c.column_code): c.value for c in ex.cells}
     assert [k for k in got if got[k] != want.get(k)] == []
     assert ex.status != "ok" and any(p.kind in ("missing_table", "missing_row", "missing_cell") for p in ex.problems)
+
+
+def test_a_digit_whose_glyph_pdfium_cannot_decode_is_no_figure(tmp_path):
+    """A damaged font (found by the fuzz test, seed 20261204, input 306): pdfium drops the 9s of 4119 and 195.
+
+    pdfminer still reads them, so the cells are marked unreadable: reported, never published as 411 and 15.
+    """
+    import random
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import test_fuzz
+
+    names = test_fuzz.make_inputs(tmp_path, random.Random(20261204), 307)
+    ex = extract_report(tmp_path / next(n for n in names if n.startswith("m306-")))
+    figures = {c.row_code: (c.value, c.text) for c in ex.cells if c.column_code == "decisions"}
+    assert figures["penalties"] == ("", "411\ufffd") and figures["coercion"] == ("", "15\ufffd")
+    assert sum(p.kind == "bad_number" for p in ex.problems) == 3

@@ -27,7 +27,9 @@ rules are images, and the caller keeps the more complete reading.
 from __future__ import annotations
 
 import bisect
+import unicodedata
 import warnings
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,6 +158,21 @@ class PageChars:
         return out
 
 
+UNREADABLE = "\ufffd"  # a printed glyph whose character the PDF does not say
+
+
+def _readable(code: int) -> str:
+    """A printed glyph's character, or U+FFFD when its font maps it to none (a damaged or missing ToUnicode).
+
+    Dropping such a glyph would silently turn a printed 195 into 15; kept as U+FFFD, the cell
+    reads as no number and is reported (bad_number), never as a different figure.
+    """
+    ch = chr(code)
+    if code == 0 or unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") or code in (0xFFFE, 0xFFFF):
+        return UNREADABLE
+    return ch
+
+
 def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
     """The printed (non-space) characters of some pages (1-based), with their boxes and the page's geometry."""
     import pypdfium2.raw as raw
@@ -171,13 +188,13 @@ def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
                 code = raw.FPDFText_GetUnicode(tp, i)
                 text.append(chr(code))
                 order.append(-1)
-                if code <= 32 or chr(code).isspace():
+                if chr(code).isspace():
                     continue
                 x0, y0, x1, y1 = tp.get_charbox(i)
                 if x1 <= x0 and y1 <= y0:
                     continue  # a character with no box is not printed
                 order[-1] = len(chars)
-                chars.append(Char(chr(code), x0, y0, x1, y1))
+                chars.append(Char(_readable(code), x0, y0, x1, y1))
             out[number] = PageChars(chars, tuple(page.get_mediabox()), page.get_rotation(), "".join(text), order)
             tp.close()
             page.close()
@@ -334,16 +351,17 @@ def grids_from_camelot(tables, source: str, method: str, chars: dict[int, PageCh
         cells = table.cells
         span = _merged_spans(cells)
         page = int(table.page)
+        own = {}  # Camelot's (pdfminer's) text of each merged cell
+        for r, row in enumerate(cells):
+            for c, cell in enumerate(row):
+                if cell.text.strip():
+                    prev = own.get(span[r][c])
+                    own[span[r][c]] = cell.text.strip() if prev is None else prev + "\n" + cell.text.strip()
         if chars is not None:
             placed = chars[page].in_page_space(_CAMELOT_TURN.get(getattr(table, "rotation", ""), 0)) if page in chars else []
-            texts = cell_texts(table, span, placed)
+            texts = _digits_lost(cell_texts(table, span, placed), own)
         else:
-            texts = {}
-            for r, row in enumerate(cells):
-                for c, cell in enumerate(row):
-                    if cell.text.strip():
-                        prev = texts.get(span[r][c])
-                        texts[span[r][c]] = cell.text.strip() if prev is None else prev + "\n" + cell.text.strip()
+            texts = own
         boxes: dict[int, list[float]] = {}
         for r, row in enumerate(cells):
             for c, cell in enumerate(row):
@@ -355,6 +373,27 @@ def grids_from_camelot(tables, source: str, method: str, chars: dict[int, PageCh
         bbox = tuple(round(v, 2) for v in table._bbox) if getattr(table, "_bbox", None) else None
         grids.append(Grid(source, page, grid_text, span, grid_boxes, method, bbox, index))
     return grids
+
+
+def _digits_lost(texts: dict[int, str], own: dict[int, str]) -> dict[int, str]:
+    """Cells whose digits pdfium lost, marked unreadable: a damaged font must not turn 4119 into 411.
+
+    pdfminer (Camelot's text) and pdfium decode a PDF's fonts separately. Camelot may put a
+    digit in the wrong cell (a Writer print), but over a whole table it sees the same digits;
+    when it sees more than pdfium, pdfium dropped glyphs, and every cell that lacks one of
+    Camelot's digits gets U+FFFD: it reads as no number and is reported, never as a figure.
+    """
+
+    def digits(text: str) -> Counter:
+        return Counter(ch for ch in text if ch.isdigit())
+
+    if not digits("".join(own.values())) - digits("".join(texts.values())):
+        return texts
+    out = dict(texts)
+    for root, theirs in own.items():
+        if digits(theirs) - digits(texts.get(root, "")):
+            out[root] = texts.get(root, "") + UNREADABLE
+    return out
 
 
 @contextmanager
