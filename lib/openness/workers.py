@@ -24,7 +24,9 @@ from openness.model import Extraction, Problem, stamp
 
 ExtractFn = Callable[..., Extraction]
 DEFAULT_TIMEOUT = 120.0  # seconds a file may take
-DEFAULT_MEMORY_MB = 3072  # address space a worker may take (it holds ~0.8 GB of libraries before a file)
+DEFAULT_MEMORY_MB = (
+    6144  # address space a worker may take (~0.8 GB of libraries before a file, ~1.9 GB at the peak of a real report)
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class Limits:
     memory_mb: int = DEFAULT_MEMORY_MB
 
     def __str__(self) -> str:
-        """The limits as the build stamps them: '120 s, 3072 MB'."""
+        """The limits as the build stamps them: '120 s, 6144 MB'."""
         return f"{self.seconds:g} s, {self.memory_mb} MB"
 
 
