@@ -441,3 +441,18 @@ def test_text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised_numbers_k
     ]
     long = safe_text("原因" * MAX_FIELD)
     assert len(long) < MAX_FIELD + 40 and long.endswith(f"… [{MAX_FIELD} more characters cut]")
+
+
+def test_a_formula_like_text_stays_text_in_the_workbook(inputs, tmp_path):
+    """A body named =HYPERLINK(…) is a text cell in openness.xlsx, never a live formula."""
+    from openpyxl import load_workbook
+
+    cells, manifest, log, checks = inputs
+    hostile = manifest.copy()
+    hostile.loc[hostile.report == "hongze-2023", "body"] = '=HYPERLINK("http://example.invalid","click")'
+    write_clean(tmp_path, cells, hostile, log, checks)
+    wb = load_workbook(tmp_path / "openness.xlsx")
+    texts = [
+        c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value
+    ]
+    assert texts and all(c.data_type == "s" for c in texts)

@@ -154,6 +154,11 @@ def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], described: dict, boo
     for row in words.itertuples(index=False):
         ws.append(list(row))
     ws.freeze_panes = "A4"
+    for sheet in wb.worksheets:  # a text that looks like a formula (=HYPERLINK(…) in a body's name) stays text
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     wb.properties.creator = "openness"
     wb.properties.created = FIXED_TIME
     buffer = io.BytesIO()
