@@ -254,20 +254,9 @@ _TITLE = re.compile(
 def title_text(path: Path) -> str:
     """The first words of a report (first page of a PDF, <title> and first heading of HTML)."""
     if path.suffix.lower() == ".pdf":
-        import pypdfium2 as pdfium
+        from openness.readers.pdf import page_texts
 
-        pdf = pdfium.PdfDocument(str(path))
-        try:
-            if len(pdf) == 0:
-                return ""
-            page = pdf[0]
-            textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            textpage.close()
-            page.close()
-            return text[:400]
-        finally:
-            pdf.close()
+        return "".join(page_texts(path, pages=1))[:400]
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(path.read_bytes(), "lxml")

@@ -232,18 +232,9 @@ def _camelot(path: str, report: str) -> list:
 
 def _text(path: str, report: str) -> list:
     """Read every page's text layer, nothing more: the floor."""
-    import pypdfium2 as pdfium
+    from openness.readers.pdf import page_texts
 
-    pdf = pdfium.PdfDocument(path)
-    try:
-        for i in range(len(pdf)):
-            page = pdf[i]
-            textpage = page.get_textpage()
-            textpage.get_text_range()
-            textpage.close()
-            page.close()
-    finally:
-        pdf.close()
+    page_texts(path)
     return []
 
 
