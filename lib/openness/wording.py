@@ -56,8 +56,14 @@ HEADING_MARKERS = {
 HEADING_ENDS = ("情况", "事项", "问题")
 MAX_HEADING_CHARS = 40  # a heading's title is shorter than this; a longer line is prose
 
-# Lines that are a page's running header or footer, not the report's text.
-PAGE_FURNITURE = (r"[-—–]\s*\d+\s*[-—–]", r"第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?", r"\d+\s*/\s*\d+")
+# Lines that are a page's running header or footer, not the report's text; the last is the notice
+# this project's specimens print at the top of every page (openness.tooling.typeset.PAGE_HEADER).
+PAGE_FURNITURE = (
+    r"[-—–]\s*\d+\s*[-—–]",
+    r"第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?",
+    r"\d+\s*/\s*\d+",
+    r"样本，非原件：.{0,80}依原报告重新排版",
+)
 
 # Plain text (no page layout to tell tables from prose): a line with this many figures in it is a table row.
 TABLE_ROW_FIGURES = 3

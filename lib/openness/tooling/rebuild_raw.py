@@ -1,10 +1,14 @@
 """(Re)build data/raw: the figures of the real reports we hold, and a specimen PDF of each.
 
-The original PDFs and pages cannot be redistributed; their figures can. This
-module reads the originals in place (../shared: two 洪泽区 PDFs, 汾阳市's figures
-in truth.csv, the 平潭 web pages), writes each report's figures with their
-source to data/raw/figures/<report>.csv, typesets each as a specimen PDF
-(openness.tooling.typeset) and lists them in data/raw/manifest.csv.
+The original PDFs and pages cannot be redistributed; their figures can, and
+so can the text of these official reports. This module reads the originals in
+place (../shared: two 洪泽区 PDFs, 汾阳市's text layer and its figures in
+truth.csv, the 平潭 web pages), writes each report's figures with their source
+to data/raw/figures/<report>.csv and its prose (title, foreword, the six
+sections with their headings as printed) to data/raw/prose/<report>.csv,
+typesets each as a specimen PDF (openness.tooling.typeset) and lists them in
+data/raw/manifest.csv. The 平潭 department pages hold only their tables (and
+fragments of text around them): their specimens print the headings, no prose.
 
     python -m openness.tooling.rebuild_raw            # collect figures from ../shared, render, write the manifest
     python -m openness.tooling.rebuild_raw --render   # re-render the PDFs from the committed figures only
@@ -20,20 +24,26 @@ import hashlib
 import re
 import sys
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from openness import labels, paths
-from openness.model import TABLES
-from openness.tooling.typeset import random_layout, render_report
+from openness.model import TABLES, Section
+from openness.sections import plain_prose, split_sections
+from openness.wording import SECTIONS as SECTION_WORDS
+from openness.tooling.typeset import NO_PROSE_NOTE, Prose, random_layout, render_report
 
 ROOT = paths.project_root()
 SHARED = paths.shared(ROOT)
 RAW = paths.raw(ROOT)
 PROVENANCE = "specimen re-typeset from the published figures"
+PROVENANCE_TEXT = "specimen re-typeset from the published figures and text"
 FIGURE_COLUMNS = ["report", "table", "row", "column", "value", "source"]
+PROSE_COLUMNS = ["report", "section", "heading", "text", "source"]
+# The manifest's `prose` column: what a file's text sections carry (openness.prose reads it).
+PROSE_ORIGINAL, PROSE_NONE = "original", "none"
 MANIFEST_COLUMNS = [
     "report",
     "file",
@@ -47,6 +57,7 @@ MANIFEST_COLUMNS = [
     "published",
     "provenance",
     "sha256",
+    "prose",
 ]
 
 
@@ -63,6 +74,7 @@ class Original:
     year: int
     source_url: str = ""
     published: str = ""
+    prose: bool = True  # the original is a whole report, its prose with it (not a page of tables)
 
 
 def originals(shared: Path = SHARED) -> list[Original]:
@@ -102,6 +114,7 @@ def originals(shared: Path = SHARED) -> list[Original]:
                 year=year,
                 source_url=urls.get(page.name) or meta.url or "",
                 published=meta.published or "",
+                prose=not dept,
             )
         )
     return out
@@ -184,6 +197,85 @@ def _agree_with_truth(rows: pd.DataFrame, report: str, shared: Path) -> None:
         raise ValueError(f"{report}: the extraction disagrees with truth.csv on {len(wrong)} cells, e.g. {wrong[:3]}")
 
 
+def original_sections(orig: Original) -> list[Section]:
+    """The preamble and six sections of an original, as the build would read them (text: plain_prose)."""
+    if orig.path.suffix == ".txt":
+        return split_sections(plain_prose(orig.path.read_text(encoding="utf-8")))
+    from openness.extract import extract_report
+
+    return extract_report(orig.path, orig.report).sections
+
+
+def _width(line: str) -> int:
+    """A line's printed width in half-width units (a CJK character is two; spaces, often justification, not counted)."""
+    return sum(1 if ch.isascii() else 2 for ch in line if not ch.isspace())
+
+
+def full_width(texts: list[str]) -> int:
+    """The width of a full line of the report's text (its lines' upper quartile): shorter lines end paragraphs."""
+    widths = sorted(_width(line) for t in texts for line in t.split("\n") if line.strip())
+    return widths[int(0.75 * (len(widths) - 1))] if widths else 0
+
+
+def paragraphs(text: str, full: int | None) -> list[str]:
+    """A section's text as paragraphs: a web page's lines are its paragraphs (`full` None); the lines
+    of a page (PDF, text layer) are joined up to a line shorter than `full`, a full line of the
+    report (a paragraph whose last line runs to the margin stays joined to the next)."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if full is None or not lines:
+        return lines
+    out, current = [], ""
+    for line in lines:
+        glue = " " if current[-1:].isascii() and current[-1:].isalnum() and line[0].isascii() and line[0].isalnum() else ""
+        current += glue + line if current else line
+        if _width(line) < 0.85 * full:
+            out.append(current)
+            current = ""
+    return out + ([current] if current else [])
+
+
+def _title_lines(preamble: list[str]) -> int:
+    """How many of the preamble's first lines are the report's title (up to one ending 年度报告), else 0."""
+    for k, line in enumerate(preamble[:3]):
+        if "".join(line.split()).endswith("年度报告"):
+            return k + 1
+    return 0
+
+
+def collect_prose(orig: Original, shared: Path = SHARED) -> pd.DataFrame:
+    """The prose of one original as rows: its title lines, foreword and six sections (paragraphs, one a line)."""
+    sections = original_sections(orig)
+    codes = [s.code for s in sections if s.number]
+    if codes != [w.code for w in SECTION_WORDS]:
+        raise ValueError(f"{orig.report}: the original's sections are {codes}, not the six of the template")
+    full = full_width([s.text for s in sections]) if orig.path.suffix != ".html" else None
+    where = orig.path.relative_to(shared).as_posix()
+    rows = []
+    for s in sections:
+        if s.number == 0:
+            lines = [line.strip() for line in s.text.split("\n") if line.strip()]
+            k = _title_lines(lines)
+            if k:
+                rows.append({"section": "title", "heading": "", "text": "\n".join(lines[:k])})
+            rows.append({"section": s.code, "heading": "", "text": "\n".join(paragraphs("\n".join(lines[k:]), full))})
+        else:
+            rows.append({"section": s.code, "heading": s.heading, "text": "\n".join(paragraphs(s.text, full))})
+    return pd.DataFrame([{"report": orig.report, **r, "source": where} for r in rows], columns=PROSE_COLUMNS)
+
+
+def prose_of(frame: pd.DataFrame) -> Prose:
+    """A report's committed prose rows as the typesetter's Prose."""
+    by = {r["section"]: r for r in frame.to_dict("records")}
+
+    def lines(code: str) -> tuple[str, ...]:
+        return tuple(t for t in by[code]["text"].split("\n") if t.strip()) if code in by else ()
+
+    missing = [w.code for w in SECTION_WORDS if w.code not in by]
+    if missing:
+        raise ValueError(f"prose without the section(s) {missing}")
+    return Prose(lines("title"), lines("preamble"), tuple((by[w.code]["heading"], lines(w.code)) for w in SECTION_WORDS))
+
+
 def layout_for(report: str):
     """The specimen layout of a report: drawn from a seed fixed by its id."""
     return random_layout(zlib.crc32(report.encode("utf-8")))
@@ -195,19 +287,26 @@ def sha256(path: Path) -> str:
 
 
 def render(meta: dict, raw: Path = RAW) -> Path:
-    """Typeset the committed figures of one manifest row as its specimen PDF."""
+    """Typeset the committed figures (and prose, when the row says `original`) of one manifest row as its specimen PDF."""
     figures = pd.read_csv(raw / "figures" / f"{meta['report']}.csv", dtype=str, keep_default_na=False)
     template = meta["template"]
     partial = bool(_check(figures, template))
     out = raw / meta["file"]
+    layout, prose, note = layout_for(meta["report"]), None, None
+    if meta.get("prose") == PROSE_ORIGINAL:
+        prose = prose_of(pd.read_csv(raw / "prose" / f"{meta['report']}.csv", dtype=str, keep_default_na=False))
+    else:  # no prose: the headings alone, and a note saying why
+        layout, note = replace(layout, prose=0), NO_PROSE_NOTE.format(body=meta["body"], year=meta["year"])
     render_report(
         figures,
         out,
         template=template,
         body=meta["body"],
         year=int(meta["year"]),
-        layout=layout_for(meta["report"]),
+        layout=layout,
         partial=partial,
+        prose=prose,
+        note=note,
     )
     return out
 
@@ -227,6 +326,12 @@ def rebuild(shared: Path = SHARED, raw: Path = RAW, only: list[str] | None = Non
             continue
         figures, template = collect(orig, shared)
         figures.to_csv(raw / "figures" / f"{orig.report}.csv", index=False, encoding="utf-8", lineterminator="\n")
+        prose_file = raw / "prose" / f"{orig.report}.csv"
+        if orig.prose:
+            prose_file.parent.mkdir(exist_ok=True)
+            collect_prose(orig, shared).to_csv(prose_file, index=False, encoding="utf-8", lineterminator="\n")
+        else:
+            prose_file.unlink(missing_ok=True)
         meta = {
             "report": orig.report,
             "file": f"{orig.report}.pdf",
@@ -238,7 +343,8 @@ def rebuild(shared: Path = SHARED, raw: Path = RAW, only: list[str] | None = Non
             "template": template,
             "source_url": orig.source_url,
             "published": orig.published,
-            "provenance": PROVENANCE,
+            "provenance": PROVENANCE_TEXT if orig.prose else PROVENANCE,
+            "prose": PROSE_ORIGINAL if orig.prose else PROSE_NONE,
         }
         pdf = render(meta, raw)
         meta["sha256"] = sha256(pdf)

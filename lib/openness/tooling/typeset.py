@@ -5,6 +5,11 @@ official cells of a template, a body name and a year go in; an A4 PDF comes out
 with a real text layer, the six section headings, ruled tables (vector lines)
 with the template's merged header cells, and the label variants real reports
 print. The figures are printed exactly as given, broken identities included.
+The text around the tables is a report's own prose when given (`Prose`: its
+title, foreword, and six sections with their headings as printed; each table
+after its section's text), else placeholder paragraphs. Every page carries a
+running header saying the file is a specimen (`PAGE_HEADER`), which the
+readers drop as page furniture, so the prose read back is the report's alone.
 The layout choices (label variants, where table 2 breaks over a page, spacing)
 come from a small `Layout` record so a rendering can be reproduced exactly.
 """
@@ -14,6 +19,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,6 +41,12 @@ SPECIMEN_NOTE = (
     "说明：本文件是样本，不是原件。它依据{body}公开发布的{year}年政府信息公开工作年度报告中的统计数字重新排版生成，"
     "表格中的数字照原报告所印录入（包括与勾稽关系不符之处）；各节正文为占位文字，不代表原报告的表述。"
 )
+NO_PROSE_NOTE = (
+    "说明：本文件是样本，不是原件。它依据{body}公开发布的{year}年政府信息公开工作年度报告中的统计数字重新排版生成，"
+    "表格中的数字照原报告所印录入（包括与勾稽关系不符之处）；所据原件只有统计表，故各节只印标题，不附正文。"
+)
+# Printed at the top of every page; openness.wording.PAGE_FURNITURE drops it from the prose read back.
+PAGE_HEADER = "样本，非原件：{body}{year}年政府信息公开工作年度报告，依原报告重新排版"
 FILLER = (
     "本节为占位文字，原报告的正文未随样本收录。",
     "样本只保留统计表中的数字，表格以外的文字均为排版用的填充内容。",
@@ -100,6 +112,21 @@ class Layout:
     prose: int = 2  # placeholder paragraphs per prose section
     yuan_suffix: bool = False  # print 采购总金额 with its unit (251000元), as 2019 reports do
     labels: dict[str, str] = field(default_factory=dict, hash=False, compare=True)
+
+
+@dataclass(frozen=True)
+class Prose:
+    """A report's own text, to print around its tables instead of placeholder paragraphs.
+
+    `title` holds the title lines the report prints above its foreword (none when
+    its prose starts with the foreword); `sections` the six numbered sections in
+    order, each (heading as printed, paragraphs). A paragraph is printed as one
+    ReportLab paragraph, wrapped to the page and over page breaks.
+    """
+
+    title: tuple[str, ...] = ()
+    preamble: tuple[str, ...] = ()
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass
@@ -495,11 +522,18 @@ class _Doc(SimpleDocTemplate):
             self.tag_pages.setdefault(tag, []).append(self.page)
 
 
-def _footer(canvas, doc):
-    canvas.saveState()
-    canvas.setFont(FONT, 10)
-    canvas.drawCentredString(A4[0] / 2, doc.bottomMargin / 2, f"- {doc.page} -")
-    canvas.restoreState()
+def _furniture(header: str):
+    """The page's running header (the specimen's notice) and its page number, drawn in the margins."""
+
+    def draw(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(FONT, 10)
+        canvas.drawCentredString(A4[0] / 2, doc.bottomMargin / 2, f"- {doc.page} -")
+        canvas.setFont(FONT, 8)
+        canvas.drawCentredString(A4[0] / 2, A4[1] - doc.topMargin / 2, header)
+        canvas.restoreState()
+
+    return draw
 
 
 def _values(figures: pd.DataFrame) -> dict[tuple[str, str, str], str]:
@@ -547,6 +581,7 @@ def render_report(
     layout: Layout | None = None,
     note: str | None = None,
     partial: bool = False,
+    prose: Prose | None = None,
 ) -> Rendering:
     """Write the figures of one report (long format: table,row,column,value) as a specimen PDF.
 
@@ -554,9 +589,15 @@ def render_report(
     `partial`: then the tables print the rows the figures have (a report that
     leaves out a row, or prints 规范性文件 under the 2021 template), in the
     official order; a cell missing from a printed row is still an error.
+    With `prose`, the report's own title, foreword and sections are printed
+    (headings as printed, no note: the running header says what the file is);
+    without it, a note (`note`, else SPECIMEN_NOTE) and `layout.prose`
+    placeholder paragraphs in sections 一, 五 and 六.
     """
     layout = layout or Layout()
     values, shape = prepare(figures, template, partial)
+    if prose is not None and len(prose.sections) != len(SECTIONS):
+        raise ValueError(f"prose needs the six sections, got {len(prose.sections)}")
     _font()
     pr = _Printer(layout)
     path = Path(path)
@@ -582,19 +623,35 @@ def render_report(
     title_style = ParagraphStyle("title", fontName=FONT, fontSize=20, leading=30, alignment=TA_CENTER, wordWrap="CJK")
     note_style = ParagraphStyle("note", parent=body_style, fontSize=10.5, leading=16, firstLineIndent=0)
 
-    story: list = [Paragraph(body, title_style), Paragraph(f"{year}年政府信息公开工作年度报告", title_style), Spacer(1, 12)]
-    story.append(Paragraph(note or SPECIMEN_NOTE.format(body=body, year=year), note_style))
-    story.append(Spacer(1, 8))
+    def paragraphs(texts, style) -> list:
+        return [Paragraph(escape(t), style) for t in texts if t.strip()]
+
+    story: list = []
+    if prose is None:
+        story += [Paragraph(body, title_style), Paragraph(f"{year}年政府信息公开工作年度报告", title_style), Spacer(1, 12)]
+        story += [Paragraph(note or SPECIMEN_NOTE.format(body=body, year=year), note_style), Spacer(1, 8)]
+    else:
+        story += paragraphs(prose.title, title_style) + ([Spacer(1, 12)] if prose.title else [])
+        story += paragraphs(prose.preamble, body_style)
 
     def heading(i: int):
-        story.append(Paragraph(pr(f"section:{i + 1}", SECTIONS[i]).replace("\n", ""), head_style))
+        if prose is None:
+            text = pr(f"section:{i + 1}", SECTIONS[i]).replace("\n", "")
+        else:
+            text = pr.printed[f"section:{i + 1}"] = prose.sections[i][0]
+        story.append(Paragraph(escape(text), head_style))
 
-    def prose():
-        story.extend(Paragraph(p, body_style) for p in pr.filler(layout.prose))
+    def text(i: int):
+        """Section i's paragraphs: the report's own, else placeholders in the sections without a table."""
+        if prose is not None:
+            story.extend(paragraphs(prose.sections[i][1], body_style))
+        elif i in (0, 4, 5):
+            story.extend(Paragraph(p, body_style) for p in pr.filler(layout.prose))
 
     heading(0)
-    prose()
+    text(0)
     heading(1)
+    text(1)
     size = layout.font_size
     for grid in _proactive_grids(values, shape, pr, width, size, layout):
         t = _table(grid, layout, size)
@@ -615,6 +672,7 @@ def render_report(
         size -= 0.5
     story.append(CondPageBreak(heights[0] + 60))
     heading(2)
+    text(2)
     for i, t in enumerate(tables):
         if i + 1 < len(tables) and layout.fill_page:
             t = _FillPage(parts[i], layout, size)
@@ -630,13 +688,15 @@ def render_report(
         t._specimen_tag = "appeals"
         story.append(CondPageBreak(t.wrap(width, frame_h)[1] + 60))
         heading(3)
+        text(3)
         story.append(t)
     else:
         heading(3)
+        text(3)
     heading(4)
-    prose()
+    text(4)
     heading(5)
-    prose()
+    text(5)
 
     doc = _Doc(
         str(path),
@@ -648,10 +708,11 @@ def render_report(
         invariant=1,
         title=f"{body}{year}年政府信息公开工作年度报告（样本）",
         author="openness specimen",
-        subject="specimen re-typeset from the published figures",
+        subject="specimen re-typeset from the published figures" + (" and text" if prose is not None else ""),
         creator="openness.specimen",
     )
-    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    furniture = _furniture(PAGE_HEADER.format(body=body, year=year))
+    doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
     return Rendering(
         path=path, pages=doc.page, labels=dict(pr.printed), table2_pages=tuple(doc.tag_pages.get("requests", [])), layout=layout
     )
