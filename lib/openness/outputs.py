@@ -409,6 +409,11 @@ def _manifest_fields(columns: list[str]) -> list[Field]:
             "provenance", "string", "Where the input file comes from (e.g. a specimen re-typeset from the published figures)."
         ),
         "sha256": Field("sha256", "string", "SHA-256 of the input file."),
+        "prose": Field(
+            "prose",
+            "string",
+            "What the file's text sections carry: original (the report's own prose; a specimen re-typesets it), none (a specimen of a page of tables: headings only) or placeholder; empty for a real file.",
+        ),
         "published": Field("published", "string", "Date the report was published (YYYY-MM-DD), where known."),
         "metadata": Field(
             "metadata",
@@ -651,7 +656,7 @@ def _prose_fields() -> dict[str, tuple[str, list[Field]]]:
     return {
         "sections.csv": (
             "One row per section of each report's prose (the preamble, then the six numbered sections found by their printed headings), without the tables' text. "
-            "Reports whose provenance begins with 'specimen' carry placeholder prose and have no rows here, nor in prose_checks.csv and copying.csv.",
+            "A specimen has rows here only when it carries its report's own prose (prose original in reports.csv); specimens whose prose is none or placeholder have no rows here, nor in prose_checks.csv and copying.csv.",
             [
                 Field("report", "string", "Report id (see reports.csv)."),
                 Field(

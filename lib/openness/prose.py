@@ -125,25 +125,35 @@ def copying_frame(extractions: Iterable[Extraction], manifest: pd.DataFrame) -> 
 
 
 SPECIMEN = "specimen"  # how data/raw's manifest begins the provenance of a re-typeset specimen
+# The manifest's `prose` column: what a file's text sections carry. `original`: the report's own
+# prose (a real file, or a specimen re-typeset with its original's text); `none`: no prose (a
+# specimen of a page of tables prints the headings alone); `placeholder`: placeholder text. Empty:
+# the file's own prose, unless its provenance says it is a specimen (placeholder, as specimens were).
+NOT_OWN_WORDS = ("none", "placeholder")
 
 
 def own_words(extractions: list[Extraction], manifest: pd.DataFrame) -> list[Extraction]:
-    """The extractions whose prose is the report's own: not a specimen's.
+    """The extractions whose prose is the report's own: not a specimen's placeholder or missing prose.
 
-    A specimen (data/raw) re-typesets a report's published figures around placeholder
-    prose; its sections, statements and year-on-year copying would describe the
-    placeholder (every section 'copied' at 100%), so they are left out, never published.
+    A specimen without its report's text would publish sections of placeholder
+    prose (every section 'copied' at 100%) or of headings alone; they are left out,
+    never published. A specimen whose manifest row says `prose` original carries
+    its report's text, re-typeset, and is kept.
     """
-    if "provenance" not in manifest.columns or "report" not in manifest.columns:
+    if "report" not in manifest.columns:
         return extractions
-    specimens = set(
-        manifest.loc[manifest["provenance"].fillna("").astype(str).str.strip().str.startswith(SPECIMEN), "report"].astype(str)
-    )
-    return [ex for ex in extractions if ex.report not in specimens]
+
+    def column(name: str) -> pd.Series:
+        return manifest.get(name, pd.Series("", index=manifest.index)).fillna("").astype(str).str.strip()
+
+    prose, provenance = column("prose").str.lower(), column("provenance")
+    skip = prose.isin(NOT_OWN_WORDS) | ((prose == "") & provenance.str.startswith(SPECIMEN))
+    left_out = set(manifest.loc[skip, "report"].astype(str))
+    return [ex for ex in extractions if ex.report not in left_out]
 
 
 def prose_frames(extractions: list[Extraction], cells: pd.DataFrame, manifest: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The three files of the report's words, by file name (specimens' placeholder prose left out)."""
+    """The three files of the report's words, by file name (specimens without their report's prose left out)."""
     extractions = own_words(extractions, manifest)
     return {
         "sections.csv": sections_frame(extractions),
