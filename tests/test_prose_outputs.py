@@ -77,8 +77,9 @@ def test_copying_pairs_consecutive_years_of_one_body(built):
     assert problems["share_repeated"] == "0.4098"
 
 
-def test_a_specimens_placeholder_prose_is_never_published():
-    """data/raw's specimens carry placeholder prose: no sections, statements or copying are written for them."""
+def test_a_specimen_without_its_reports_prose_is_never_published():
+    """A specimen's placeholder text or bare headings write no sections, statements or copying; a specimen
+    carrying its report's own prose (manifest prose original) is kept like an original."""
     from openness.extract import extract_report
     from openness.prose import prose_frames
 
@@ -88,6 +89,12 @@ def test_a_specimens_placeholder_prose_is_never_published():
     originals = prose_frames(extractions, cells, manifest.assign(provenance="original"))
     assert len(originals["copying.csv"]) > 0 and set(originals["sections.csv"].report) == {"hongze-2023", "hongze-2024"}
     specimen = manifest.assign(provenance=["original", "specimen re-typeset from the published figures"])
-    frames = prose_frames(extractions, cells, specimen)
+    frames = prose_frames(extractions, cells, specimen)  # no prose column: a specimen's prose was placeholder
     assert set(frames["sections.csv"].report) == {"hongze-2023"}
     assert len(frames["copying.csv"]) == 0
+    for prose in ("none", "placeholder", "None "):
+        frames = prose_frames(extractions, cells, specimen.assign(prose=["", prose]))
+        assert set(frames["sections.csv"].report) == {"hongze-2023"}, prose
+    frames = prose_frames(extractions, cells, specimen.assign(prose=["", "original"]))
+    assert set(frames["sections.csv"].report) == {"hongze-2023", "hongze-2024"}
+    assert frames["copying.csv"].equals(originals["copying.csv"])

@@ -52,7 +52,8 @@ def test_text_layer_holds_every_label_and_figure(hongze, tmp_path):
         for line in printed.split("\n"):
             assert line.replace(" ", "") in text, (key, line)
     assert "淮安市洪泽区人民政府" in text
-    assert "本文件是样本" in text  # the specimen says what it is
+    assert "本文件是样本" in text  # the specimen says what it is, on its first page
+    assert all("样本，非原件：淮安市洪泽区人民政府2023年" in t for t in page_texts(r.path))  # and atop every page
     for heading in ("一、总体情况", "四、政府信息公开行政复议、行政诉讼情况", "六、其他需要报告的事项"):
         assert heading in text
     assert "7730.28" in text and "4119" in text
@@ -175,7 +176,10 @@ def test_manifest_lists_every_specimen_with_its_hash():
         pdf = RAW / row["file"]
         assert pdf.is_file(), row["file"]
         assert hashlib.sha256(pdf.read_bytes()).hexdigest() == row["sha256"], row["report"]
-        assert row["provenance"] == "specimen re-typeset from the published figures"
+        assert row["provenance"] == "specimen re-typeset from the published figures" + (
+            " and text" if row["prose"] == "original" else ""
+        )
+        assert row["prose"] in ("original", "none")
         assert row["template"] in labels.TEMPLATES
         assert (FIGURES / f"{row['report']}.csv").is_file()
     assert set(m["report"]) == {p.stem for p in FIGURES.glob("*.csv")}

@@ -32,8 +32,8 @@ import pandas as pd
 from openness import labels, paths
 from openness.model import TABLES, Section
 from openness.sections import plain_prose, split_sections
-from openness.wording import SECTIONS as SECTION_WORDS
 from openness.tooling.typeset import NO_PROSE_NOTE, Prose, random_layout, render_report
+from openness.wording import SECTIONS as SECTION_WORDS
 
 ROOT = paths.project_root()
 SHARED = paths.shared(ROOT)
@@ -217,15 +217,22 @@ def full_width(texts: list[str]) -> int:
     return widths[int(0.75 * (len(widths) - 1))] if widths else 0
 
 
+_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+
+
 def paragraphs(text: str, full: int | None) -> list[str]:
     """A section's text as paragraphs: a web page's lines are its paragraphs (`full` None); the lines
     of a page (PDF, text layer) are joined up to a line shorter than `full`, a full line of the
-    report (a paragraph whose last line runs to the margin stays joined to the next)."""
+    report, or up to a numbered subheading (（一）…); a paragraph whose last line runs to the
+    margin otherwise stays joined to the next."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if full is None or not lines:
         return lines
     out, current = [], ""
     for line in lines:
+        if current and _SUBHEADING.match(line):  # （一）… starts a paragraph, whatever ended the last line
+            out.append(current)
+            current = ""
         glue = " " if current[-1:].isascii() and current[-1:].isalnum() and line[0].isascii() and line[0].isalnum() else ""
         current += glue + line if current else line
         if _width(line) < 0.85 * full:

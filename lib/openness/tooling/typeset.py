@@ -19,9 +19,9 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pandas as pd
 from reportlab.lib import colors
