@@ -553,7 +553,7 @@ def pingtan_repeated(shares: pd.DataFrame, lang: str = "zh") -> Figure:
     """Notebook 04: the share of 平潭's prose (whole, overview, problems) printed the year before, by year.
 
     `shares` has one row per year and the columns all, overview and problems (copying.csv's
-    share_repeated), computed in the notebook from the original web pages.
+    share_repeated) from data/clean, built from specimens carrying the reports' own text.
     """
     whole = shares["all"].dropna()
     names = {
@@ -574,8 +574,8 @@ def pingtan_repeated(shares: pd.DataFrame, lang: str = "zh") -> Figure:
         ),
         t(
             lang,
-            "原文为平潭综合实验区官网发布的年度报告网页（非样本）；重复本身不是错误，逐年照抄的段落才值得追问",
-            "From the original web pages of the reports (not specimens); repetition is not an error in itself: passages copied year on year are what to ask about",
+            "文字照录平潭综合实验区官网发布的年度报告网页原文（样本重排，逐字与原文相同）；重复本身不是错误，逐年照抄的段落才值得追问",
+            "The reports' text as published on their web pages (re-typeset in specimens, word for word); repetition is not an error in itself: passages copied year on year are what to ask about",
         ),
         t(
             lang,
