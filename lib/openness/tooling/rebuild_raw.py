@@ -11,7 +11,7 @@ data/raw/manifest.csv. The 平潭 department pages hold only their tables (and
 fragments of text around them): their specimens print the headings, no prose.
 
     python -m openness.tooling.rebuild_raw            # collect figures from ../shared, render, write the manifest
-    python -m openness.tooling.rebuild_raw --render   # re-render the PDFs from the committed figures only
+    python -m openness.tooling.rebuild_raw --render   # re-render the PDFs from the committed figures and prose only
 
 Rendering is deterministic (same figures and seed -> same bytes), so a rebuild
 does not change the committed PDFs unless the figures or the renderer changed.
@@ -365,7 +365,7 @@ def rebuild(shared: Path = SHARED, raw: Path = RAW, only: list[str] | None = Non
 
 
 def rerender(raw: Path = RAW, only: list[str] | None = None, log=print) -> pd.DataFrame:
-    """Re-render every specimen from the committed figures and manifest (no ../shared needed)."""
+    """Re-render every specimen from the committed figures, prose and manifest (no ../shared needed)."""
     manifest = _read_manifest(raw)
     for report, meta in manifest.items():
         if only and report not in only:
@@ -400,14 +400,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m openness.tooling.rebuild_raw", description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared corpus folder (default: ../shared)")
     parser.add_argument("--raw", type=Path, default=RAW, help="the folder to write (default: data/raw)")
-    parser.add_argument("--render", action="store_true", help="only re-render the PDFs from the committed figures")
+    parser.add_argument("--render", action="store_true", help="only re-render the PDFs from the committed figures and prose")
     parser.add_argument("reports", nargs="*", help="only these report ids")
     args = parser.parse_args(argv)
     if args.render:
         rerender(args.raw, args.reports or None)
     else:
         if not args.shared.exists():
-            print(f"{args.shared} not found: use --render to re-render from the committed figures", file=sys.stderr)
+            print(f"{args.shared} not found: use --render to re-render from the committed figures and prose", file=sys.stderr)
             return 2
         rebuild(args.shared, args.raw, args.reports or None)
     return 0
