@@ -581,7 +581,7 @@ def _build_locked(
         print(f"note: {note}", file=stream or sys.stderr)
     if not inputs:  # nothing to build from: the outputs there are kept
         listed = "its manifest.csv lists none" if (raw / "manifest.csv").exists() else "it holds no PDF or HTML file"
-        raise ValueError(f"no reports in {raw}: {listed}; add reports (and a manifest.csv row for each, see data/raw/README.md)")
+        raise ValueError(f"no reports in {raw}: {listed}; put the reports there (data/raw/README.md says how)")
     fingerprint = code_fingerprint(extract)
 
     # Nothing changed since the last build into `out` (inputs, code, outputs): nothing to do.

@@ -405,6 +405,8 @@ def complete_metadata(
     fill("province", entry.get("province"))
     fill("city", entry.get("city"))
     fill("template", template)
+    for column in GUESSABLE:  # a field neither the manifest nor the report gives stays blank, never made up
+        out.setdefault(column, "")
     out["guessed"] = " ".join(f for f in GUESSABLE if f in guessed)
     return out
 

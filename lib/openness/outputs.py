@@ -629,7 +629,8 @@ def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list
                     "status",
                     "string",
                     "ok, partial or failed (a scan is ok only when every figure read by OCR is confirmed); left_out: read, but "
-                    "not used, because another report of the same body and year is (the reason names it, and why).",
+                    "not used: a manifest row replaces it, or another report of the same body and year is used (the reason "
+                    "names it, and why).",
                 ),
                 Field(
                     "reason",
