@@ -898,17 +898,23 @@ def test_a_failing_input_is_said_last_and_the_notebooks_follow_the_new_data(tmp_
     executed = notebook.read_bytes()
     # nothing changed: the notebooks are not executed again
     assert b.main([*argv, "--notebooks", str(root / "notebooks")]) == 1
-    assert (
-        capsys.readouterr().err.splitlines()[-1]
-        == f"notebooks: already executed on these outputs ({root / 'data' / 'clean'}); nothing to do"
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"notebooks: already executed, as they are, on these outputs ({root / 'data' / 'clean'}) and this code; nothing to do"
     )
     assert notebook.read_bytes() == executed
+    # a notebook edited (or the code that draws its charts changed): executed again, on the same data
+    edited = nbformat.read(notebook, as_version=4)
+    edited.cells[0].source += "\nprint('edited')"
+    nbformat.write(edited, notebook)
+    assert b.main([*argv, "--notebooks", str(root / "notebooks")]) == 1
+    assert capsys.readouterr().err.splitlines()[-1].startswith("notebooks: 1 executed again")
+    assert nbformat.read(notebook, as_version=4).cells[0].outputs[0]["text"] == "['broken', 'hongze-2023']\nedited\n"
     # the failed input mended: the data changed, and the notebook with it
     shutil.copy(ROOT / "data" / "raw" / "hongze-2023.pdf", root / "data" / "raw" / "broken.pdf")
     (root / "data" / "raw" / "manifest.csv").write_text(data_raw_rows("hongze-2023"), encoding="utf-8")
     assert b.main([*argv, "--notebooks", str(root / "notebooks")]) == 0
     assert capsys.readouterr().err.splitlines()[-1] == f"notebooks: 1 executed again on the new {root / 'data' / 'clean'}"
-    assert nbformat.read(notebook, as_version=4).cells[0].outputs[0]["text"] == "['hongze-2023']\n"
+    assert nbformat.read(notebook, as_version=4).cells[0].outputs[0]["text"] == "['hongze-2023']\nedited\n"
 
 
 def test_a_failing_notebook_is_said_in_one_line_and_left_as_it_was(tmp_path, capsys):

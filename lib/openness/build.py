@@ -512,19 +512,28 @@ def _write_record(stamp_file: Path | None, record: dict) -> None:
             tmp.unlink()
 
 
+def _notebooks_stamp(folder: Path, out: Path) -> str:
+    """A hash of what executed notebooks show: the outputs, the package (charts, stories) and the notebooks themselves."""
+    from openness.notebooks import notebook_files
+
+    h = hashlib.sha256(f"{folder_digest(out)} {outputs_fingerprint()}".encode())
+    for notebook in notebook_files(folder):
+        h.update(notebook.name.encode() + b"\0" + notebook.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def refresh_notebooks(folder: Path, out: Path, cache_dir: Path | None) -> Refresh:
-    """Execute the notebooks again unless they were already executed on the outputs as they are now."""
+    """Execute the notebooks again unless they were executed, as they are, on the outputs and code as they are now."""
     from openness.notebooks import execute, notebook_files
 
     stamp_file = _stamp_file(cache_dir, out)
     record = _read_record(stamp_file)
-    digest = folder_digest(out)
-    if record.get("notebooks") == digest:
+    if record.get("notebooks") == _notebooks_stamp(folder, out):
         return Refresh(up_to_date=True)
     log = Path(cache_dir) / DEBUG_LOG if cache_dir is not None else None
     done = execute(notebook_files(folder), log if log is not None and log.exists() else None)
     if not done.failed and record:  # a notebook that failed is tried again by the next build
-        _write_record(stamp_file, dict(record, notebooks=digest))
+        _write_record(stamp_file, dict(record, notebooks=_notebooks_stamp(folder, out)))
     return done
 
 
@@ -631,7 +640,7 @@ def _build_locked(
         "log": log,
         "warnings": warnings,
     }
-    if previous.get("notebooks") == record["outputs"]:  # rewritten as they were: the notebooks stay current
+    if "notebooks" in previous:  # still current when the outputs were rewritten as they were (see refresh_notebooks)
         record["notebooks"] = previous["notebooks"]
     _write_record(stamp_file, record)  # the next build then rebuilds from what the cache holds: nothing lost
     return BuildResult(out, outcomes, log, seconds=time.perf_counter() - start, warnings=warnings)

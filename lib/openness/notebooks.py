@@ -26,7 +26,7 @@ class Refresh:
 
     executed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
-    up_to_date: bool = False  # already executed on these outputs
+    up_to_date: bool = False  # already executed, as they are, on these outputs and this code
 
 
 def notebook_files(folder: Path) -> list[Path]:
@@ -86,7 +86,7 @@ def execute(notebooks: list[Path], log: Path | None = None, timeout: float | Non
 def said(refresh: Refresh, failed_inputs: list[str], clean: Path) -> list[str]:
     """The build's last lines about the notebooks: executed again (and without which failed inputs), failed, or up to date."""
     if refresh.up_to_date:
-        return [f"notebooks: already executed on these outputs ({clean}); nothing to do"]
+        return [f"notebooks: already executed, as they are, on these outputs ({clean}) and this code; nothing to do"]
     lines = []
     if refresh.executed:
         line = f"notebooks: {len(refresh.executed)} executed again on the new {clean}"
