@@ -38,7 +38,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openness.cache import Cache, cache_key, code_fingerprint
-from openness.inputs import MAX_BYTES, Input, choose_reports, complete_metadata, guess_warning, known_bodies, read_inputs
+from openness.inputs import (
+    MAX_BYTES,
+    Input,
+    choose_reports,
+    complete_metadata,
+    guess_warning,
+    known_bodies,
+    read_inputs,
+    without_navigation,
+)
 from openness.model import Extraction, Problem
 from openness.notebooks import Refresh
 from openness.swap import folder_digest, replace_dir, tidy_leftovers
@@ -227,12 +236,14 @@ def _metadata(item: Input) -> dict[str, str]:
 def settle(outcomes: list[Outcome]) -> list[str]:
     """Complete every report's metadata from the report itself and choose one report of each body and year; the warnings.
 
-    Known bodies (to match a guessed name to) are bodies.csv's and those the manifest's rows name.
+    Known bodies (to match a guessed name to) are bodies.csv's and those the manifest's rows name; a name is also matched
+    to the one that another report's title prints with its city before it (洪泽区人民政府 2023, 淮安市洪泽区人民政府 2024).
     """
     known = known_bodies([o.input.meta for o in outcomes])
+    printed = {without_navigation(o.title.get("body", "")) for o in outcomes if o.title} - {""}
     warnings = []
     for o in outcomes:
-        o.input.meta = complete_metadata(o.input.meta, o.title, o.extraction.template, known)
+        o.input.meta = complete_metadata(o.input.meta, o.title, o.extraction.template, known, printed)
         line = guess_warning(o.input.meta, o.title) if o.extraction.cells else ""
         if line:
             warnings.append(line)

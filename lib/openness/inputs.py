@@ -360,10 +360,10 @@ def known_bodies(rows: Iterable[Mapping[str, str]]) -> dict[str, dict[str, str]]
     return known
 
 
-def match_body(name: str, known: Iterable[str]) -> str:
+def match_body(name: str, known: Iterable[str], others: Iterable[str] = ()) -> str:
     """The body already in the data that a name read from a title is: the same name; the longest known name it ends with
-    (a parent place or navigation before it); or the one known name that is it with its province or city before it
-    (洪泽区人民政府 -> 淮安市洪泽区人民政府). The name itself when none is."""
+    (a parent place or navigation before it); or the one name, known or printed by another report's title (`others`),
+    that is it with its province or city before it (洪泽区人民政府 -> 淮安市洪泽区人民政府). The name itself when none is."""
     known = set(known)
     if name in known:
         return name
@@ -372,7 +372,7 @@ def match_body(name: str, known: Iterable[str]) -> str:
         return max(ends, key=lambda k: (len(k), k))
     if not _OWN_PLACE.match(name):  # 公安局 alone could be any county's
         return name
-    longer = [k for k in known if k.endswith(name) and _PARENT_PLACES.fullmatch(k[: -len(name)])]
+    longer = sorted({k for k in (*known, *others) if k.endswith(name) and _PARENT_PLACES.fullmatch(k[: -len(name)])})
     return longer[0] if len(longer) == 1 else name
 
 
@@ -382,11 +382,15 @@ def level_from_name(body: str) -> str:
 
 
 def complete_metadata(
-    meta: Mapping[str, str], title: Mapping[str, str] | None, template: str | None, known: Mapping[str, Mapping[str, str]]
+    meta: Mapping[str, str],
+    title: Mapping[str, str] | None,
+    template: str | None,
+    known: Mapping[str, Mapping[str, str]],
+    others: Iterable[str] = (),
 ) -> dict[str, str]:
     """A report's metadata with every blank of GUESSABLE filled from the report itself where it says, and `guessed`
     naming the fields filled: body and year from its title, level, province and city from a manifest row of the same
-    body (else level from the body's name), template from the extraction."""
+    body (else level from the body's name), template from the extraction. `others`: the names other reports' titles print."""
     out = dict(meta)
     guessed = []
 
@@ -397,7 +401,7 @@ def complete_metadata(
 
     title = title or {}
     name = without_navigation(str(title.get("body", "")).strip())
-    fill("body", match_body(name, known) if len(name) >= 2 else "")
+    fill("body", match_body(name, known, others) if len(name) >= 2 else "")
     fill("year", str(title.get("year", "")).strip())
     body = str(out.get("body", "") or "").strip()
     entry = known.get(body, {})
