@@ -103,6 +103,16 @@ def columns_help() -> str:
     )
 
 
+class HelpParser(argparse.ArgumentParser):
+    """A parser whose epilog may be a function, called only when the help is shown: the data dictionary behind extract's
+    columns loads the output libraries (1 GB of address space), which every extraction child would otherwise inherit."""
+
+    def format_help(self) -> str:
+        if callable(self.epilog):
+            self.epilog = self.epilog()
+        return super().format_help()
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m openness`: the extract and build commands; a reader closing the pipe ends it quietly."""
     try:
@@ -116,12 +126,12 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m openness", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"openness {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=HelpParser)
     p = sub.add_parser(
         "extract",
         help="print every figure of report PDFs/HTML pages as CSV",
         description="Print every figure of the three statistical tables of each report as CSV.",
-        epilog=columns_help(),
+        epilog=columns_help,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("files", nargs="+", help="report files (.pdf, .html)")
