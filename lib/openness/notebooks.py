@@ -59,6 +59,10 @@ def execute(notebooks: list[Path], log: Path | None = None, timeout: float | Non
             ran = subprocess.run(run, cwd=notebook.parent, capture_output=True, text=True, timeout=timeout)
             failure = _why(ran.stderr) if ran.returncode else ""
             printed = ran.stderr
+        except KeyboardInterrupt:  # the outputs are written already: say which notebooks are left as they were
+            for rest in notebooks[notebooks.index(notebook) :]:
+                done.failed[rest.name] = "interrupted"
+            break
         except subprocess.TimeoutExpired as error:
             failure, printed = f"stopped after {timeout:g} s", str(error.stderr or "")
         except OSError as error:
