@@ -227,9 +227,10 @@ def _manifest(manifest: pd.DataFrame | None) -> pd.DataFrame:
     return manifest.copy()
 
 
-def _manifest_columns(manifest: pd.DataFrame) -> list[str]:
+def _manifest_columns(manifest: pd.DataFrame | list[str]) -> list[str]:
     """The manifest's columns: every standard one in order (with a manifest or without), then any others alphabetically."""
-    return MANIFEST_COLUMNS + sorted(c for c in manifest.columns if c not in MANIFEST_COLUMNS)
+    columns = manifest.columns if isinstance(manifest, pd.DataFrame) else manifest
+    return MANIFEST_COLUMNS + sorted(c for c in columns if c not in MANIFEST_COLUMNS)
 
 
 # ---------------------------------------------------------------- tables
@@ -528,7 +529,7 @@ def _wide_fields(table: str) -> list[Field]:
 
 def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list[Field]]]:
     """Every file of data/clean but README.md and datapackage.json: (what it holds, its columns)."""
-    meta_cols = meta_cols or MANIFEST_COLUMNS
+    meta_cols = _manifest_columns(meta_cols or [])
     described = {
         "reports.csv": (
             "One row per report used: manifest metadata (what the manifest left blank filled from the report and named in "
