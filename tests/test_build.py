@@ -891,7 +891,7 @@ def test_a_failing_input_is_said_last_and_the_notebooks_follow_the_new_data(tmp_
     assert err[-2].startswith("failed: broken.pdf: ")
     assert (
         err[-1]
-        == f"notebooks: 1 executed again on the new {root / 'data' / 'clean'}, without the 1 input that failed (broken.pdf)"
+        == f"notebooks: 1 executed again on {root / 'data' / 'clean'} as it is now, without the 1 input that failed (broken.pdf)"
     )
     [cell] = nbformat.read(notebook, as_version=4).cells
     assert cell.outputs[0]["text"] == "['broken', 'hongze-2023']\n"
@@ -913,7 +913,7 @@ def test_a_failing_input_is_said_last_and_the_notebooks_follow_the_new_data(tmp_
     shutil.copy(ROOT / "data" / "raw" / "hongze-2023.pdf", root / "data" / "raw" / "broken.pdf")
     (root / "data" / "raw" / "manifest.csv").write_text(data_raw_rows("hongze-2023"), encoding="utf-8")
     assert b.main([*argv, "--notebooks", str(root / "notebooks")]) == 0
-    assert capsys.readouterr().err.splitlines()[-1] == f"notebooks: 1 executed again on the new {root / 'data' / 'clean'}"
+    assert capsys.readouterr().err.splitlines()[-1] == f"notebooks: 1 executed again on {root / 'data' / 'clean'} as it is now"
     assert nbformat.read(notebook, as_version=4).cells[0].outputs[0]["text"] == "['hongze-2023']\nedited\n"
 
 

@@ -93,7 +93,7 @@ def said(refresh: Refresh, failed_inputs: list[str], clean: Path) -> list[str]:
         return [f"notebooks: already executed, as they are, on these outputs ({clean}) and this code; nothing to do"]
     lines = []
     if refresh.executed:
-        line = f"notebooks: {len(refresh.executed)} executed again on the new {clean}"
+        line = f"notebooks: {len(refresh.executed)} executed again on {clean} as it is now"
         if failed_inputs:
             shown = ", ".join(failed_inputs[:5]) + (f" and {len(failed_inputs) - 5} more" if len(failed_inputs) > 5 else "")
             n = len(failed_inputs)
