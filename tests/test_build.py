@@ -34,8 +34,8 @@ MANIFEST_HEADER = "report,file,body,level,province,city,year,template,source_url
 BODY = "淮安市洪泽区人民政府"
 
 
-def manifest_row(report: str, file: str, year: int = 2023, sha256: str = "") -> str:
-    return f"{report},{file},{BODY},county,江苏省,淮安市,{year},mixed,,test copy,{sha256}\n"
+def manifest_row(report: str, file: str, year: int = 2023, sha256: str = "", body: str = BODY) -> str:
+    return f"{report},{file},{body},county,江苏省,淮安市,{year},mixed,,test copy,{sha256}\n"
 
 
 def make_bad_inputs(folder: Path) -> None:
@@ -75,7 +75,7 @@ def make_bad_inputs(folder: Path) -> None:
         manifest_row("scanned", "scanned.pdf"),
         manifest_row("blank", "blank.pdf"),
         manifest_row("prose", "prose.pdf"),
-        manifest_row("no-table3", "no-table3.pdf"),
+        manifest_row("no-table3", "no-table3.pdf", body="洪泽区测试机关"),  # another body: not a second report of BODY 2023
         manifest_row("gone", "gone.pdf"),
         manifest_row("hongze-2023", "blank.pdf"),  # a report id listed twice
     ]
@@ -237,10 +237,10 @@ def test_a_file_that_hangs_the_parser_is_stopped_and_the_build_goes_on(tmp_path)
     assert result.exit_code == 1
     log = read(tmp_path / "clean" / "extraction_log.csv").set_index("file")
     assert "time limit" in log.at["hang.pdf", "reason"]
-    # no manifest: metadata guessed from the title, and flagged
+    # no manifest: metadata guessed from the report (the title's 洪泽区人民政府 is the body bodies.csv knows), and flagged
     reports = read(tmp_path / "clean" / "reports.csv").set_index("report")
-    assert reports.at["prose", "body"] == "洪泽区人民政府" and reports.at["prose", "year"] == "2023"
-    assert reports.at["prose", "metadata"] == "guessed from the title"
+    assert reports.at["prose", "body"] == BODY and reports.at["prose", "year"] == "2023"
+    assert reports.at["prose", "guessed"] == "body year level"
     # a time-out is remembered under the limits: a no-change rebuild does not try the file again
     again = b.build(
         raw,
@@ -616,11 +616,12 @@ def test_encrypted_pdfs_are_read_when_their_user_password_is_empty(tmp_path, tru
         **{f"{a}-open.pdf": ("ok", "") for a in ("rc4-128", "aes-128", "aes-256")},
         **{f"{a}-password.pdf": ("failed", "encrypted PDF: needs a password") for a in ("rc4-128", "aes-128", "aes-256")},
     }
-    want = truth[truth.report == "hongze-2023"].set_index(["table", "row", "column"])["value"].sort_index().to_dict()
-    cells = read(tmp_path / "clean" / "cells.csv")
+    want = truth[truth.report == "hongze-2023"].set_index(["table", "row", "column"])["value"].to_dict()
+    cells = {o.extraction.report: o.extraction.cells for o in result.outcomes}
     for report in ("rc4-128-open", "aes-128-open", "aes-256-open"):
-        got = cells[cells.report == report].set_index(["table", "row", "column"])["value"].sort_index().to_dict()
-        assert got == want, report
+        assert {(c.table, c.row, c.column): c.value for c in cells[report]} == want, report
+    # three copies of one body's report of one year: one is used (the first listed), the others are left out
+    assert set(read(tmp_path / "clean" / "cells.csv").report) == {"aes-128-open"}
 
 
 # ---------------------------------------------------------------------------
@@ -654,7 +655,7 @@ def test_a_full_cache_is_a_warning_and_the_build_goes_on_uncached(tmp_path, monk
     stream = io.StringIO()
     result = b.build(raw, tmp_path / "clean", cache_dir=tmp_path / "cache", progress=False, stream=stream)
     assert result.log == [{"file": "hongze-2023.pdf", "report": "hongze-2023", "status": "ok", "reason": ""}]
-    warnings = [line for line in stream.getvalue().splitlines() if line.startswith("warning:")]
+    warnings = [line for line in stream.getvalue().splitlines() if line.startswith("warning: the cache")]
     assert warnings == [
         f"warning: the cache {tmp_path / 'cache'} cannot be written (No space left on device): this build goes on uncached"
     ]
@@ -712,3 +713,231 @@ def test_a_read_only_out_is_refused_before_anything_is_written(tmp_path):
     finally:
         os.chmod(folder / "clean", 0o755)
         shutil.rmtree(folder)
+
+
+# ---------------------------------------------------------------------------
+# A reporter adds a report they downloaded (issue 10)
+
+
+def data_raw_rows(*reports: str) -> str:
+    """The committed data/raw/manifest.csv's header and the rows of these reports, as text."""
+    lines = (ROOT / "data" / "raw" / "manifest.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    return lines[0] + "".join(line for line in lines[1:] if line.split(",")[0] in reports)
+
+
+@pytest.fixture(scope="module")
+def added(tmp_path_factory):
+    """data/raw's two 洪泽 specimens, and the real 2024 PDF added by a manifest row holding only report and file."""
+    tmp = tmp_path_factory.mktemp("added")
+    raw = tmp / "raw"
+    raw.mkdir()
+    for name in ("hongze-2023.pdf", "hongze-2024.pdf"):
+        shutil.copy(ROOT / "data" / "raw" / name, raw / name)
+    shutil.copy(need(CORPUS / "hongze-2024.pdf"), raw / "hongze-2024-download.pdf")
+    manifest = data_raw_rows("hongze-2023", "hongze-2024") + "hongze-2024-download,hongze-2024-download.pdf\n"
+    (raw / "manifest.csv").write_text(manifest, encoding="utf-8")
+    stream = io.StringIO()
+    result = b.build(raw, tmp / "clean", jobs=2, cache_dir=tmp / "cache", progress=False, stream=stream)
+    return raw, tmp / "clean", tmp / "cache", result, stream.getvalue()
+
+
+def test_a_manifest_row_with_only_report_and_file_is_completed_from_the_report(added):
+    raw, out, _, result, printed = added
+    assert result.exit_code == 0
+    reports = read(out / "reports.csv").set_index("report")
+    real = reports.loc["hongze-2024-download"]
+    assert (real.body, real.year, real.level, real.province, real.city, real.template) == (
+        BODY,
+        "2024",
+        "district",
+        "江苏省",
+        "淮安市",
+        "mixed",
+    )
+    assert real.guessed == "body year level province city template"
+    assert reports.at["hongze-2023", "guessed"] == ""  # the manifest gave everything
+    assert f"warning: hongze-2024-download: body {BODY}, year 2024, level district" in printed
+    # the notebooks' reading of reports.csv works: the year is a number
+    from openness import metrics, stories
+
+    assert metrics.load_reports(out / "reports.csv").set_index("report").at["hongze-2024-download", "year"] == 2024
+    assert stories.load(out).reports.report.tolist() == ["hongze-2023", "hongze-2024-download"]
+
+
+def test_a_second_report_of_one_body_and_year_is_left_out_with_one_warning(added):
+    """The real PDF beside its specimen: the original is used; the specimen is in the log only, paired nowhere."""
+    _, out, _, _, printed = added
+    warnings = [line for line in printed.splitlines() if " both report " in line]
+    assert warnings == [
+        f"warning: hongze-2024-download and hongze-2024 both report {BODY} 2024: hongze-2024-download is used "
+        "(an original, not a specimen), hongze-2024 left out of reports.csv, the checks and the charts; to say so, "
+        "write hongze-2024 in the replaces column of hongze-2024-download's row in manifest.csv"
+    ]
+    log = read(out / "extraction_log.csv").set_index("report")
+    assert log.at["hongze-2024", "status"] == "left_out"
+    assert (
+        log.at["hongze-2024", "reason"]
+        == "same body and year as hongze-2024-download, which is used (an original, not a specimen)"
+    )
+    for name in ("reports.csv", "cells.csv", "checks.csv"):
+        assert "hongze-2024" not in set(read(out / name).report), name
+    pairs = read(out / "checks.csv").query("number == '5'").report.unique().tolist()
+    assert pairs == ["hongze-2023→hongze-2024-download"]  # 2023 paired once, with the report used
+
+
+def test_a_replaces_column_says_which_report_an_original_replaces(added, tmp_path):
+    raw, _, cache, _, _ = added
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    rows = data_raw_rows("hongze-2023", "hongze-2024")
+    header, rest = rows.split("\n", 1)
+    blanks = "," * (header.count(",") - 1)  # every column of data/raw's manifest left blank but report and file
+    manifest = f"{header},replaces\n{rest}hongze-2024-download,hongze-2024-download.pdf{blanks},hongze-2024\n"
+    (copy / "manifest.csv").write_text(manifest)
+    stream = io.StringIO()
+    result = b.build(copy, tmp_path / "clean", jobs=2, cache_dir=cache, progress=False, stream=stream)
+    assert result.extracted == 0  # from the cache: the files did not change
+    assert " both report " not in stream.getvalue()
+    log = read(tmp_path / "clean" / "extraction_log.csv").set_index("report")
+    assert (log.at["hongze-2024", "status"], log.at["hongze-2024", "reason"]) == (
+        "left_out",
+        "replaced by hongze-2024-download (manifest column replaces)",
+    )
+    reports = read(tmp_path / "clean" / "reports.csv").set_index("report")
+    assert reports.at["hongze-2024-download", "replaces"] == "hongze-2024"
+    assert "inputs: 2 ok, 0 partial, 0 failed, 1 left out;" in result.summary()
+
+
+def test_reports_csv_has_the_same_columns_with_a_manifest_or_without(added, tmp_path):
+    raw, out, cache, _, _ = added
+    bare = tmp_path / "raw"
+    bare.mkdir()
+    for name in ("hongze-2023.pdf", "hongze-2024-download.pdf"):
+        shutil.copy(raw / name, bare / name)
+    b.build(bare, tmp_path / "clean", jobs=2, cache_dir=cache, progress=False, stream=io.StringIO())
+    without = read(tmp_path / "clean" / "reports.csv")
+    assert list(without.columns) == list(read(out / "reports.csv").columns)
+    assert without.set_index("report").at["hongze-2023", "guessed"] == "body year level template"
+    # a manifest of the two minimal columns only: the same columns again
+    (bare / "manifest.csv").write_text("report,file\nhz-2023,hongze-2023.pdf\n", encoding="utf-8")
+    b.build(bare, tmp_path / "clean", jobs=2, cache_dir=cache, progress=False, stream=io.StringIO())
+    minimal = read(tmp_path / "clean" / "reports.csv")
+    assert list(minimal.columns) == list(without.columns)
+    assert minimal.set_index("report").at["hz-2023", "body"] == BODY
+
+
+def test_an_empty_raw_folder_or_a_file_as_raw_is_said_in_one_line(tmp_path, capsys):
+    empty = tmp_path / "raw"
+    empty.mkdir()
+    out = tmp_path / "clean"
+    assert b.main(["--raw", str(empty), "--out", str(out), "--cache", str(tmp_path / "cache")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"build: no reports in {empty}: it holds no PDF or HTML file; put the reports there (data/raw/README.md says how)"
+    ]
+    (empty / "manifest.csv").write_text("report,file\n", encoding="utf-8")
+    assert b.main(["--raw", str(empty), "--out", str(out), "--cache", str(tmp_path / "cache")]) == 2
+    assert "its manifest.csv lists none" in capsys.readouterr().err
+    report = ROOT / "data" / "raw" / "hongze-2024.pdf"
+    assert b.main(["--raw", str(report), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"build: --raw {report} is a file: give the folder that holds the reports (and their manifest.csv), e.g. --raw {report.parent}"
+    ]
+    assert not out.exists()
+
+
+def test_a_wrong_sha256_is_a_failure_line_not_ok_cached(added, tmp_path, capsys):
+    raw, _, cache, _, _ = added
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    manifest = data_raw_rows("hongze-2023").replace(file_sha256(raw / "hongze-2023.pdf"), "0" * 64)
+    (copy / "manifest.csv").write_text(manifest, encoding="utf-8")
+    status = b.main(["--raw", str(copy), "--out", str(tmp_path / "clean"), "--cache", str(cache)])
+    err = capsys.readouterr().err.splitlines()
+    assert status == 1
+    assert err[0].startswith("[1/1] failed  hongze-2023.pdf: not the file the manifest lists: its sha256 is ")
+    assert err[-1].startswith("failed: hongze-2023.pdf: not the file the manifest lists")
+    assert not any("(cached)" in line for line in err)
+
+
+# ---------------------------------------------------------------------------
+# The notebooks follow the data, even when an input failed
+
+
+def a_project(tmp_path: Path, body: str) -> Path:
+    """A project (pyproject.toml, data/raw, notebooks/) whose one notebook prints the reports it reads."""
+    import nbformat
+
+    root = tmp_path / "project"
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "notebooks").mkdir()
+    (root / "pyproject.toml").write_text("", encoding="utf-8")
+    shutil.copy(ROOT / "data" / "raw" / "hongze-2023.pdf", root / "data" / "raw")
+    (root / "data" / "raw" / "broken.pdf").write_bytes((ROOT / "data" / "raw" / "hongze-2023.pdf").read_bytes()[:3000])
+    manifest = data_raw_rows("hongze-2023") + "broken,broken.pdf\n"
+    (root / "data" / "raw" / "manifest.csv").write_text(manifest, encoding="utf-8")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(body)]
+    nbformat.write(nb, root / "notebooks" / "01-count.ipynb")
+    return root
+
+
+def test_a_failing_input_is_said_last_and_the_notebooks_follow_the_new_data(tmp_path, capsys):
+    import nbformat
+
+    code = "import pandas as pd\nfrom openness import paths\nprint(sorted(pd.read_csv(paths.clean() / 'reports.csv').report))"
+    root = a_project(tmp_path, code)
+    notebook = root / "notebooks" / "01-count.ipynb"
+    argv = ["--raw", str(root / "data" / "raw"), "--out", str(root / "data" / "clean"), "--cache", str(tmp_path / "cache")]
+    assert b.main([*argv, "--notebooks", str(root / "notebooks")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-3].startswith("2 inputs: 1 ok, 0 partial, 1 failed;")
+    assert err[-2].startswith("failed: broken.pdf: ")
+    assert (
+        err[-1]
+        == f"notebooks: 1 executed again on {root / 'data' / 'clean'} as it is now, without the 1 input that failed (broken.pdf)"
+    )
+    [cell] = nbformat.read(notebook, as_version=4).cells
+    assert cell.outputs[0]["text"] == "['broken', 'hongze-2023']\n"
+    executed = notebook.read_bytes()
+    # nothing changed: the notebooks are not executed again
+    assert b.main([*argv, "--notebooks", str(root / "notebooks")]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"notebooks: already executed, as they are, on these outputs ({root / 'data' / 'clean'}) and this code; nothing to do"
+    )
+    assert notebook.read_bytes() == executed
+    # a notebook edited (or the code that draws its charts changed): executed again, on the same data
+    edited = nbformat.read(notebook, as_version=4)
+    edited.cells[0].source += "\nprint('edited')"
+    nbformat.write(edited, notebook)
+    assert b.main([*argv, "--notebooks", str(root / "notebooks")]) == 1
+    assert capsys.readouterr().err.splitlines()[-1].startswith("notebooks: 1 executed again")
+    assert nbformat.read(notebook, as_version=4).cells[0].outputs[0]["text"] == "['broken', 'hongze-2023']\nedited\n"
+    # the failed input mended: the data changed, and the notebook with it
+    shutil.copy(ROOT / "data" / "raw" / "hongze-2023.pdf", root / "data" / "raw" / "broken.pdf")
+    (root / "data" / "raw" / "manifest.csv").write_text(data_raw_rows("hongze-2023"), encoding="utf-8")
+    assert b.main([*argv, "--notebooks", str(root / "notebooks")]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == f"notebooks: 1 executed again on {root / 'data' / 'clean'} as it is now"
+    assert nbformat.read(notebook, as_version=4).cells[0].outputs[0]["text"] == "['hongze-2023']\nedited\n"
+
+
+def test_a_failing_notebook_is_said_in_one_line_and_left_as_it_was(tmp_path, capsys):
+    root = a_project(tmp_path, "raise ValueError('no such column: year')")
+    before = (root / "notebooks" / "01-count.ipynb").read_bytes()
+    argv = ["--raw", str(root / "data" / "raw"), "--out", str(root / "data" / "clean"), "--cache", str(tmp_path / "cache")]
+    assert b.main([*argv, "--notebooks", str(root / "notebooks")]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "notebooks: 01-count.ipynb failed (ValueError: no such column: year); it is left as it was, describing the earlier data"
+    )
+    assert (root / "notebooks" / "01-count.ipynb").read_bytes() == before
+    assert (root / "data" / "clean" / "reports.csv").is_file()  # the data is written all the same
+    # notebooks reading another folder than --out are refused before anything is built
+    assert (
+        b.main(
+            ["--raw", str(root / "data" / "raw"), "--out", str(tmp_path / "elsewhere"), "--notebooks", str(root / "notebooks")]
+        )
+        == 2
+    )
+    assert capsys.readouterr().err.startswith(
+        f"build: --notebooks {root / 'notebooks'}: its notebooks read {root / 'data' / 'clean'}"
+    )
+    assert not (tmp_path / "elsewhere").exists()

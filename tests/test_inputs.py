@@ -22,7 +22,18 @@ import pandas as pd
 from conftest import CORPUS, need
 from hostile import unprivileged
 from openness import build as b
-from openness.inputs import read_inputs
+from openness.inputs import (
+    choose_reports,
+    complete_metadata,
+    file_sha256,
+    guess_metadata,
+    guess_warning,
+    known_bodies,
+    level_from_name,
+    match_body,
+    read_inputs,
+    without_navigation,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "report,file,body,level,province,city,year,template,source_url,provenance,sha256\n"
@@ -155,7 +166,8 @@ def test_an_unreadable_file_gets_one_reason(tmp_path):
 
 
 def test_reports_of_one_name_in_two_places_are_both_read(tmp_path):
-    """A folder of PDFs beside a folder of the same reports as web pages: report ids by relative path, none refused."""
+    """A folder of PDFs beside a folder of the same reports as web pages: report ids by relative path, none refused;
+    both are read, and as they are one body's report of one year, only one (the first listed) is used."""
     raw = tmp_path / "raw"
     (raw / "html").mkdir(parents=True)
     (raw / "pingtan-2020.pdf").write_bytes((ROOT / "data" / "raw" / "pingtan-2020.pdf").read_bytes())
@@ -164,10 +176,124 @@ def test_reports_of_one_name_in_two_places_are_both_read(tmp_path):
     result = b.build(raw, tmp_path / "clean", jobs=2, cache_dir=None, progress=False, stream=io.StringIO())
     assert {(row["report"], row["file"], row["status"]) for row in result.log} == {
         ("hongze-2023", "hongze-2023.pdf", "ok"),  # a name found once keeps its stem
-        ("pingtan-2020.pdf", "pingtan-2020.pdf", "ok"),
+        ("pingtan-2020.pdf", "pingtan-2020.pdf", "left_out"),
         ("html/pingtan-2020.html", "html/pingtan-2020.html", "ok"),
     }
-    cells = read(tmp_path / "clean" / "cells.csv")
-    pdf = cells[cells.report == "pingtan-2020.pdf"].set_index(["table", "row", "column"])["value"]
-    page = cells[cells.report == "html/pingtan-2020.html"].set_index(["table", "row", "column"])["value"]
-    assert len(pdf) > 100 and pdf.sort_index().to_dict() == page.sort_index().to_dict()  # the specimen prints the page's figures
+    by_report = {o.extraction.report: o.extraction for o in result.outcomes}
+    pdf, page = (
+        {(c.table, c.row, c.column): c.value for c in by_report[r].cells} for r in ("pingtan-2020.pdf", "html/pingtan-2020.html")
+    )
+    assert len(pdf) > 100 and pdf == page  # the specimen prints the page's figures
+    assert set(read(tmp_path / "clean" / "cells.csv").report) == {"hongze-2023", "html/pingtan-2020.html"}
+
+
+# ---------------------------------------------------------------------------
+# Metadata the manifest leaves blank, completed from the report itself
+
+
+def data_raw_rows() -> list[dict[str, str]]:
+    """The rows of the committed data/raw/manifest.csv: the bodies already in the data."""
+    return read(ROOT / "data" / "raw" / "manifest.csv").to_dict("records")
+
+
+def test_a_body_read_from_site_navigation_is_cleaned():
+    """A browser print of 平潭's page: its title line comes after 首页 / 政务公开 / … printed one per line."""
+    printed = guess_metadata(need(CORPUS / "producers" / "pingtan-2019-chromium.pdf"))
+    assert printed == {"body": "首页政务公开政府信息公开政府信息公开年报平潭综合实验区", "year": "2019"}
+    assert without_navigation(printed["body"]) == "平潭综合实验区"
+    alone = complete_metadata({"report": "p"}, printed, "2019", known_bodies([]))  # bodies.csv only: no level known
+    assert (alone["body"], alone["year"], alone["level"], alone["template"]) == ("平潭综合实验区", "2019", "zone", "2019")
+    assert alone["guessed"] == "body year level template"
+    # a name the data does not know, behind the same navigation, is cleaned too
+    assert without_navigation("首页政务公开信息公开年报某某县人民政府") == "某某县人民政府"
+
+
+def test_a_guessed_body_is_matched_to_the_body_already_in_the_data():
+    """hongze-2023's title prints 洪泽区人民政府; the manifest knows 淮安市洪泽区人民政府 (and its level, province, city)."""
+    printed = guess_metadata(need(CORPUS / "hongze-2023.pdf"))
+    assert printed == {"body": "洪泽区人民政府", "year": "2023"}
+    known = known_bodies(data_raw_rows())
+    meta = complete_metadata({"report": "hz", "file": "hz.pdf", "body": "", "year": ""}, printed, "mixed", known)
+    assert {k: meta[k] for k in ("body", "year", "level", "province", "city", "template")} == {
+        "body": BODY,
+        "year": "2023",
+        "level": "district",
+        "province": "江苏省",
+        "city": "淮安市",
+        "template": "mixed",
+    }
+    assert meta["guessed"] == "body year level province city template"
+    line = guess_warning(meta, printed)
+    assert line.startswith(f"hz: body {BODY} (the title prints 洪泽区人民政府), year 2023, level district")
+    # what the manifest states is kept and not marked
+    stated = complete_metadata({"report": "hz", "body": BODY, "year": "2023", "level": "county"}, printed, "mixed", known)
+    assert (stated["level"], stated["guessed"]) == ("county", "province city template")
+    # never matched: a name without a place of its own, or one two known bodies end with
+    assert match_body("公安局", known) == "公安局"
+    assert match_body("洪泽区人民政府", {BODY, "宿迁市洪泽区人民政府"}) == "洪泽区人民政府"
+    assert level_from_name("汾阳市人民政府") == ""  # a city or a county-level city: not guessed
+    # a body no manifest row or bodies.csv knows: matched to the longer name another report's title prints
+    titles = {guess_metadata(need(CORPUS / f"hongze-{y}.pdf"))["body"] for y in (2023, 2024)}
+    assert titles == {"洪泽区人民政府", BODY}
+    assert match_body("洪泽区人民政府", set(), titles) == BODY and match_body(BODY, set(), titles) == BODY
+
+
+def test_a_report_whose_title_says_nothing_keeps_blanks_and_is_warned_about():
+    """Calc's print of a spreadsheet holds the tables only: no title, so no body or year; template from its tables."""
+    printed = guess_metadata(need(CORPUS / "producers" / "pingtan-2022-calc.pdf"))
+    assert printed == {"body": "", "year": ""}
+    meta = complete_metadata({"report": "calc", "file": "calc.pdf"}, printed, "2021", known_bodies(data_raw_rows()))
+    assert (meta["body"], meta["year"], meta["level"], meta["guessed"]) == ("", "", "", "template")
+    assert "no body nor year in manifest.csv and none read from the report's title" in guess_warning(meta, printed)
+
+
+def test_of_two_reports_of_one_body_and_year_one_is_used():
+    """The original before a specimen, a complete extraction before a partial one, then more figures, then the first."""
+    spec = {"report": "hz-2024", "body": BODY, "year": "2024", "provenance": "specimen re-typeset from the published figures"}
+    real = {"report": "hz-2024-real", "body": BODY, "year": "2024", "provenance": ""}
+    other = {"report": "hz-2023", "body": BODY, "year": "2023"}
+    left, warnings = choose_reports([spec, real, other], ["ok", "partial", "ok"], [186, 150, 186])
+    assert left == {0: "same body and year as hz-2024-real, which is used (an original, not a specimen)"}
+    assert len(warnings) == 1 and warnings[0].startswith(
+        f"hz-2024-real and hz-2024 both report {BODY} 2024: hz-2024-real is used"
+    )
+    two = dict(real, report="hz-2024-copy")
+    assert choose_reports([real, two], ["partial", "ok"], [186, 150])[0] == {
+        0: "same body and year as hz-2024-copy, which is used (its extraction is complete)"
+    }
+    assert choose_reports([real, two], ["ok", "ok"], [150, 186])[0][0].endswith("(more figures read)")
+    assert choose_reports([real, two], ["ok", "ok"], [186, 186])[0] == {
+        1: "same body and year as hz-2024-real, which is used (listed first)"
+    }
+    # a failed report is never left out: its failure is reported as it is
+    assert choose_reports([spec, real], ["ok", "failed"], [186, 0]) == ({}, [])
+    # `replaces` says which: no warning; a replacement that gave nothing keeps the specimen; an unknown id is said
+    says = dict(real, replaces="hz-2024")
+    assert choose_reports([spec, says], ["ok", "ok"], [186, 186]) == (
+        {0: "replaced by hz-2024-real (manifest column replaces)"},
+        [],
+    )
+    assert choose_reports([spec, says], ["ok", "failed"], [186, 0]) == (
+        {},
+        ["hz-2024-real: its file gave no figures, so hz-2024, which it replaces, is kept"],
+    )
+    wrong = dict(real, replaces="hz-2042")
+    left, warnings = choose_reports([spec, wrong], ["ok", "ok"], [186, 186])
+    assert warnings[0] == "hz-2024-real: replaces hz-2042, which is not in the manifest: nothing replaced"
+    assert left == {0: "same body and year as hz-2024-real, which is used (an original, not a specimen)"}
+
+
+def test_a_file_that_is_not_the_one_the_manifest_pins_is_refused(tmp_path):
+    """A wrong sha256 in the manifest: the file is refused with one reason, never read as the listed report."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "hz.pdf").write_bytes(need(CORPUS / "hongze-2023.pdf").read_bytes())
+    (raw / "manifest.csv").write_text(
+        HEADER + f"hz,hz.pdf,{BODY},district,江苏省,淮安市,2023,mixed,,original,{'0' * 64}\n", encoding="utf-8"
+    )
+    [item] = read_inputs(raw)
+    assert item.refused.kind == "sha256_mismatch"
+    assert item.refused.message == (
+        f"not the file the manifest lists: its sha256 is {file_sha256(raw / 'hz.pdf')[:12]}…, manifest.csv says 000000000000…; "
+        "if this file is the right one, put its sha256 in manifest.csv or leave that column blank"
+    )

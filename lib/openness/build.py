@@ -2,13 +2,18 @@
 
 The orchestration of `python -m openness build`. It lists the inputs (from
 data/raw/manifest.csv, or every PDF/HTML file in the folder when there is no
-manifest, metadata then guessed from the title), refuses what cannot be
-extracted with one clear reason (missing file, empty file, duplicate), extracts
+manifest), refuses what cannot be extracted with one clear reason (missing
+file, empty file, duplicate, not the file the manifest pins by sha256), extracts
 every other file in a child process of its own with a time limit (so a hung or
 crashing parser costs one file, never the build), caches each extraction by the
 file's sha256 and a fingerprint of the extraction code, and hands everything to
 `openness.outputs.write_clean` writing into a temporary folder that then
-replaces the output folder in one atomic step.
+replaces the output folder in one atomic step. Metadata the manifest leaves
+blank is completed from the report and marked as guessed, and of two reports of
+one body and year one is used (`inputs.complete_metadata`, `inputs.choose_reports`),
+each said in one warning line. With `--notebooks`, the notebooks are executed
+again whenever the outputs changed, even when an input failed
+(`openness.notebooks`).
 
 The same per-file function runs on a Dask cluster with `--scheduler ADDRESS`.
 The parts live in their own modules: `inputs` (listing and vetting),
@@ -29,12 +34,22 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openness.cache import Cache, cache_key, code_fingerprint
-from openness.inputs import MAX_BYTES, Input, read_inputs
+from openness.inputs import (
+    MAX_BYTES,
+    Input,
+    choose_reports,
+    complete_metadata,
+    guess_warning,
+    known_bodies,
+    read_inputs,
+    without_navigation,
+)
 from openness.model import Extraction, Problem
+from openness.notebooks import Refresh
 from openness.swap import folder_digest, replace_dir, tidy_leftovers
 from openness.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, ExtractFn, Job, JobResult, Limits, preload, run_dask, run_forked
 
@@ -170,6 +185,8 @@ class Outcome:
     extraction: Extraction
     cached: bool = False
     final: bool = True  # False after a crash: the next build tries the file again
+    title: dict[str, str] | None = None  # body and year as the report's title prints them (read when the manifest omits them)
+    left_out: str = ""  # why this report is not used (replaced, or the same body and year as the one used)
 
 
 @dataclass
@@ -181,6 +198,8 @@ class BuildResult:
     log: list[dict[str, str]]
     up_to_date: bool = False  # nothing changed: outputs left as they were
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # guessed metadata, reports left out: one line each
+    notebooks: Refresh | None = None  # what became of the notebooks (build with notebooks=…)
 
     @property
     def failed(self) -> list[dict[str, str]]:
@@ -192,38 +211,52 @@ class BuildResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        return 1 if self.failed or (self.notebooks is not None and self.notebooks.failed) else 0
 
     def summary(self) -> str:
-        counts = {s: sum(1 for row in self.log if row["status"] == s) for s in ("ok", "partial", "failed")}
+        counts = {s: sum(1 for row in self.log if row["status"] == s) for s in ("ok", "partial", "failed", LEFT_OUT)}
         cached = sum(1 for o in self.outcomes if o.cached)
-        head = f"{len(self.log)} inputs: {counts['ok']} ok, {counts['partial']} partial, {counts['failed']} failed; "
+        left = f", {counts[LEFT_OUT]} left out" if counts[LEFT_OUT] else ""
+        head = f"{len(self.log)} inputs: {counts['ok']} ok, {counts['partial']} partial, {counts['failed']} failed{left}; "
         if self.up_to_date:
             return head + f"nothing changed, outputs in {self.out} up to date ({self.seconds:.1f} s)"
         return head + f"{self.extracted} extracted, {cached} from cache; outputs written to {self.out} in {self.seconds:.1f} s"
 
 
-def _metadata(item: Input, guessed: dict[str, str] | None) -> dict[str, str]:
-    """The metadata row of one report: the manifest's, or what the title says (flagged as guessed)."""
+def _metadata(item: Input) -> dict[str, str]:
+    """The metadata row of one report as listed: the manifest's row (none without a manifest), its id, file and sha256."""
     meta = dict(item.meta)
     meta["report"] = item.report
     meta["file"] = item.file
-    if item.guessed:
-        meta.update(guessed or {"body": "", "year": ""})
-        meta["metadata"] = "guessed from the title"
     meta.pop("source_url_refused", None)
-    listed = meta.pop("sha256_listed", None) or meta.get("sha256", "")
-    meta["sha256"] = item.sha256 or listed
+    meta["sha256"] = item.sha256 or meta.get("sha256", "")
     return meta
+
+
+def settle(outcomes: list[Outcome]) -> list[str]:
+    """Complete every report's metadata from the report itself and choose one report of each body and year; the warnings.
+
+    Known bodies (to match a guessed name to) are bodies.csv's and those the manifest's rows name; a name is also matched
+    to the one that another report's title prints with its city before it (洪泽区人民政府 2023, 淮安市洪泽区人民政府 2024).
+    """
+    known = known_bodies([o.input.meta for o in outcomes])
+    printed = {without_navigation(o.title.get("body", "")) for o in outcomes if o.title} - {""}
+    warnings = []
+    for o in outcomes:
+        o.input.meta = complete_metadata(o.input.meta, o.title, o.extraction.template, known, printed)
+        line = guess_warning(o.input.meta, o.title) if o.extraction.cells else ""
+        if line:
+            warnings.append(line)
+    left, chosen = choose_reports(
+        [o.input.meta for o in outcomes], [o.extraction.status for o in outcomes], [len(o.extraction.cells) for o in outcomes]
+    )
+    for i, why in left.items():
+        outcomes[i].left_out = why
+    return warnings + chosen
 
 
 def _with_input_problems(item: Input, extraction: Extraction) -> Extraction:
     """Add what the build knows about the input file to its extraction's problems."""
-    listed = item.meta.get("sha256_listed")
-    if listed and not any(p.kind == "sha256_mismatch" for p in extraction.problems):
-        extraction.problems.insert(
-            0, Problem(item.file, "sha256_mismatch", f"the file differs from the one the manifest lists (sha256 {listed[:12]}…)")
-        )
     url = item.meta.get("source_url_refused")
     if url and not any(p.kind == "source_url" for p in extraction.problems):
         shown = url if len(url) <= 60 else url[:60] + "…"
@@ -259,8 +292,9 @@ def extract_all(
     def done(i: int, result: JobResult, cached: bool) -> None:
         item = inputs[i]
         extraction = _with_input_problems(item, result.extraction)
-        outcomes[i] = Outcome(item, extraction, cached, final=result.cacheable or bool(result.limit) or item.refused is not None)
-        outcomes[i].input.meta = _metadata(item, result.guessed)
+        final = result.cacheable or bool(result.limit) or item.refused is not None
+        outcomes[i] = Outcome(item, extraction, cached, final=final, title=result.guessed)
+        outcomes[i].input.meta = _metadata(item)
         if progress:
             progress.update(extraction, cached, item.refused is not None)
 
@@ -273,7 +307,7 @@ def extract_all(
         if hit is not None:
             done(i, hit, True)
         else:
-            todo.append((i, Job(item.report, item.file, str(item.path.resolve()), item.guessed, extract)))
+            todo.append((i, Job(item.report, item.file, str(item.path.resolve()), item.guess, extract)))
 
     if todo:
         if scheduler:
@@ -324,21 +358,12 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> None:
     from openness.outputs import cells_frame, write_clean
     from openness.prose import prose_frames
 
-    extractions = [o.extraction for o in outcomes]
-    manifest = pd.DataFrame([o.input.meta for o in outcomes]).fillna("")
+    used = [o for o in outcomes if not o.left_out]  # a report left out is in the log only
+    extractions = [o.extraction for o in used]
+    manifest = pd.DataFrame([o.input.meta for o in used]).fillna("")
     cells = cells_frame(extractions)
     checks = run_checks(cells, periods(manifest) if {"report", "body", "year"} <= set(manifest.columns) else {})
-    log = [
-        {
-            "file": o.extraction.file,
-            "report": o.extraction.report,
-            "sha256": o.input.sha256 or "",
-            "status": o.extraction.status,
-            "reason": o.extraction.reason,
-            "seconds": o.extraction.seconds,
-        }
-        for o in outcomes
-    ]
+    log = [dict(row, sha256=o.input.sha256 or "", seconds=o.extraction.seconds) for o, row in zip(outcomes, _log(outcomes))]
     _keep_timings(log, out / "extraction_log.csv")
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -386,9 +411,18 @@ def _debug_log(cache_dir: Path | None) -> str | None:
     return str(path)
 
 
+LEFT_OUT = "left_out"  # the log's status of a report not used (see inputs.choose_reports)
+
+
 def _log(outcomes: list[Outcome]) -> list[dict[str, str]]:
+    """One row per input: file, report, status (ok, partial, failed, left_out) and reason."""
     return [
-        {"file": o.extraction.file, "report": o.extraction.report, "status": o.extraction.status, "reason": o.extraction.reason}
+        {
+            "file": o.extraction.file,
+            "report": o.extraction.report,
+            "status": LEFT_OUT if o.left_out else o.extraction.status,
+            "reason": o.left_out or o.extraction.reason,
+        }
         for o in outcomes
     ]
 
@@ -408,17 +442,25 @@ def build(
     stream=None,
     max_bytes: int = MAX_BYTES,
     outside: bool = False,
+    notebooks: Path | None = None,
 ) -> BuildResult:
-    """Build the output folder from the raw folder; see the module docstring."""
+    """Build the output folder from the raw folder, then execute the notebooks in `notebooks` again when the outputs
+    changed (even when an input failed); see the module docstring."""
     start = time.perf_counter()
     raw, out = Path(raw), Path(out)
+    if raw.is_file():
+        raise FileNotFoundError(
+            f"--raw {raw} is a file: give the folder that holds the reports (and their manifest.csv), e.g. --raw {raw.parent}"
+        )
     if not raw.is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw}")
     if out.is_symlink():  # a shared drive linked in: write there, keep the link
         out = Path(os.path.realpath(out))
     check_out(raw, out, cache_dir)
+    if notebooks is not None:
+        check_notebooks(Path(notebooks), out)
     with lock_out(out, cache_dir):
-        return _build_locked(
+        result = _build_locked(
             raw,
             out,
             start,
@@ -434,6 +476,76 @@ def build(
             max_bytes=max_bytes,
             outside=outside,
         )
+        if notebooks is not None:
+            result.notebooks = refresh_notebooks(Path(notebooks), out, cache_dir)
+        return result
+
+
+def check_notebooks(folder: Path, out: Path) -> None:
+    """Refuse (ValueError) a notebook folder without notebooks, or whose notebooks read another folder than `out`."""
+    from openness.notebooks import notebook_files, reads
+
+    if not notebook_files(folder):
+        raise ValueError(f"--notebooks {folder}: no notebooks (*.ipynb) there")
+    if reads(folder).resolve() != out.resolve():
+        raise ValueError(
+            f"--notebooks {folder}: its notebooks read {reads(folder)}, not --out {out}; build into that folder or leave out --notebooks"
+        )
+
+
+def _stamp_file(cache_dir: Path | None, out: Path) -> Path | None:
+    """Where the build records what it last wrote into `out` (None without a cache)."""
+    if cache_dir is None:
+        return None
+    return Path(cache_dir) / "builds" / (hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:32] + ".json")
+
+
+def _read_record(stamp_file: Path | None) -> dict:
+    if stamp_file is None:
+        return {}
+    try:
+        return json.loads(stamp_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_record(stamp_file: Path | None, record: dict) -> None:
+    """Record a build (atomically); a record that cannot be written only costs the next build its shortcut."""
+    if stamp_file is None:
+        return
+    tmp = stamp_file.with_suffix(".tmp")
+    try:
+        stamp_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, stamp_file)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _notebooks_stamp(folder: Path, out: Path) -> str:
+    """A hash of what executed notebooks show: the outputs, the package (charts, stories) and the notebooks themselves."""
+    from openness.notebooks import notebook_files
+
+    h = hashlib.sha256(f"{folder_digest(out)} {outputs_fingerprint()}".encode())
+    for notebook in notebook_files(folder):
+        h.update(notebook.name.encode() + b"\0" + notebook.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def refresh_notebooks(folder: Path, out: Path, cache_dir: Path | None) -> Refresh:
+    """Execute the notebooks again unless they were executed, as they are, on the outputs and code as they are now."""
+    from openness.notebooks import execute, notebook_files
+
+    stamp_file = _stamp_file(cache_dir, out)
+    record = _read_record(stamp_file)
+    if record.get("notebooks") == _notebooks_stamp(folder, out):
+        return Refresh(up_to_date=True)
+    log = Path(cache_dir) / DEBUG_LOG if cache_dir is not None else None
+    done = execute(notebook_files(folder), log if log is not None and log.exists() else None)
+    if not done.failed and record:  # a notebook that failed is tried again by the next build
+        _write_record(stamp_file, dict(record, notebooks=_notebooks_stamp(folder, out)))
+    return done
 
 
 @contextlib.contextmanager
@@ -487,16 +599,15 @@ def _build_locked(
     inputs = read_inputs(raw, max_bytes=max_bytes, outside=outside, notes=notes)
     for note in notes:
         print(f"note: {note}", file=stream or sys.stderr)
+    if not inputs:  # nothing to build from: the outputs there are kept
+        listed = "its manifest.csv lists none" if (raw / "manifest.csv").exists() else "it holds no PDF or HTML file"
+        raise ValueError(f"no reports in {raw}: {listed}; put the reports there (data/raw/README.md says how)")
     fingerprint = code_fingerprint(extract)
 
     # Nothing changed since the last build into `out` (inputs, code, outputs): nothing to do.
-    stamp, stamp_file, previous = _stamp(inputs, f"{fingerprint} {Limits(timeout, memory_mb)}"), None, {}
-    if cache_dir is not None:
-        stamp_file = Path(cache_dir) / "builds" / (hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:32] + ".json")
-        try:
-            previous = json.loads(stamp_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            previous = {}
+    stamp = _stamp(inputs, f"{fingerprint} {Limits(timeout, memory_mb)}")
+    stamp_file = _stamp_file(cache_dir, out)
+    previous = _read_record(stamp_file)
     if (
         not force
         and previous.get("stamp") == stamp
@@ -504,7 +615,9 @@ def _build_locked(
         and out.is_dir()
         and previous.get("outputs") == folder_digest(out)
     ):
-        return BuildResult(out, [], previous["log"], up_to_date=True, seconds=time.perf_counter() - start)
+        warnings = previous.get("warnings", [])
+        _say_warnings(warnings, stream)
+        return BuildResult(out, [], previous["log"], up_to_date=True, seconds=time.perf_counter() - start, warnings=warnings)
 
     cache = Cache(cache_dir) if cache_dir is not None else None
     debug_log = _debug_log(cache_dir)
@@ -524,27 +637,29 @@ def _build_locked(
         )
     finally:
         bar.close()
+    warnings = settle(outcomes)
+    _say_warnings(warnings, stream)
     write_outputs(outcomes, out)
     log = _log(outcomes)
     if cache is not None and cache.warning:
         print(f"warning: {cache.warning}", file=stream or sys.stderr)
-    if stamp_file is not None:
-        record = {
-            "stamp": stamp,
-            "outputs": folder_digest(out),
-            "out": str(out.resolve()),
-            "final": all(o.final for o in outcomes),
-            "log": log,
-        }
-        tmp = stamp_file.with_suffix(".tmp")
-        try:
-            stamp_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, stamp_file)
-        except OSError:  # the next build then rebuilds from what the cache holds: nothing lost
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-    return BuildResult(out, outcomes, log, seconds=time.perf_counter() - start)
+    record = {
+        "stamp": stamp,
+        "outputs": folder_digest(out),
+        "out": str(out.resolve()),
+        "final": all(o.final for o in outcomes),
+        "log": log,
+        "warnings": warnings,
+    }
+    if "notebooks" in previous:  # still current when the outputs were rewritten as they were (see refresh_notebooks)
+        record["notebooks"] = previous["notebooks"]
+    _write_record(stamp_file, record)  # the next build then rebuilds from what the cache holds: nothing lost
+    return BuildResult(out, outcomes, log, seconds=time.perf_counter() - start, warnings=warnings)
+
+
+def _say_warnings(warnings: list[str], stream) -> None:
+    for line in warnings:
+        print(one_line(f"warning: {line}"), file=stream or sys.stderr)
 
 
 # ---------------------------------------------------------------------------
@@ -599,6 +714,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         action="store_true",
         help="read manifest paths and links that lead outside the raw folder (refused by default)",
     )
+    parser.add_argument(
+        "--notebooks",
+        type=Path,
+        metavar="FOLDER",
+        default=None,
+        help="then execute the notebooks in FOLDER again whenever the outputs changed, even when an input failed "
+        "(they read the project's data/clean, which --out must then be); `make build` passes notebooks/",
+    )
     return parser
 
 
@@ -616,6 +739,7 @@ def run(args: argparse.Namespace) -> int:
             cache_dir=args.cache,
             max_bytes=int(args.max_size * 2**20),
             outside=args.allow_outside_raw,
+            notebooks=getattr(args, "notebooks", None),
         )
     except (FileNotFoundError, ValueError) as error:
         print(f"build: {error}", file=sys.stderr)
@@ -636,6 +760,11 @@ def run(args: argparse.Namespace) -> int:
     print(result.summary(), file=sys.stderr)
     for row in result.failed:
         print(one_line(f"failed: {row['file']}: {row['reason']}"), file=sys.stderr)
+    if result.notebooks is not None:
+        from openness.notebooks import said
+
+        for line in said(result.notebooks, [row["file"] for row in result.failed], result.out):
+            print(one_line(line), file=sys.stderr)
     return result.exit_code
 
 

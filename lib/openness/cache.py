@@ -101,7 +101,7 @@ def code_fingerprint(extract: ExtractFn | None = None) -> str:
 
 def cache_key(fingerprint: str, item: Input) -> str:
     """The cache key of one input: its content, its name and report id, the extraction code."""
-    text = "\0".join([fingerprint, item.sha256, item.report, item.file, str(item.guessed)])
+    text = "\0".join([fingerprint, item.sha256, item.report, item.file, str(item.guess)])
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -585,9 +585,13 @@ def ocr_page(pdf: str | Path, page: int, cells: Iterable, words: Words, *, scale
 
 
 def report_labels(reports: pd.DataFrame, lang: str = "zh") -> pd.Series:
-    """A short display label per report id, from reports.csv: '公安局 2024', 'Public Security Bureau 2024'."""
+    """A short display label per report id, from reports.csv: '公安局 2024', 'Public Security Bureau 2024'; the report id
+    when its body or year is not known."""
     return pd.Series(
-        [f"{short_name(b, lang=lang)} {y}" for b, y in zip(reports["body"], reports["year"])],
+        [
+            f"{short_name(b, lang=lang)} {y}" if b and not pd.isna(y) else r
+            for r, b, y in zip(reports["report"], reports["body"], reports["year"])
+        ],
         index=pd.Index(reports["report"], name="report"),
         name="label",
     )

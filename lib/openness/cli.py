@@ -3,7 +3,9 @@
 `extract` prints every figure as CSV on stdout; problems go to stderr, one
 line each, naming the file; the exit status is non-zero when a file could not
 be read, is not a report, or came out incomplete (a table, row or cell of the
-template not found); the other files are still printed.
+template not found); the other files are still printed. `extract --help` lists
+the columns, with what each holds (the data dictionary's words for cells.csv).
+A reader that stops early (`| head`) ends it quietly.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import __version__
 from .extract import extract_report
 from .inputs import MAX_BYTES, Input, refusal
 from .outputs import format_bbox, safe_text
@@ -47,6 +50,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
     limits = Limits(args.timeout, args.memory)
     preload()  # imported once here, not in every child
     for path in args.files:
+        if os.path.isdir(path):
+            print(
+                f"openness: {path}: a folder, not a report file; give the files in it, e.g. {path.rstrip('/')}/*.pdf",
+                file=sys.stderr,
+            )
+            failed = True
+            continue
         refused = (
             refusal(Input(Path(path).stem, path, Path(path), {}), Path("."), MAX_BYTES, outside=True)
             if os.path.lexists(path)
@@ -79,10 +89,51 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def columns_help() -> str:
+    """The columns `extract` prints, each with what it holds (the words of cells.csv in the data dictionary)."""
+    from .outputs import file_fields
+
+    words = {f.name: f.description for f in file_fields()["cells.csv"][1]}
+    width = max(map(len, EXTRACT_COLUMNS))
+    lines = [f"  {name:<{width}}  {words.get(name, '')}" for name in EXTRACT_COLUMNS]
+    return (
+        "columns of the CSV printed on stdout, one row per figure of the three tables:\n"
+        + "\n".join(lines)
+        + ("\n\nproblems go to stderr, one line each naming the file; the exit status is 1 when any file is not complete")
+    )
+
+
+class HelpParser(argparse.ArgumentParser):
+    """A parser whose epilog may be a function, called only when the help is shown: the data dictionary behind extract's
+    columns loads the output libraries (1 GB of address space), which every extraction child would otherwise inherit."""
+
+    def format_help(self) -> str:
+        if callable(self.epilog):
+            self.epilog = self.epilog()
+        return super().format_help()
+
+
 def main(argv: list[str] | None = None) -> int:
+    """`python -m openness`: the extract and build commands; a reader closing the pipe ends it quietly."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # `extract … | head`: the reader has what it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's flush at exit would raise again
+        return 141  # as a shell reports a process ended by SIGPIPE
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m openness", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("extract", help="print every figure of report PDFs/HTML pages as CSV")
+    parser.add_argument("--version", action="version", version=f"openness {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=HelpParser)
+    p = sub.add_parser(
+        "extract",
+        help="print every figure of report PDFs/HTML pages as CSV",
+        description="Print every figure of the three statistical tables of each report as CSV.",
+        epilog=columns_help,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("files", nargs="+", help="report files (.pdf, .html)")
     p.add_argument("--excel", action="store_true", help="begin the CSV with a UTF-8 BOM so that Excel shows the Chinese")
     p.set_defaults(func=cmd_extract)

@@ -2,7 +2,10 @@
 
 Whatever cannot be extracted is refused here with one reason, before any file is opened by a parser: missing, empty or too
 large files, special files (FIFO, device, folder, link loop, dangling link), names not in UTF-8, paths leading outside
-the raw folder, duplicates. Without a manifest, body and year are guessed from the title.
+the raw folder, duplicates. What the manifest leaves blank (or everything, without a manifest) is completed from the
+report itself and marked as guessed: body and year from its title (navigation words dropped, the name matched to a body
+already in the data), level from the body, template from the extraction. Two reports of one body and year: one is used
+(`choose_reports`), the other left out with one reason.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import io
 import os
 import re
 import stat
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,8 +39,8 @@ class Input:
     report: str
     file: str  # as listed, relative to the raw folder
     path: Path
-    meta: dict[str, str]  # the manifest row (or the guessed metadata)
-    guessed: bool = False  # metadata guessed from the title, no manifest
+    meta: dict[str, str]  # the manifest row (then completed, see `complete_metadata`)
+    guess: bool = False  # body or year not given (no manifest, or left blank): read the report's title
     sha256: str = ""
     refused: Problem | None = None  # why it is not extracted (see `refusal`, duplicates)
 
@@ -104,7 +108,7 @@ def list_folder(raw: Path) -> list[Input]:
 
     def unlisted(error: OSError) -> None:  # a subfolder that cannot be read may hold reports
         rel = Path(error.filename).relative_to(raw).as_posix()
-        item = Input(report=shown_name(rel), file=shown_name(rel) + "/", path=Path(error.filename), meta={}, guessed=True)
+        item = Input(report=shown_name(rel), file=shown_name(rel) + "/", path=Path(error.filename), meta={}, guess=True)
         item.refused = Problem(
             item.file, "unreadable", f"cannot list this folder ({error.strerror}): the reports in it are not read"
         )
@@ -118,7 +122,7 @@ def list_folder(raw: Path) -> list[Input]:
             path = Path(folder, name)
             rel = path.relative_to(raw).as_posix()
             shown = shown_name(rel)
-            found.append(Input(report=Path(shown).stem, file=shown, path=path, meta={}, guessed=True))
+            found.append(Input(report=Path(shown).stem, file=shown, path=path, meta={}, guess=True))
             if shown != rel:
                 found[-1].refused = Problem(
                     shown,
@@ -144,7 +148,8 @@ def read_inputs(raw: Path, *, max_bytes: int = MAX_BYTES, outside: bool = False,
         for row in read_manifest(manifest, notes):
             file = row["file"].strip()
             report = row["report"].strip() or Path(file).stem
-            inputs.append(Input(report=report, file=file, path=raw / file, meta=dict(row)))
+            guess = not all(str(row.get(c, "")).strip() for c in ("body", "year"))
+            inputs.append(Input(report=report, file=file, path=raw / file, meta=dict(row), guess=guess))
     else:
         inputs = list_folder(raw)
     return vet_inputs(inputs, raw, max_bytes=max_bytes, outside=outside)
@@ -232,8 +237,14 @@ def vet_inputs(inputs: list[Input], raw: Path, *, max_bytes: int = MAX_BYTES, ou
         if url and urlsplit(url).scheme.lower() not in ("http", "https"):
             item.meta["source_url"], item.meta["source_url_refused"] = "", url  # kept for the reason the build adds
         listed = item.meta.get("sha256", "").strip().lower()
-        if listed and listed != item.sha256:
-            item.meta["sha256_listed"] = listed  # kept for the reason below
+        if listed and listed != item.sha256:  # not the file the manifest pins: never read as if it were
+            item.refused = Problem(
+                item.file,
+                "sha256_mismatch",
+                f"not the file the manifest lists: its sha256 is {item.sha256[:12]}…, manifest.csv says {listed[:12]}…; "
+                "if this file is the right one, put its sha256 in manifest.csv or leave that column blank",
+            )
+            continue
         if item.sha256 in by_sha:
             first = by_sha[item.sha256]
             item.refused = Problem(item.file, "duplicate", f"duplicate: same content as {first.file} (report {first.report})")
@@ -243,12 +254,47 @@ def vet_inputs(inputs: list[Input], raw: Path, *, max_bytes: int = MAX_BYTES, ou
 
 
 # ---------------------------------------------------------------------------
-# Metadata guessed from the title (no manifest)
+# Metadata: what the manifest leaves blank, completed from the report itself and marked as guessed
+
+GUESSABLE = ("body", "year", "level", "province", "city", "template")  # in the order reports.csv's `guessed` lists them
 
 _TITLE = re.compile(
     r"(?P<body>[\u4e00-\u9fff（）()·]{2,40}?)(?P<year>(?:19|20)\d{2})\s*年度?\s*"
     r"(?:政府)?信息公开(?:工作)?(?:年度)?报告"
 )
+# A web page's navigation printed before the title (首页 > 政务公开 > 政府信息公开年报 > 平潭综合实验区2019年…):
+# these words at the start of a name read from a title are not the body's.
+NAVIGATION = (
+    "网站首页",
+    "首页",
+    "当前位置",
+    "您的位置",
+    "您当前的位置",
+    "政务公开",
+    "政府信息公开年报",
+    "政府信息公开年度报告",
+    "政府信息公开",
+    "信息公开年报",
+    "信息公开",
+    "年度报告",
+    "年报",
+    "法定主动公开内容",
+    "主动公开",
+)
+# A body's level from the end of its name, when no manifest row of that body states it. 市人民政府 says nothing:
+# a prefecture-level city or a county-level city (汾阳市); it is left blank.
+LEVEL_ENDINGS = (
+    ("片区管理局", "area bureau"),
+    ("实验区", "zone"),
+    ("开发区", "zone"),
+    ("区人民政府", "district"),
+    ("县人民政府", "county"),
+    ("新区", "zone"),
+    ("局", "department"),
+    ("办公室", "department"),
+)
+_PARENT_PLACES = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|州|地区|盟))+")  # 江苏省淮安市
+_OWN_PLACE = re.compile(r"[\u4e00-\u9fff]+?(?:市|县|区|旗|州|镇|乡)")  # 洪泽区人民政府 names its place; 公安局 does not
 
 
 def title_text(path: Path) -> str:
@@ -268,7 +314,7 @@ def title_text(path: Path) -> str:
 
 
 def guess_metadata(path: Path) -> dict[str, str]:
-    """Body and year read from the report's title; blanks when the title does not say."""
+    """Body and year as the report's title prints them; blanks when the title does not say (cleaned by `complete_metadata`)."""
     try:
         text = re.sub(r"\s+", "", title_text(path))
     except Exception:  # an unreadable file has no title; the extraction says why
@@ -277,3 +323,185 @@ def guess_metadata(path: Path) -> dict[str, str]:
     if not match:
         return {"body": "", "year": ""}
     return {"body": match["body"], "year": match["year"]}
+
+
+def without_navigation(name: str) -> str:
+    """A name read from a title without the site navigation printed before it ('首页政务公开…平潭综合实验区' -> '平潭综合实验区')."""
+    words = sorted(NAVIGATION, key=len, reverse=True)
+    while True:
+        word = next((w for w in words if name.startswith(w) and len(name) > len(w)), None)
+        if word is None:
+            return name
+        name = name[len(word) :]
+
+
+def listed_bodies() -> list[str]:
+    """The bodies lib/openness/bodies.csv names (those the charts know by an English name)."""
+    import csv
+    from importlib import resources
+
+    text = resources.files("openness").joinpath("bodies.csv").read_text(encoding="utf-8")
+    return [row["body"].strip() for row in csv.DictReader(io.StringIO(text)) if row.get("body", "").strip()]
+
+
+def known_bodies(rows: Iterable[Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """Bodies already in the data (bodies.csv, and the body column of the manifest's rows), each with the level,
+    province and city a manifest row of it states."""
+    known: dict[str, dict[str, str]] = {name: {} for name in listed_bodies()}
+    for row in rows:
+        body = str(row.get("body", "") or "").strip()
+        if not body:
+            continue
+        entry = known.setdefault(body, {})
+        for column in ("level", "province", "city"):
+            value = str(row.get(column, "") or "").strip()
+            if value and not entry.get(column):
+                entry[column] = value
+    return known
+
+
+def match_body(name: str, known: Iterable[str], others: Iterable[str] = ()) -> str:
+    """The body already in the data that a name read from a title is: the same name; the longest known name it ends with
+    (a parent place or navigation before it); or the one name, known or printed by another report's title (`others`),
+    that is it with its province or city before it (洪泽区人民政府 -> 淮安市洪泽区人民政府). The name itself when none is."""
+    known = set(known)
+    if name in known:
+        return name
+    ends = [k for k in known if len(k) >= 4 and name.endswith(k)]
+    if ends:
+        return max(ends, key=lambda k: (len(k), k))
+    if not _OWN_PLACE.match(name):  # 公安局 alone could be any county's
+        return name
+    longer = sorted({k for k in (*known, *others) if k.endswith(name) and _PARENT_PLACES.fullmatch(k[: -len(name)])})
+    return longer[0] if len(longer) == 1 else name
+
+
+def level_from_name(body: str) -> str:
+    """A body's administrative level read from the end of its name ('' when the name does not say)."""
+    return next((level for ending, level in LEVEL_ENDINGS if body.endswith(ending)), "")
+
+
+def complete_metadata(
+    meta: Mapping[str, str],
+    title: Mapping[str, str] | None,
+    template: str | None,
+    known: Mapping[str, Mapping[str, str]],
+    others: Iterable[str] = (),
+) -> dict[str, str]:
+    """A report's metadata with every blank of GUESSABLE filled from the report itself where it says, and `guessed`
+    naming the fields filled: body and year from its title, level, province and city from a manifest row of the same
+    body (else level from the body's name), template from the extraction. `others`: the names other reports' titles print."""
+    out = dict(meta)
+    guessed = []
+
+    def fill(field: str, value: str | None) -> None:
+        if value and not str(out.get(field, "") or "").strip():
+            out[field] = value
+            guessed.append(field)
+
+    title = title or {}
+    name = without_navigation(str(title.get("body", "")).strip())
+    fill("body", match_body(name, known, others) if len(name) >= 2 else "")
+    fill("year", str(title.get("year", "")).strip())
+    body = str(out.get("body", "") or "").strip()
+    entry = known.get(body, {})
+    fill("level", entry.get("level") or level_from_name(body))
+    fill("province", entry.get("province"))
+    fill("city", entry.get("city"))
+    fill("template", template)
+    for column in GUESSABLE:  # a field neither the manifest nor the report gives stays blank, never made up
+        out.setdefault(column, "")
+    out["guessed"] = " ".join(f for f in GUESSABLE if f in guessed)
+    return out
+
+
+def guess_warning(meta: Mapping[str, str], title: Mapping[str, str] | None) -> str:
+    """One line saying what of a report was guessed, or that its body or year could not be ('' when nothing was)."""
+    guessed = str(meta.get("guessed", "")).split()
+    missing = [f for f in ("body", "year") if not str(meta.get(f, "") or "").strip()]
+    if not guessed and not missing:
+        return ""
+    parts = []
+    for field in guessed:
+        value = meta[field]
+        printed = without_navigation(str((title or {}).get("body", "")).strip())
+        if field == "body" and printed and printed != value:
+            value += f" (the title prints {printed})"
+        parts.append(f"{field} {value}")
+    line = f"{meta.get('report', '')}: "
+    if parts:
+        line += f"{', '.join(parts)} guessed from the report (reports.csv lists them in its guessed column)"
+    if missing:
+        line += ("; " if parts else "") + (
+            f"no {' nor '.join(missing)} in manifest.csv and none read from the report's title: "
+            "it is left out of the cross-year checks and of the charts by body and year"
+        )
+    return line + "; state them in manifest.csv"
+
+
+# ---------------------------------------------------------------------------
+# Two reports of one body and year: one is used
+
+REPLACES = "replaces"  # manifest column: the report id of the report (a specimen) this row's file replaces
+
+
+def _is_specimen(meta: Mapping[str, str]) -> bool:
+    from openness.prose import SPECIMEN
+
+    return str(meta.get("provenance", "") or "").strip().lower().startswith(SPECIMEN)
+
+
+def choose_reports(metas: list[Mapping[str, str]], statuses: list[str], figures: list[int]) -> tuple[dict[int, str], list[str]]:
+    """Which reports to leave out (by position, with the reason) and the warnings saying so.
+
+    A report another row `replaces` is left out, unless that row's file gave no figures. Of the readable reports left
+    that share a body and a year, one is used: an original before a specimen, then a complete extraction before a
+    partial one, then the one with more figures, then the one listed first; the others are left out with one warning.
+    A report with no figures (failed) is never left out: its failure is reported as such.
+    """
+    ids = {str(m.get("report", "")): i for i, m in enumerate(metas)}
+    left: dict[int, str] = {}
+    warnings: list[str] = []
+    for i, meta in enumerate(metas):
+        for target in re.split(r"[\s,;]+", str(meta.get(REPLACES, "") or "").strip()):
+            if not target or target == meta.get("report"):
+                continue
+            if target not in ids:
+                warnings.append(f"{meta['report']}: replaces {target}, which is not in the manifest: nothing replaced")
+            elif not figures[i]:
+                warnings.append(f"{meta['report']}: its file gave no figures, so {target}, which it replaces, is kept")
+            else:
+                left[ids[target]] = f"replaced by {meta['report']} (manifest column replaces)"
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, meta in enumerate(metas):
+        body, year = (str(meta.get(c, "") or "").strip() for c in ("body", "year"))
+        if body and year and figures[i] and i not in left:
+            groups.setdefault((body, year.removesuffix(".0")), []).append(i)
+    for (body, year), members in sorted(groups.items()):
+        if len(members) < 2:
+            continue
+        rank = {i: (_is_specimen(metas[i]), statuses[i] != "ok", -figures[i], i) for i in members}
+        kept = min(members, key=rank.__getitem__)
+        runner = min((i for i in members if i != kept), key=rank.__getitem__)
+        why = next(
+            what
+            for differs, what in (
+                (rank[kept][0] != rank[runner][0], "an original, not a specimen"),
+                (rank[kept][1] != rank[runner][1], "its extraction is complete"),
+                (rank[kept][2] != rank[runner][2], "more figures read"),
+                (True, "listed first"),
+            )
+            if differs
+        )
+        name = metas[kept]["report"]
+        others = [metas[i]["report"] for i in members if i != kept]
+        for i in members:
+            if i != kept:
+                left[i] = f"same body and year as {name}, which is used ({why})"
+        both = "both" if len(others) == 1 else "all"
+        warnings.append(
+            f"{name} and {' and '.join(others)} {both} report {body} {year}: {name} is used ({why}), {', '.join(others)} "
+            f"left out of reports.csv, the checks and the charts; to say so, write {others[0]} in the replaces column of "
+            f"{name}'s row in manifest.csv"
+        )
+    return left, warnings

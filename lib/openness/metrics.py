@@ -47,9 +47,13 @@ def load_cells(path: str | Path) -> pd.DataFrame:
 
 
 def load_reports(path: str | Path) -> pd.DataFrame:
-    """Read reports.csv (one row per report: body, level, year, template, status…) with `year` as int."""
+    """Read reports.csv (one row per report: body, level, year, template, status…) with `year` as a whole number.
+
+    A year neither the manifest nor the report's title gives stays missing (<NA>), never 0: such a report
+    is in the counts, and in no chart by year.
+    """
     reports = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    reports["year"] = reports["year"].astype(int)
+    reports["year"] = pd.to_numeric(reports["year"].str.strip().replace("", None), errors="raise").astype("Int64")
     return reports
 
 

@@ -46,6 +46,10 @@ MANIFEST_COLUMNS = [
     "source_url",
     "provenance",
     "sha256",
+    "published",
+    "prose",
+    "replaces",
+    "guessed",
 ]
 CELL_COLUMNS = [
     "report",
@@ -224,10 +228,10 @@ def _manifest(manifest: pd.DataFrame | None) -> pd.DataFrame:
     return manifest.copy()
 
 
-def _manifest_columns(manifest: pd.DataFrame) -> list[str]:
-    """The manifest's columns: the standard ones in order, then any others alphabetically."""
-    known = [c for c in MANIFEST_COLUMNS if c in manifest.columns or c == "report"]
-    return known + sorted(c for c in manifest.columns if c not in MANIFEST_COLUMNS)
+def _manifest_columns(manifest: pd.DataFrame | list[str]) -> list[str]:
+    """The manifest's columns: every standard one in order (with a manifest or without), then any others alphabetically."""
+    columns = manifest.columns if isinstance(manifest, pd.DataFrame) else manifest
+    return MANIFEST_COLUMNS + sorted(c for c in columns if c not in MANIFEST_COLUMNS)
 
 
 # ---------------------------------------------------------------- tables
@@ -415,10 +419,18 @@ def _manifest_fields(columns: list[str]) -> list[Field]:
             "What the file's text sections carry: original (the report's own prose; a specimen re-typesets it), none (a specimen of a page of tables: headings only) or placeholder; empty for a real file.",
         ),
         "published": Field("published", "string", "Date the report was published (YYYY-MM-DD), where known."),
-        "metadata": Field(
-            "metadata",
+        "replaces": Field(
+            "replaces",
             "string",
-            "How body and year were obtained when the report is not in a manifest ('guessed from the title').",
+            "The report id of the report (a specimen) this report's file replaces: that one is left out (extraction_log.csv says so).",
+        ),
+        "guessed": Field(
+            "guessed",
+            "string",
+            "The fields the manifest left blank and the build filled from the report itself, separated by spaces "
+            "(body, year, level, province, city, template): body and year from the report's title (navigation words dropped, "
+            "matched to a body already in the data), level, province and city from another report of the same body (else "
+            "level from the body's name), template from the tables; '' when the manifest gave everything.",
         ),
     }
     return [known.get(c, Field(c, "string", "Manifest column, as given in data/raw/manifest.csv.")) for c in columns]
@@ -523,10 +535,12 @@ def _wide_fields(table: str) -> list[Field]:
 
 def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list[Field]]]:
     """Every file of data/clean but README.md and datapackage.json: (what it holds, its columns)."""
-    meta_cols = meta_cols or MANIFEST_COLUMNS
+    meta_cols = _manifest_columns(meta_cols or [])
     described = {
         "reports.csv": (
-            "One row per report: manifest metadata, extraction status, checks and headline figures.",
+            "One row per report used: manifest metadata (what the manifest left blank filled from the report and named in "
+            "`guessed`), extraction status, checks and headline figures. Of two reports of one body and year only one is "
+            "here (extraction_log.csv gives the other the status left_out).",
             _reports_fields(meta_cols),
         ),
         "cells.csv": (
@@ -619,7 +633,11 @@ def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list
                 Field("report", "string", "Report id, from the manifest ('' when the file is not in it)."),
                 Field("sha256", "string", "SHA-256 of the input file the figures were extracted from."),
                 Field(
-                    "status", "string", "ok, partial or failed (a scan is ok only when every figure read by OCR is confirmed)."
+                    "status",
+                    "string",
+                    "ok, partial or failed (a scan is ok only when every figure read by OCR is confirmed); left_out: read, but "
+                    "not used: a manifest row replaces it, or another report of the same body and year is used (the reason "
+                    "names it, and why).",
                 ),
                 Field(
                     "reason",

@@ -91,8 +91,8 @@ def outcome_label(group: str, lang: str) -> str:
 def source(data: Data, reports: list[str] | pd.Series, lang: str) -> str:
     """The source line: the bodies and years of the reports a chart is drawn from, and whether they are specimens."""
     sel = data.reports[data.reports.report.isin(list(reports))]
-    bodies = list(dict.fromkeys(sel.body))
-    years = sorted(set(sel.year))
+    bodies = list(dict.fromkeys(b for b in sel.body if b))  # a body or year not known is not named
+    years = sorted(set(sel.year.dropna()))
     span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
     umbrella = "平潭综合实验区"
     if len(bodies) > 3 and all(b.startswith(umbrella) for b in bodies):
