@@ -396,6 +396,206 @@ def _digits_lost(texts: dict[int, str], own: dict[int, str]) -> dict[int, str]:
     return out
 
 
+# ------------------------------------------------------------------ ruled lines
+
+
+@dataclass
+class PageRules:
+    """A page's ruled lines as Camelot's vector engine sees them (page space), or why they cannot be vouched for."""
+
+    horizontal: list[tuple[float, float, float, float]]
+    vertical: list[tuple[float, float, float, float]]
+    unsure: str = ""  # why this page goes to Camelot's own reading instead (empty: the lines are sure)
+
+
+def _f32(value: float) -> float:
+    """A coordinate pdfium holds as a 32-bit float, back to the decimal the PDF printed (45.349998 -> 45.35).
+
+    pypdfium2 gives path points and matrices as single-precision floats; playa (Camelot) parses
+    the same numbers as doubles. Seven significant digits are all a single float holds.
+    """
+    return float(f"{value:.7g}")
+
+
+def _matrix(obj) -> tuple[float, float, float, float, float, float]:
+    """A page object's matrix (a, b, c, d, e, f) as the PDF printed it."""
+    import pypdfium2.raw as raw
+
+    m = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, m)
+    return (_f32(m.a), _f32(m.b), _f32(m.c), _f32(m.d), _f32(m.e), _f32(m.f))
+
+
+def _times(m, n) -> tuple[float, float, float, float, float, float]:
+    """The matrix m then n (PDF row-vector order, as playa's mult_matrix)."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = n
+    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
+
+
+def _subpaths(obj, m) -> list[tuple[str, list[tuple[float, float]]]]:
+    """A path object's subpaths as playa writes them: operators ('m', 'l', 'c', 'h') and points in user space.
+
+    pdfium keeps `re` and `h` as a closing flag on the last point (m l l l l*); playa as m l l l h.
+    A bezier is three pdfium points and one playa operator. The points are moved by `m` as
+    playa's apply_matrix_pt does.
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    a, b, c, d, e, f = m
+    x, y = ctypes.c_float(), ctypes.c_float()
+    out: list[tuple[str, list[tuple[float, float]]]] = []
+    ops: list[str] = []
+    pts: list[tuple[float, float]] = []
+    bezier = 0
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, i)
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if not raw.FPDFPathSegment_GetPoint(seg, x, y):
+            raise ValueError("a path point pdfium cannot give")
+        px, py = _f32(x.value), _f32(y.value)
+        point = (a * px + c * py + e, b * px + d * py + f)
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            if ops:
+                out.append(("".join(ops), pts))
+            ops, pts, bezier = ["m"], [point], 0
+        elif kind == raw.FPDF_SEGMENT_BEZIERTO:
+            bezier += 1
+            if bezier == 3:
+                ops.append("c")
+                pts.append(point)
+                bezier = 0
+        elif kind == raw.FPDF_SEGMENT_LINETO:
+            ops.append("l")
+            pts.append(point)
+        else:
+            raise ValueError("a path segment of unknown kind")
+        if raw.FPDFPathSegment_GetClose(seg) and ops:
+            ops.append("h")
+            pts.append(pts[0])
+    if ops:
+        out.append(("".join(ops), pts))
+    return out
+
+
+def _ruled_segments(
+    shape: str, pts: list[tuple[float, float]], stroke: bool, fill: bool
+) -> list[tuple[float, float, float, float]]:
+    """The ruled segments one subpath gives Camelot: playa's LTLine / LTRect rule, then Camelot's.
+
+    playa (`process_path`): a two-point path is a line, a closed four-sided path with square
+    corners a rectangle, anything else a curve (no rule). Camelot (`_ruled_lines_from_layout`):
+    a stroked line; a stroked rectangle's four edges; a filled rectangle thinner than 1.5 pt
+    its long axis.
+    """
+    from camelot.image_processing import _LINE_AS_THIN_RECT_TOL
+
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape, pts = shape[:-2] + "h", pts[:-1]
+    if shape in ("mlh", "ml"):
+        (x0, y0), (x1, y1) = pts[0], pts[1]
+        return [(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))] if stroke else []
+    if shape not in ("mlllh", "mllll"):
+        return []
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = pts
+    square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+    if last != pts[0] or not square:
+        return []
+    left, right, bottom, top = min(x0, x2), max(x0, x2), min(y0, y2), max(y0, y2)
+    if stroke:
+        return [(left, bottom, right, bottom), (left, top, right, top), (left, bottom, left, top), (right, bottom, right, top)]
+    width, height = right - left, top - bottom
+    if fill and min(width, height) <= _LINE_AS_THIN_RECT_TOL < max(width, height):
+        if width >= height:
+            return [(left, (bottom + top) / 2, right, (bottom + top) / 2)]
+        return [((left + right) / 2, bottom, (left + right) / 2, top)]
+    return []
+
+
+MAX_PAGE_SIDE = 14400.0  # PDF's largest page side in points; a larger MediaBox is a damaged one
+
+
+def page_rules(page) -> PageRules:
+    """A pypdfium2 page's ruled lines, from its path objects (forms included), as Camelot's vector engine would read them.
+
+    Camelot's vector engine reads the same lines through playa's page layout, which also
+    interprets every glyph of the page (the slow part). A page this reading cannot vouch
+    for (turned by /Rotate, text printed sideways, a MediaBox out of bounds, a path pdfium
+    cannot give) says so in `unsure`, and is left to Camelot.
+    """
+    import pypdfium2.raw as raw
+    from camelot.image_processing import _LINE_ORTHOGONAL_TOL, coalesce_collinear_lines
+
+    x0, y0, x1, y1 = page.get_mediabox()
+    if page.get_rotation():
+        return PageRules([], [], "page turned by /Rotate")
+    if not all(abs(v) <= MAX_PAGE_SIDE for v in (x0, y0, x1, y1)) or x1 <= x0 or y1 <= y0:
+        return PageRules([], [], "MediaBox out of bounds")
+    segments: list[tuple[float, float, float, float]] = []
+    sideways = False
+
+    def walk(count, get, parent, outer) -> None:
+        nonlocal sideways
+        for i in range(count(parent)):
+            obj = get(parent, i)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                _, b, c, *_ = _matrix(obj)
+                sideways = sideways or b != 0 or c != 0
+            elif kind == raw.FPDF_PAGEOBJ_PATH:
+                fill, stroke = ctypes.c_int(), ctypes.c_int()
+                raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+                m = _times(_matrix(obj), outer) if outer else _matrix(obj)
+                for shape, pts in _subpaths(obj, m):
+                    segments.extend(_ruled_segments(shape, pts, bool(stroke.value), fill.value != raw.FPDF_FILLMODE_NONE))
+            elif kind == raw.FPDF_PAGEOBJ_FORM:
+                m = _times(_matrix(obj), outer) if outer else _matrix(obj)
+                walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj, m)
+
+    import ctypes
+
+    try:
+        walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, None)
+    except ValueError as exc:
+        return PageRules([], [], str(exc))
+    if sideways:
+        return PageRules([], [], "text printed sideways")
+    dx, dy = _f32(x0), _f32(y0)
+    lines: dict[str, list[tuple[float, float, float, float]]] = {"horizontal": [], "vertical": []}
+    for a, b, c, d in segments:  # Camelot's find_lines_from_layout
+        a, b, c, d = a - dx, b - dy, c - dx, d - dy
+        if abs(d - b) <= _LINE_ORTHOGONAL_TOL and abs(c - a) > 0:
+            lines["horizontal"].append((min(a, c), b, max(a, c), b))
+        elif abs(c - a) <= _LINE_ORTHOGONAL_TOL and abs(d - b) > 0:
+            lines["vertical"].append((a, min(b, d), a, max(b, d)))
+    return PageRules(*(coalesce_collinear_lines(lines[k], k) for k in ("horizontal", "vertical")))
+
+
+def lattice_tables(rules: PageRules, page: int) -> list:
+    """Camelot's lattice tables of a page from its ruled lines: Camelot's own joints, anchors and cell edges, without its text."""
+    from camelot.core import Table
+    from camelot.image_processing import find_joints_from_lines
+    from camelot.parsers.lattice import Lattice
+    from camelot.utils import segments_in_bbox
+
+    parser = Lattice(engine="vector")
+    found = find_joints_from_lines(rules.horizontal, rules.vertical)
+    parser.table_bbox_parses = {bbox: {"joints": joints} for bbox, joints in found.items()}
+    parser._compute_table_anchors()
+    tables = []
+    for index, bbox in enumerate(parser.table_bboxes()):
+        parse = parser.table_bbox_parses[bbox]
+        cols = list(zip(parse["col_anchors"], parse["col_anchors"][1:]))
+        rows = list(zip(parse["row_anchors"], parse["row_anchors"][1:]))
+        v_s, h_s = segments_in_bbox(bbox, rules.vertical, rules.horizontal)
+        table = Table(cols, rows).set_edges(v_s, h_s, joint_tol=parser.joint_tol).set_border()
+        table.page, table.order, table._bbox = page, index + 1, bbox
+        tables.append(table)
+    return tables
+
+
 @contextmanager
 def _every_ruled_grid():
     """Let Camelot keep the ruled grids its own text makes look empty; the characters judge them.
@@ -418,17 +618,43 @@ def _every_ruled_grid():
             lattice._GRID_WHITESPACE_REJECT = saved
 
 
+def pages_rules(path: str | Path, pages: list[int]) -> dict[int, PageRules]:
+    """The ruled lines of some pages (1-based), read from pdfium's path objects."""
+    doc = open_pdf(path)
+    try:
+        out = {}
+        for number in pages:
+            page = doc[number - 1]
+            out[number] = page_rules(page)
+            page.close()
+        return out
+    finally:
+        doc.close()
+
+
 def read_pages(path: str | Path, pages: list[int], engine: str = ENGINE, chars: dict[int, PageChars] | None = None) -> list[Grid]:
-    """The grids of some pages: Camelot's lattice tables with one line engine, text from the characters (read here unless given)."""
+    """The grids of some pages: Camelot's lattice tables with one line engine, text from the characters (read here unless given).
+
+    With the vector engine the ruled lines come from pdfium's path objects and Camelot's
+    lattice code makes the tables (`lattice_tables`); a page whose lines cannot be vouched
+    for (`PageRules.unsure`) is read by Camelot itself, as every page is with another engine.
+    """
     import camelot
 
     if not pages:
         return []
-    with warnings.catch_warnings(), _every_ruled_grid():
-        warnings.simplefilter("ignore")
-        tables = camelot.read_pdf(
-            str(path), pages=",".join(map(str, pages)), flavor="lattice", engine=engine, layout_kwargs=LAYOUT
-        )
+    tables, rest = [], list(pages)
+    if engine == ENGINE:
+        rules = pages_rules(path, pages)
+        rest = [p for p in pages if rules[p].unsure]
+        tables = [t for p in pages if not rules[p].unsure for t in lattice_tables(rules[p], p)]
+    if rest:
+        with warnings.catch_warnings(), _every_ruled_grid():
+            warnings.simplefilter("ignore")
+            tables += camelot.read_pdf(
+                str(path), pages=",".join(map(str, rest)), flavor="lattice", engine=engine, layout_kwargs=LAYOUT
+            )
+    tables.sort(key=lambda t: (int(t.page), t.order))
     grids = grids_from_camelot(
         tables, str(path), f"camelot-lattice-{engine}+chars", chars if chars is not None else page_chars(path, pages)
     )
