@@ -517,6 +517,22 @@ def _ruled_segments(
 MAX_PAGE_SIDE = 14400.0  # PDF's largest page side in points; a larger MediaBox is a damaged one
 
 
+def _page_objects(page):
+    """Every object of a pypdfium2 page, form XObjects opened: (handle, kind, matrix to user space)."""
+    import pypdfium2.raw as raw
+
+    def walk(count, get, parent, outer):
+        for i in range(count(parent)):
+            obj = get(parent, i)
+            kind = raw.FPDFPageObj_GetType(obj)
+            m = _times(_matrix(obj), outer) if outer else _matrix(obj)
+            yield obj, kind, m
+            if kind == raw.FPDF_PAGEOBJ_FORM:
+                yield from walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj, m)
+
+    yield from walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, None)
+
+
 def page_rules(page) -> PageRules:
     """A pypdfium2 page's ruled lines, from its path objects (forms included), as Camelot's vector engine would read them.
 
@@ -525,6 +541,8 @@ def page_rules(page) -> PageRules:
     for (turned by /Rotate, text printed sideways, a MediaBox out of bounds, a path pdfium
     cannot give) says so in `unsure`, and is left to Camelot.
     """
+    import ctypes
+
     import pypdfium2.raw as raw
     from camelot.image_processing import _LINE_ORTHOGONAL_TOL, coalesce_collinear_lines
 
@@ -534,34 +552,17 @@ def page_rules(page) -> PageRules:
     if not all(abs(v) <= MAX_PAGE_SIDE for v in (x0, y0, x1, y1)) or x1 <= x0 or y1 <= y0:
         return PageRules([], [], "MediaBox out of bounds")
     segments: list[tuple[float, float, float, float]] = []
-    sideways = False
-
-    def walk(count, get, parent, outer) -> None:
-        nonlocal sideways
-        for i in range(count(parent)):
-            obj = get(parent, i)
-            kind = raw.FPDFPageObj_GetType(obj)
-            if kind == raw.FPDF_PAGEOBJ_TEXT:
-                _, b, c, *_ = _matrix(obj)
-                sideways = sideways or b != 0 or c != 0
-            elif kind == raw.FPDF_PAGEOBJ_PATH:
-                fill, stroke = ctypes.c_int(), ctypes.c_int()
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    try:
+        for obj, kind, m in _page_objects(page):
+            if kind == raw.FPDF_PAGEOBJ_TEXT and (m[1] != 0 or m[2] != 0):
+                return PageRules([], [], "text printed sideways")  # Camelot may turn such a page; it reads it
+            if kind == raw.FPDF_PAGEOBJ_PATH:
                 raw.FPDFPath_GetDrawMode(obj, fill, stroke)
-                m = _times(_matrix(obj), outer) if outer else _matrix(obj)
                 for shape, pts in _subpaths(obj, m):
                     segments.extend(_ruled_segments(shape, pts, bool(stroke.value), fill.value != raw.FPDF_FILLMODE_NONE))
-            elif kind == raw.FPDF_PAGEOBJ_FORM:
-                m = _times(_matrix(obj), outer) if outer else _matrix(obj)
-                walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj, m)
-
-    import ctypes
-
-    try:
-        walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, None)
     except ValueError as exc:
         return PageRules([], [], str(exc))
-    if sideways:
-        return PageRules([], [], "text printed sideways")
     dx, dy = _f32(x0), _f32(y0)
     lines: dict[str, list[tuple[float, float, float, float]]] = {"horizontal": [], "vertical": []}
     for a, b, c, d in segments:  # Camelot's find_lines_from_layout
@@ -571,6 +572,52 @@ def page_rules(page) -> PageRules:
         elif abs(c - a) <= _LINE_ORTHOGONAL_TOL and abs(d - b) > 0:
             lines["vertical"].append((a, min(b, d), a, max(b, d)))
     return PageRules(*(coalesce_collinear_lines(lines[k], k) for k in ("horizontal", "vertical")))
+
+
+FIGURE_MARKS = set("0123456789.-")  # what a figure is printed with: a lost one changes the figure
+
+
+def glyphs_unseen(page, textpage, boxes: list[tuple[float, float, float, float]]) -> bool:
+    """Whether pdfium may have lost a printed glyph of a figure inside a table (then Camelot's text is asked).
+
+    pdfium leaves out of its text layer a text object it measures as zero wide (a glyph of
+    a damaged font: 4119 read as 411), and the reader drops a character without a box.
+    Blank glyphs (spaces) are zero wide too; one is trusted only when it stands beside
+    characters that are no part of a figure. `boxes` are the tables' boxes in user space.
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    def inside(x: float, y: float) -> bool:
+        return any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in boxes)
+
+    chars, used = [], set()
+    for i in range(textpage.count_chars()):
+        used.add(ctypes.cast(raw.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value)
+        ch = chr(raw.FPDFText_GetUnicode(textpage, i))
+        if ch.isspace():
+            continue
+        x0, y0, x1, y1 = textpage.get_charbox(i)
+        if x1 <= x0 and y1 <= y0 and inside(x0, y0):
+            return True  # a character without a box, dropped by page_chars
+        chars.append((ch, x0, y0, x1, y1))
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for obj, kind, _ in _page_objects(page):
+        if kind != raw.FPDF_PAGEOBJ_TEXT or ctypes.cast(obj, ctypes.c_void_p).value in used:
+            continue
+        raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+        x, y, x_end = left.value, bottom.value, right.value
+        if not inside(x, y):
+            continue
+        near = [
+            ch
+            for ch, x0, y0, x1, y1 in chars
+            if y0 - 1 <= y <= y1 + 1 and (0 <= x - x1 <= y1 - y0 + 1 or 0 <= x0 - x_end <= y1 - y0 + 1)
+        ]
+        if not near or FIGURE_MARKS.intersection(near):
+            return True
+    return False
 
 
 def lattice_tables(rules: PageRules, page: int) -> list:
@@ -618,18 +665,35 @@ def _every_ruled_grid():
             lattice._GRID_WHITESPACE_REJECT = saved
 
 
-def pages_rules(path: str | Path, pages: list[int]) -> dict[int, PageRules]:
-    """The ruled lines of some pages (1-based), read from pdfium's path objects."""
+def ruled_tables(path: str | Path, pages: list[int]) -> tuple[list, dict[int, str]]:
+    """Camelot's lattice tables of some pages (1-based) from pdfium's ruled lines, and the pages left to Camelot with why.
+
+    A page is left to Camelot when its lines cannot be vouched for (`PageRules.unsure`) or
+    when pdfium may have lost a glyph of a figure in one of its tables (`glyphs_unseen`):
+    Camelot's own text then checks pdfium's digits (`_digits_lost`).
+    """
     doc = open_pdf(path)
+    tables, left = [], {}
     try:
-        out = {}
         for number in pages:
             page = doc[number - 1]
-            out[number] = page_rules(page)
+            rules = page_rules(page)
+            found = [] if rules.unsure else lattice_tables(rules, number)
+            if not rules.unsure and found:
+                x0, y0 = (_f32(v) for v in page.get_mediabox()[:2])
+                boxes = [(a + x0, b + y0, c + x0, d + y0) for a, b, c, d in (t._bbox for t in found)]
+                textpage = page.get_textpage()
+                if glyphs_unseen(page, textpage, boxes):
+                    rules.unsure = "a glyph pdfium may have lost in a table"
+                textpage.close()
+            if rules.unsure:
+                left[number] = rules.unsure
+            else:
+                tables += found
             page.close()
-        return out
     finally:
         doc.close()
+    return tables, left
 
 
 def read_pages(path: str | Path, pages: list[int], engine: str = ENGINE, chars: dict[int, PageChars] | None = None) -> list[Grid]:
@@ -645,9 +709,8 @@ def read_pages(path: str | Path, pages: list[int], engine: str = ENGINE, chars: 
         return []
     tables, rest = [], list(pages)
     if engine == ENGINE:
-        rules = pages_rules(path, pages)
-        rest = [p for p in pages if rules[p].unsure]
-        tables = [t for p in pages if not rules[p].unsure for t in lattice_tables(rules[p], p)]
+        tables, left = ruled_tables(path, pages)
+        rest = sorted(left)
     if rest:
         with warnings.catch_warnings(), _every_ruled_grid():
             warnings.simplefilter("ignore")
