@@ -417,12 +417,14 @@ def _f32(value: float) -> float:
     return float(f"{value:.7g}")
 
 
-def _matrix(obj) -> tuple[float, float, float, float, float, float]:
-    """A page object's matrix (a, b, c, d, e, f) as the PDF printed it."""
+def _matrix(obj, exact: bool = True) -> tuple[float, float, float, float, float, float]:
+    """A page object's matrix (a, b, c, d, e, f), as the PDF printed it when `exact`."""
     import pypdfium2.raw as raw
 
     m = raw.FS_MATRIX()
     raw.FPDFPageObj_GetMatrix(obj, m)
+    if not exact:
+        return (m.a, m.b, m.c, m.d, m.e, m.f)
     return (_f32(m.a), _f32(m.b), _f32(m.c), _f32(m.d), _f32(m.e), _f32(m.f))
 
 
@@ -517,15 +519,18 @@ def _ruled_segments(
 MAX_PAGE_SIDE = 14400.0  # PDF's largest page side in points; a larger MediaBox is a damaged one
 
 
-def _page_objects(page):
-    """Every object of a pypdfium2 page, form XObjects opened: (handle, kind, matrix to user space)."""
+def _page_objects(page, matrices: bool = True):
+    """Every object of a pypdfium2 page, form XObjects opened: (handle, kind, matrix to user space or None)."""
     import pypdfium2.raw as raw
 
     def walk(count, get, parent, outer):
         for i in range(count(parent)):
             obj = get(parent, i)
             kind = raw.FPDFPageObj_GetType(obj)
-            m = _times(_matrix(obj), outer) if outer else _matrix(obj)
+            m = None
+            if matrices:  # exact where it places lines; a text object's only says whether it is turned
+                m = _matrix(obj, exact=kind != raw.FPDF_PAGEOBJ_TEXT)
+                m = _times(m, outer) if outer else m
             yield obj, kind, m
             if kind == raw.FPDF_PAGEOBJ_FORM:
                 yield from walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj, m)
@@ -577,11 +582,11 @@ def page_rules(page) -> PageRules:
 FIGURE_MARKS = set("0123456789.-")  # what a figure is printed with: a lost one changes the figure
 
 
-def glyphs_unseen(page, textpage, boxes: list[tuple[float, float, float, float]]) -> bool:
+def glyphs_unseen(page, chars: PageChars, boxes: list[tuple[float, float, float, float]]) -> bool:
     """Whether pdfium may have lost a printed glyph of a figure inside a table (then Camelot's text is asked).
 
     pdfium leaves out of its text layer a text object it measures as zero wide (a glyph of
-    a damaged font: 4119 read as 411), and the reader drops a character without a box.
+    a damaged font: 4119 read as 411), and `page_chars` drops a character without a box.
     Blank glyphs (spaces) are zero wide too; one is trusted only when it stands beside
     characters that are no part of a figure. `boxes` are the tables' boxes in user space.
     """
@@ -589,31 +594,20 @@ def glyphs_unseen(page, textpage, boxes: list[tuple[float, float, float, float]]
 
     import pypdfium2.raw as raw
 
-    def inside(x: float, y: float) -> bool:
-        return any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in boxes)
-
-    chars, used = [], set()
-    for i in range(textpage.count_chars()):
-        used.add(ctypes.cast(raw.FPDFText_GetTextObject(textpage, i), ctypes.c_void_p).value)
-        ch = chr(raw.FPDFText_GetUnicode(textpage, i))
-        if ch.isspace():
-            continue
-        x0, y0, x1, y1 = textpage.get_charbox(i)
-        if x1 <= x0 and y1 <= y0 and inside(x0, y0):
-            return True  # a character without a box, dropped by page_chars
-        chars.append((ch, x0, y0, x1, y1))
+    if any(k < 0 and not ch.isspace() for ch, k in zip(chars.text, chars.order)):
+        return True  # a character without a box, dropped by page_chars
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    for obj, kind, _ in _page_objects(page):
-        if kind != raw.FPDF_PAGEOBJ_TEXT or ctypes.cast(obj, ctypes.c_void_p).value in used:
+    for obj, kind, _ in _page_objects(page, matrices=False):
+        if kind != raw.FPDF_PAGEOBJ_TEXT:
             continue
         raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
         x, y, x_end = left.value, bottom.value, right.value
-        if not inside(x, y):
+        if x_end - x > 0.01 or not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in boxes):
             continue
         near = [
-            ch
-            for ch, x0, y0, x1, y1 in chars
-            if y0 - 1 <= y <= y1 + 1 and (0 <= x - x1 <= y1 - y0 + 1 or 0 <= x0 - x_end <= y1 - y0 + 1)
+            c.text
+            for c in chars.chars
+            if c.y0 - 1 <= y <= c.y1 + 1 and (0 <= x - c.x1 <= c.y1 - c.y0 + 1 or 0 <= c.x0 - x_end <= c.y1 - c.y0 + 1)
         ]
         if not near or FIGURE_MARKS.intersection(near):
             return True
@@ -665,7 +659,7 @@ def _every_ruled_grid():
             lattice._GRID_WHITESPACE_REJECT = saved
 
 
-def ruled_tables(path: str | Path, pages: list[int]) -> tuple[list, dict[int, str]]:
+def ruled_tables(path: str | Path, pages: list[int], chars: dict[int, PageChars]) -> tuple[list, dict[int, str]]:
     """Camelot's lattice tables of some pages (1-based) from pdfium's ruled lines, and the pages left to Camelot with why.
 
     A page is left to Camelot when its lines cannot be vouched for (`PageRules.unsure`) or
@@ -682,10 +676,8 @@ def ruled_tables(path: str | Path, pages: list[int]) -> tuple[list, dict[int, st
             if not rules.unsure and found:
                 x0, y0 = (_f32(v) for v in page.get_mediabox()[:2])
                 boxes = [(a + x0, b + y0, c + x0, d + y0) for a, b, c, d in (t._bbox for t in found)]
-                textpage = page.get_textpage()
-                if glyphs_unseen(page, textpage, boxes):
+                if glyphs_unseen(page, chars[number], boxes):
                     rules.unsure = "a glyph pdfium may have lost in a table"
-                textpage.close()
             if rules.unsure:
                 left[number] = rules.unsure
             else:
@@ -707,9 +699,10 @@ def read_pages(path: str | Path, pages: list[int], engine: str = ENGINE, chars: 
 
     if not pages:
         return []
+    chars = chars if chars is not None else page_chars(path, pages)
     tables, rest = [], list(pages)
     if engine == ENGINE:
-        tables, left = ruled_tables(path, pages)
+        tables, left = ruled_tables(path, pages, chars)
         rest = sorted(left)
     if rest:
         with warnings.catch_warnings(), _every_ruled_grid():
@@ -718,9 +711,7 @@ def read_pages(path: str | Path, pages: list[int], engine: str = ENGINE, chars: 
                 str(path), pages=",".join(map(str, rest)), flavor="lattice", engine=engine, layout_kwargs=LAYOUT
             )
     tables.sort(key=lambda t: (int(t.page), t.order))
-    grids = grids_from_camelot(
-        tables, str(path), f"camelot-lattice-{engine}+chars", chars if chars is not None else page_chars(path, pages)
-    )
+    grids = grids_from_camelot(tables, str(path), f"camelot-lattice-{engine}+chars", chars)
     return [g for g in grids if any(t for row in g.text for t in row)]
 
 
