@@ -3,11 +3,15 @@
 Two steps, each done by what does it best:
 
 1. **Where the tables are.** Only the pages whose text layer prints the tables'
-   own words are read (pypdfium2, milliseconds a page). Camelot's lattice
-   flavor with its vector engine reads the ruled lines from the PDF's drawing
-   operators and returns each table's rows, columns and merged cells. Its
-   grids are right for every producer seen (WPS, LibreOffice Writer and Calc,
-   Chromium).
+   own words are read (pypdfium2, milliseconds a page). The ruled lines are
+   taken from pypdfium2's path objects (`page_rules`) and Camelot's lattice
+   code (its vector engine's joints, anchors and cell edges) makes each
+   table's rows, columns and merged cells (`lattice_tables`): Camelot's own
+   grids without its page layout analysis, which interprets every glyph of
+   the page and was half of a report's time. A page whose lines the reader
+   cannot vouch for, or where pdfium may have lost a glyph of a figure, is
+   read by Camelot itself (`ruled_tables`). The grids are right for every
+   producer seen (WPS, LibreOffice Writer and Calc, Chromium).
 2. **What each cell says.** Camelot assigns pdfminer's text *lines* to cells,
    and a line is often wrong for a table: LibreOffice Writer prints a row's
    label and its three figures as one line ("行政规范性文件 109 489 597"), and a
