@@ -38,7 +38,7 @@ def _shape(table):
 @pytest.mark.parametrize("name,pages", PAGES, ids=[n for n, _ in PAGES])
 def test_ruled_lines_give_camelots_grids(name, pages):
     path = need(CORPUS / name)
-    ours, left = pdf.ruled_tables(path, pages, pdf.page_chars(path, pages))
+    ours, left = pdf.ruled_tables(pdf.page_chars(path, pages))
     theirs = list(_camelot(path, pages))
     assert left == {}
     assert [_shape(t) for t in ours] == [_shape(t) for t in theirs]
@@ -56,5 +56,5 @@ def test_a_turned_page_is_left_to_camelot(tmp_path):
         page.rotate(90)
         writer.add_page(page)
     writer.write(tmp_path / "turned.pdf")
-    tables, left = pdf.ruled_tables(tmp_path / "turned.pdf", [2], pdf.page_chars(tmp_path / "turned.pdf", [2]))
+    tables, left = pdf.ruled_tables(pdf.page_chars(tmp_path / "turned.pdf", [2]))
     assert tables == [] and left == {2: "page turned by /Rotate"}

@@ -129,6 +129,7 @@ class PageChars:
     rotate: int  # the page's /Rotate, degrees clockwise
     text: str = ""  # the page's whole text layer (spaces and line breaks included)
     order: list[int] = field(default_factory=list)  # for each character of `text`: its index in `chars`, or -1
+    rules: PageRules | None = None  # the page's ruled lines, read with its characters (`page_rules`)
 
     def in_page_space(self, turn: int = 0) -> list[Char]:
         """The characters where Camelot sees them: the page turned by /Rotate (plus `turn`), origin at its bottom left.
@@ -199,7 +200,9 @@ def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
                     continue  # a character with no box is not printed
                 order[-1] = len(chars)
                 chars.append(Char(_readable(code), x0, y0, x1, y1))
-            out[number] = PageChars(chars, tuple(page.get_mediabox()), page.get_rotation(), "".join(text), order)
+            out[number] = PageChars(
+                chars, tuple(page.get_mediabox()), page.get_rotation(), "".join(text), order, page_rules(page)
+            )
             tp.close()
             page.close()
     finally:
@@ -410,6 +413,7 @@ class PageRules:
     horizontal: list[tuple[float, float, float, float]]
     vertical: list[tuple[float, float, float, float]]
     unsure: str = ""  # why this page goes to Camelot's own reading instead (empty: the lines are sure)
+    blanks: list[tuple[float, float, float, float]] = field(default_factory=list)  # zero-wide text objects (user space)
 
 
 def _f32(value: float) -> float:
@@ -561,12 +565,18 @@ def page_rules(page) -> PageRules:
     if not all(abs(v) <= MAX_PAGE_SIDE for v in (x0, y0, x1, y1)) or x1 <= x0 or y1 <= y0:
         return PageRules([], [], "MediaBox out of bounds")
     segments: list[tuple[float, float, float, float]] = []
+    blanks: list[tuple[float, float, float, float]] = []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     try:
         for obj, kind, m in _page_objects(page):
-            if kind == raw.FPDF_PAGEOBJ_TEXT and (m[1] != 0 or m[2] != 0):
-                return PageRules([], [], "text printed sideways")  # Camelot may turn such a page; it reads it
-            if kind == raw.FPDF_PAGEOBJ_PATH:
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                if m[1] != 0 or m[2] != 0:
+                    return PageRules([], [], "text printed sideways")  # Camelot may turn such a page; it reads it
+                raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+                if right.value - left.value <= ZERO_WIDE:
+                    blanks.append((left.value, bottom.value, right.value, top.value))
+            elif kind == raw.FPDF_PAGEOBJ_PATH:
                 raw.FPDFPath_GetDrawMode(obj, fill, stroke)
                 for shape, pts in _subpaths(obj, m):
                     segments.extend(_ruled_segments(shape, pts, bool(stroke.value), fill.value != raw.FPDF_FILLMODE_NONE))
@@ -580,33 +590,25 @@ def page_rules(page) -> PageRules:
             lines["horizontal"].append((min(a, c), b, max(a, c), b))
         elif abs(c - a) <= _LINE_ORTHOGONAL_TOL and abs(d - b) > 0:
             lines["vertical"].append((a, min(b, d), a, max(b, d)))
-    return PageRules(*(coalesce_collinear_lines(lines[k], k) for k in ("horizontal", "vertical")))
+    return PageRules(*(coalesce_collinear_lines(lines[k], k) for k in ("horizontal", "vertical")), blanks=blanks)
 
 
 FIGURE_MARKS = set("0123456789.-")  # what a figure is printed with: a lost one changes the figure
+ZERO_WIDE = 0.01  # points: a text object this narrow prints nothing pdfium can measure
 
 
-def glyphs_unseen(page, chars: PageChars, boxes: list[tuple[float, float, float, float]]) -> bool:
+def glyphs_unseen(blanks, chars: PageChars, boxes: list[tuple[float, float, float, float]]) -> bool:
     """Whether pdfium may have lost a printed glyph of a figure inside a table (then Camelot's text is asked).
 
-    pdfium leaves out of its text layer a text object it measures as zero wide (a glyph of
-    a damaged font: 4119 read as 411), and `page_chars` drops a character without a box.
-    Blank glyphs (spaces) are zero wide too; one is trusted only when it stands beside
+    pdfium leaves out of its text layer a text object it measures as zero wide (`blanks`: a
+    glyph of a damaged font, 4119 read as 411), and `page_chars` drops a character without a
+    box. Blank glyphs (spaces) are zero wide too; one is trusted only when it stands beside
     characters that are no part of a figure. `boxes` are the tables' boxes in user space.
     """
-    import ctypes
-
-    import pypdfium2.raw as raw
-
     if any(k < 0 and not ch.isspace() for ch, k in zip(chars.text, chars.order)):
         return True  # a character without a box, dropped by page_chars
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    for obj, kind, _ in _page_objects(page, matrices=False):
-        if kind != raw.FPDF_PAGEOBJ_TEXT:
-            continue
-        raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
-        x, y, x_end = left.value, bottom.value, right.value
-        if x_end - x > 0.01 or not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in boxes):
+    for x, y, x_end, _ in blanks:
+        if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in boxes):
             continue
         near = [
             c.text
@@ -663,32 +665,23 @@ def _every_ruled_grid():
             lattice._GRID_WHITESPACE_REJECT = saved
 
 
-def ruled_tables(path: str | Path, pages: list[int], chars: dict[int, PageChars]) -> tuple[list, dict[int, str]]:
-    """Camelot's lattice tables of some pages (1-based) from pdfium's ruled lines, and the pages left to Camelot with why.
+def ruled_tables(chars: dict[int, PageChars]) -> tuple[list, dict[int, str]]:
+    """Camelot's lattice tables of the pages read by `page_chars`, from their ruled lines, and the pages left to Camelot with why.
 
     A page is left to Camelot when its lines cannot be vouched for (`PageRules.unsure`) or
     when pdfium may have lost a glyph of a figure in one of its tables (`glyphs_unseen`):
     Camelot's own text then checks pdfium's digits (`_digits_lost`).
     """
-    doc = open_pdf(path)
     tables, left = [], {}
-    try:
-        for number in pages:
-            page = doc[number - 1]
-            rules = page_rules(page)
-            found = [] if rules.unsure else lattice_tables(rules, number)
-            if not rules.unsure and found:
-                x0, y0 = (_f32(v) for v in page.get_mediabox()[:2])
-                boxes = [(a + x0, b + y0, c + x0, d + y0) for a, b, c, d in (t._bbox for t in found)]
-                if glyphs_unseen(page, chars[number], boxes):
-                    rules.unsure = "a glyph pdfium may have lost in a table"
-            if rules.unsure:
-                left[number] = rules.unsure
-            else:
-                tables += found
-            page.close()
-    finally:
-        doc.close()
+    for number, page in sorted(chars.items()):
+        rules = page.rules if page.rules is not None else PageRules([], [], "no ruled lines read")
+        found = [] if rules.unsure else lattice_tables(rules, number)
+        x0, y0 = (_f32(v) for v in page.mediabox[:2])
+        boxes = [(a + x0, b + y0, c + x0, d + y0) for a, b, c, d in (t._bbox for t in found)]
+        if rules.unsure or (found and glyphs_unseen(rules.blanks, page, boxes)):
+            left[number] = rules.unsure or "a glyph pdfium may have lost in a table"
+        else:
+            tables += found
     return tables, left
 
 
@@ -706,8 +699,8 @@ def read_pages(path: str | Path, pages: list[int], engine: str = ENGINE, chars: 
     chars = chars if chars is not None else page_chars(path, pages)
     tables, rest = [], list(pages)
     if engine == ENGINE:
-        tables, left = ruled_tables(path, pages, chars)
-        rest = sorted(left)
+        tables, left = ruled_tables({p: chars[p] for p in pages if p in chars})
+        rest = sorted(set(left) | {p for p in pages if p not in chars})
     if rest:
         with warnings.catch_warnings(), _every_ruled_grid():
             warnings.simplefilter("ignore")
