@@ -456,16 +456,22 @@ def _subpaths(obj, m) -> list[tuple[str, list[tuple[float, float]]]]:
 
     a, b, c, d, e, f = m
     x, y = ctypes.c_float(), ctypes.c_float()
+    segment, kind_of, point_of, closes = (
+        raw.FPDFPath_GetPathSegment,
+        raw.FPDFPathSegment_GetType,
+        raw.FPDFPathSegment_GetPoint,
+        raw.FPDFPathSegment_GetClose,
+    )
     out: list[tuple[str, list[tuple[float, float]]]] = []
     ops: list[str] = []
     pts: list[tuple[float, float]] = []
     bezier = 0
     for i in range(raw.FPDFPath_CountSegments(obj)):
-        seg = raw.FPDFPath_GetPathSegment(obj, i)
-        kind = raw.FPDFPathSegment_GetType(seg)
-        if not raw.FPDFPathSegment_GetPoint(seg, x, y):
+        seg = segment(obj, i)
+        kind = kind_of(seg)
+        if not point_of(seg, x, y):
             raise ValueError("a path point pdfium cannot give")
-        px, py = _f32(x.value), _f32(y.value)
+        px, py = float(f"{x.value:.7g}"), float(f"{y.value:.7g}")  # _f32, inline: the reader's busiest loop
         point = (a * px + c * py + e, b * px + d * py + f)
         if kind == raw.FPDF_SEGMENT_MOVETO:
             if ops:
@@ -482,7 +488,7 @@ def _subpaths(obj, m) -> list[tuple[str, list[tuple[float, float]]]]:
             pts.append(point)
         else:
             raise ValueError("a path segment of unknown kind")
-        if raw.FPDFPathSegment_GetClose(seg) and ops:
+        if closes(seg) and ops:
             ops.append("h")
             pts.append(pts[0])
     if ops:
@@ -578,8 +584,16 @@ def page_rules(page) -> PageRules:
                     blanks.append((left.value, bottom.value, right.value, top.value))
             elif kind == raw.FPDF_PAGEOBJ_PATH:
                 raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+                filled = fill.value != raw.FPDF_FILLMODE_NONE
+                if not stroke.value:
+                    if not filled:
+                        continue  # a clip: no rule
+                    if raw.FPDFPath_CountSegments(obj) <= 5:  # at most one rectangle, the whole path
+                        raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+                        if min(right.value - left.value, top.value - bottom.value) > THIN_FILL:
+                            continue  # a filled box, not a rule drawn as a thin rectangle
                 for shape, pts in _subpaths(obj, m):
-                    segments.extend(_ruled_segments(shape, pts, bool(stroke.value), fill.value != raw.FPDF_FILLMODE_NONE))
+                    segments.extend(_ruled_segments(shape, pts, bool(stroke.value), filled))
     except ValueError as exc:
         return PageRules([], [], str(exc))
     dx, dy = _f32(x0), _f32(y0)
@@ -595,6 +609,7 @@ def page_rules(page) -> PageRules:
 
 FIGURE_MARKS = set("0123456789.-")  # what a figure is printed with: a lost one changes the figure
 ZERO_WIDE = 0.01  # points: a text object this narrow prints nothing pdfium can measure
+THIN_FILL = 1.6  # points: a filled rectangle wider both ways than Camelot's 1.5 (plus pdfium's rounding) is no rule
 
 
 def glyphs_unseen(blanks, chars: PageChars, boxes: list[tuple[float, float, float, float]]) -> bool:
