@@ -17,6 +17,8 @@
 - a no-change rebuild of `--rebuild N` reports (default 1,000: copies of the
   corpus, each made distinct by a trailing PDF comment, with a warm cache);
 - the cost of running each file in a child process of its own (fork, pipe);
+- how many table pages the PDF reader leaves to Camelot itself (its ruled lines are
+  otherwise read from pdfium), and why;
 - the scanned reports of ../shared/corpus/producers (`--scans`, on by default),
   read by OCR: seconds per report and per page, memory, cells right.
 
@@ -183,6 +185,31 @@ def scan_row(items: list[Item]) -> dict:
         f"scans ({len(items)} image-only PDFs, {pages} pages, OCR)",
         f"{seconds / pages:.1f} s per page; " + ", ".join(f"{s.report} {s.seconds:.1f} s" for s in run.samples),
     )
+
+
+def camelot_pages(items: list[Item]) -> dict:
+    """The results row of the ruled lines: how many table pages the PDF reader leaves to Camelot itself, and why.
+
+    `readers.pdf.ruled_tables` takes a page's lines from pdfium unless it cannot vouch for
+    them or pdfium may have lost a glyph of a figure; those pages cost Camelot's layout.
+    """
+    from collections import Counter
+
+    from openness.readers.pdf import MIN_TEXT_CHARS, InputError, page_chars, page_texts, ruled_tables, table_pages
+
+    pages, why = 0, Counter()
+    for item in items:
+        try:
+            texts = page_texts(item.path)
+        except InputError:
+            continue
+        if sum(len(t.strip()) for t in texts) >= MIN_TEXT_CHARS:
+            found = table_pages(texts)
+            pages += len(found)
+            why.update(ruled_tables(page_chars(item.path, found))[1].values() if found else [])
+    reasons = "; ".join(f"{n} {reason}" for reason, n in why.most_common()) or "none"
+    note = f"{sum(why.values())} of {pages} table pages read by Camelot itself ({reasons}); the rest from pdfium's lines"
+    return {"corpus": f"corpus ({len(items)} PDFs)", "method": "ruled-lines", "reports": len(items), "note": note}
 
 
 def producer_of(path: Path) -> str | None:
@@ -521,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
         }
     for corpus, part in parts.items():
         rows += compared(part, corpus)
+    rows.append(in_child(camelot_pages, items))
 
     if args.generated:
         with tempfile.TemporaryDirectory(prefix="openness-bench-") as tmp:
