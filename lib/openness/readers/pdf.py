@@ -3,11 +3,15 @@
 Two steps, each done by what does it best:
 
 1. **Where the tables are.** Only the pages whose text layer prints the tables'
-   own words are read (pypdfium2, milliseconds a page). Camelot's lattice
-   flavor with its vector engine reads the ruled lines from the PDF's drawing
-   operators and returns each table's rows, columns and merged cells. Its
-   grids are right for every producer seen (WPS, LibreOffice Writer and Calc,
-   Chromium).
+   own words are read (pypdfium2, milliseconds a page). The ruled lines are
+   taken from pypdfium2's path objects (`page_rules`) and Camelot's lattice
+   code (its vector engine's joints, anchors and cell edges) makes each
+   table's rows, columns and merged cells (`lattice_tables`): Camelot's own
+   grids without its page layout analysis, which interprets every glyph of
+   the page and was half of a report's time. A page whose lines the reader
+   cannot vouch for, or where pdfium may have lost a glyph of a figure, is
+   read by Camelot itself (`ruled_tables`). The grids are right for every
+   producer seen (WPS, LibreOffice Writer and Calc, Chromium).
 2. **What each cell says.** Camelot assigns pdfminer's text *lines* to cells,
    and a line is often wrong for a table: LibreOffice Writer prints a row's
    label and its three figures as one line ("行政规范性文件 109 489 597"), and a
@@ -125,6 +129,7 @@ class PageChars:
     rotate: int  # the page's /Rotate, degrees clockwise
     text: str = ""  # the page's whole text layer (spaces and line breaks included)
     order: list[int] = field(default_factory=list)  # for each character of `text`: its index in `chars`, or -1
+    rules: PageRules | None = None  # the page's ruled lines, read with its characters (`page_rules`)
 
     def in_page_space(self, turn: int = 0) -> list[Char]:
         """The characters where Camelot sees them: the page turned by /Rotate (plus `turn`), origin at its bottom left.
@@ -195,7 +200,9 @@ def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
                     continue  # a character with no box is not printed
                 order[-1] = len(chars)
                 chars.append(Char(_readable(code), x0, y0, x1, y1))
-            out[number] = PageChars(chars, tuple(page.get_mediabox()), page.get_rotation(), "".join(text), order)
+            out[number] = PageChars(
+                chars, tuple(page.get_mediabox()), page.get_rotation(), "".join(text), order, page_rules(page)
+            )
             tp.close()
             page.close()
     finally:
@@ -396,6 +403,261 @@ def _digits_lost(texts: dict[int, str], own: dict[int, str]) -> dict[int, str]:
     return out
 
 
+# ------------------------------------------------------------------ ruled lines
+
+
+@dataclass
+class PageRules:
+    """A page's ruled lines as Camelot's vector engine sees them (page space), or why they cannot be vouched for."""
+
+    horizontal: list[tuple[float, float, float, float]]
+    vertical: list[tuple[float, float, float, float]]
+    unsure: str = ""  # why this page goes to Camelot's own reading instead (empty: the lines are sure)
+    blanks: list[tuple[float, float, float, float]] = field(default_factory=list)  # zero-wide text objects (user space)
+
+
+def _f32(value: float) -> float:
+    """A coordinate pdfium holds as a 32-bit float, back to the decimal the PDF printed (45.349998 -> 45.35).
+
+    pypdfium2 gives path points and matrices as single-precision floats; playa (Camelot) parses
+    the same numbers as doubles. Seven significant digits are all a single float holds.
+    """
+    return float(f"{value:.7g}")
+
+
+def _matrix(obj, exact: bool = True) -> tuple[float, float, float, float, float, float]:
+    """A page object's matrix (a, b, c, d, e, f), as the PDF printed it when `exact`."""
+    import pypdfium2.raw as raw
+
+    m = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, m)
+    if not exact:
+        return (m.a, m.b, m.c, m.d, m.e, m.f)
+    return (_f32(m.a), _f32(m.b), _f32(m.c), _f32(m.d), _f32(m.e), _f32(m.f))
+
+
+def _times(m, n) -> tuple[float, float, float, float, float, float]:
+    """The matrix m then n (PDF row-vector order, as playa's mult_matrix)."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = n
+    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
+
+
+def _subpaths(obj, m) -> list[tuple[str, list[tuple[float, float]]]]:
+    """A path object's subpaths as playa writes them: operators ('m', 'l', 'c', 'h') and points in user space.
+
+    pdfium keeps `re` and `h` as a closing flag on the last point (m l l l l*); playa as m l l l h.
+    A bezier is three pdfium points and one playa operator. The points are moved by `m` as
+    playa's apply_matrix_pt does.
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    a, b, c, d, e, f = m
+    x, y = ctypes.c_float(), ctypes.c_float()
+    segment, kind_of, point_of, closes = (
+        raw.FPDFPath_GetPathSegment,
+        raw.FPDFPathSegment_GetType,
+        raw.FPDFPathSegment_GetPoint,
+        raw.FPDFPathSegment_GetClose,
+    )
+    out: list[tuple[str, list[tuple[float, float]]]] = []
+    ops: list[str] = []
+    pts: list[tuple[float, float]] = []
+    bezier = 0
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        seg = segment(obj, i)
+        kind = kind_of(seg)
+        if not point_of(seg, x, y):
+            raise ValueError("a path point pdfium cannot give")
+        px, py = float(f"{x.value:.7g}"), float(f"{y.value:.7g}")  # _f32, inline: the reader's busiest loop
+        point = (a * px + c * py + e, b * px + d * py + f)
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            if ops:
+                out.append(("".join(ops), pts))
+            ops, pts, bezier = ["m"], [point], 0
+        elif kind == raw.FPDF_SEGMENT_BEZIERTO:
+            bezier += 1
+            if bezier == 3:
+                ops.append("c")
+                pts.append(point)
+                bezier = 0
+        elif kind == raw.FPDF_SEGMENT_LINETO:
+            ops.append("l")
+            pts.append(point)
+        else:
+            raise ValueError("a path segment of unknown kind")
+        if closes(seg) and ops:
+            ops.append("h")
+            pts.append(pts[0])
+    if ops:
+        out.append(("".join(ops), pts))
+    return out
+
+
+def _ruled_segments(
+    shape: str, pts: list[tuple[float, float]], stroke: bool, fill: bool
+) -> list[tuple[float, float, float, float]]:
+    """The ruled segments one subpath gives Camelot: playa's LTLine / LTRect rule, then Camelot's.
+
+    playa (`process_path`): a two-point path is a line, a closed four-sided path with square
+    corners a rectangle, anything else a curve (no rule). Camelot (`_ruled_lines_from_layout`):
+    a stroked line; a stroked rectangle's four edges; a filled rectangle thinner than 1.5 pt
+    its long axis.
+    """
+    from camelot.image_processing import _LINE_AS_THIN_RECT_TOL
+
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape, pts = shape[:-2] + "h", pts[:-1]
+    if shape in ("mlh", "ml"):
+        (x0, y0), (x1, y1) = pts[0], pts[1]
+        return [(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))] if stroke else []
+    if shape not in ("mlllh", "mllll"):
+        return []
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = pts
+    square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+    if last != pts[0] or not square:
+        return []
+    left, right, bottom, top = min(x0, x2), max(x0, x2), min(y0, y2), max(y0, y2)
+    if stroke:
+        return [(left, bottom, right, bottom), (left, top, right, top), (left, bottom, left, top), (right, bottom, right, top)]
+    width, height = right - left, top - bottom
+    if fill and min(width, height) <= _LINE_AS_THIN_RECT_TOL < max(width, height):
+        if width >= height:
+            return [(left, (bottom + top) / 2, right, (bottom + top) / 2)]
+        return [((left + right) / 2, bottom, (left + right) / 2, top)]
+    return []
+
+
+MAX_PAGE_SIDE = 14400.0  # PDF's largest page side in points; a larger MediaBox is a damaged one
+
+
+def _page_objects(page, matrices: bool = True):
+    """Every object of a pypdfium2 page, form XObjects opened: (handle, kind, matrix to user space or None)."""
+    import pypdfium2.raw as raw
+
+    def walk(count, get, parent, outer):
+        for i in range(count(parent)):
+            obj = get(parent, i)
+            kind = raw.FPDFPageObj_GetType(obj)
+            m = None
+            if matrices:  # exact where it places lines; a text object's only says whether it is turned
+                m = _matrix(obj, exact=kind != raw.FPDF_PAGEOBJ_TEXT)
+                m = _times(m, outer) if outer else m
+            yield obj, kind, m
+            if kind == raw.FPDF_PAGEOBJ_FORM:
+                yield from walk(raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, obj, m)
+
+    yield from walk(raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw, None)
+
+
+def page_rules(page) -> PageRules:
+    """A pypdfium2 page's ruled lines, from its path objects (forms included), as Camelot's vector engine would read them.
+
+    Camelot's vector engine reads the same lines through playa's page layout, which also
+    interprets every glyph of the page (the slow part). A page this reading cannot vouch
+    for (turned by /Rotate, text printed sideways, a MediaBox out of bounds, a path pdfium
+    cannot give) says so in `unsure`, and is left to Camelot.
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+    from camelot.image_processing import _LINE_ORTHOGONAL_TOL, coalesce_collinear_lines
+
+    x0, y0, x1, y1 = page.get_mediabox()
+    if page.get_rotation():
+        return PageRules([], [], "page turned by /Rotate")
+    if not all(abs(v) <= MAX_PAGE_SIDE for v in (x0, y0, x1, y1)) or x1 <= x0 or y1 <= y0:
+        return PageRules([], [], "MediaBox out of bounds")
+    segments: list[tuple[float, float, float, float]] = []
+    blanks: list[tuple[float, float, float, float]] = []
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    try:
+        for obj, kind, m in _page_objects(page):
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                if m[1] != 0 or m[2] != 0:
+                    return PageRules([], [], "text printed sideways")  # Camelot may turn such a page; it reads it
+                raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+                if right.value - left.value <= ZERO_WIDE:
+                    blanks.append((left.value, bottom.value, right.value, top.value))
+            elif kind == raw.FPDF_PAGEOBJ_PATH:
+                raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+                filled = fill.value != raw.FPDF_FILLMODE_NONE
+                if not stroke.value:
+                    if not filled:
+                        continue  # a clip: no rule
+                    if raw.FPDFPath_CountSegments(obj) <= 5:  # at most one rectangle, the whole path
+                        raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+                        if min(right.value - left.value, top.value - bottom.value) > THIN_FILL:
+                            continue  # a filled box, not a rule drawn as a thin rectangle
+                for shape, pts in _subpaths(obj, m):
+                    segments.extend(_ruled_segments(shape, pts, bool(stroke.value), filled))
+    except ValueError as exc:
+        return PageRules([], [], str(exc))
+    dx, dy = _f32(x0), _f32(y0)
+    lines: dict[str, list[tuple[float, float, float, float]]] = {"horizontal": [], "vertical": []}
+    for a, b, c, d in segments:  # Camelot's find_lines_from_layout
+        a, b, c, d = a - dx, b - dy, c - dx, d - dy
+        if abs(d - b) <= _LINE_ORTHOGONAL_TOL and abs(c - a) > 0:
+            lines["horizontal"].append((min(a, c), b, max(a, c), b))
+        elif abs(c - a) <= _LINE_ORTHOGONAL_TOL and abs(d - b) > 0:
+            lines["vertical"].append((a, min(b, d), a, max(b, d)))
+    return PageRules(*(coalesce_collinear_lines(lines[k], k) for k in ("horizontal", "vertical")), blanks=blanks)
+
+
+FIGURE_MARKS = set("0123456789.-")  # what a figure is printed with: a lost one changes the figure
+ZERO_WIDE = 0.01  # points: a text object this narrow prints nothing pdfium can measure
+THIN_FILL = 1.6  # points: a filled rectangle wider both ways than Camelot's 1.5 (plus pdfium's rounding) is no rule
+
+
+def glyphs_unseen(blanks, chars: PageChars, boxes: list[tuple[float, float, float, float]]) -> bool:
+    """Whether pdfium may have lost a printed glyph of a figure inside a table (then Camelot's text is asked).
+
+    pdfium leaves out of its text layer a text object it measures as zero wide (`blanks`: a
+    glyph of a damaged font, 4119 read as 411), and `page_chars` drops a character without a
+    box. Blank glyphs (spaces) are zero wide too; one is trusted only when it stands beside
+    characters that are no part of a figure. `boxes` are the tables' boxes in user space.
+    """
+    if any(k < 0 and not ch.isspace() for ch, k in zip(chars.text, chars.order)):
+        return True  # a character without a box, dropped by page_chars
+    for x, y, x_end, _ in blanks:
+        if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in boxes):
+            continue
+        near = [
+            c.text
+            for c in chars.chars
+            if c.y0 - 1 <= y <= c.y1 + 1 and (0 <= x - c.x1 <= c.y1 - c.y0 + 1 or 0 <= c.x0 - x_end <= c.y1 - c.y0 + 1)
+        ]
+        if not near or FIGURE_MARKS.intersection(near):
+            return True
+    return False
+
+
+def lattice_tables(rules: PageRules, page: int) -> list:
+    """Camelot's lattice tables of a page from its ruled lines: Camelot's own joints, anchors and cell edges, without its text."""
+    from camelot.core import Table
+    from camelot.image_processing import find_joints_from_lines
+    from camelot.parsers.lattice import Lattice
+    from camelot.utils import segments_in_bbox
+
+    parser = Lattice(engine="vector")
+    found = find_joints_from_lines(rules.horizontal, rules.vertical)
+    parser.table_bbox_parses = {bbox: {"joints": joints} for bbox, joints in found.items()}
+    parser._compute_table_anchors()
+    tables = []
+    for index, bbox in enumerate(parser.table_bboxes()):
+        parse = parser.table_bbox_parses[bbox]
+        cols = list(zip(parse["col_anchors"], parse["col_anchors"][1:]))
+        rows = list(zip(parse["row_anchors"], parse["row_anchors"][1:]))
+        v_s, h_s = segments_in_bbox(bbox, rules.vertical, rules.horizontal)
+        table = Table(cols, rows).set_edges(v_s, h_s, joint_tol=parser.joint_tol).set_border()
+        table.page, table.order, table._bbox = page, index + 1, bbox
+        tables.append(table)
+    return tables
+
+
 @contextmanager
 def _every_ruled_grid():
     """Let Camelot keep the ruled grids its own text makes look empty; the characters judge them.
@@ -418,20 +680,50 @@ def _every_ruled_grid():
             lattice._GRID_WHITESPACE_REJECT = saved
 
 
+def ruled_tables(chars: dict[int, PageChars]) -> tuple[list, dict[int, str]]:
+    """Camelot's lattice tables of the pages read by `page_chars`, from their ruled lines, and the pages left to Camelot with why.
+
+    A page is left to Camelot when its lines cannot be vouched for (`PageRules.unsure`) or
+    when pdfium may have lost a glyph of a figure in one of its tables (`glyphs_unseen`):
+    Camelot's own text then checks pdfium's digits (`_digits_lost`).
+    """
+    tables, left = [], {}
+    for number, page in sorted(chars.items()):
+        rules = page.rules if page.rules is not None else PageRules([], [], "no ruled lines read")
+        found = [] if rules.unsure else lattice_tables(rules, number)
+        x0, y0 = (_f32(v) for v in page.mediabox[:2])
+        boxes = [(a + x0, b + y0, c + x0, d + y0) for a, b, c, d in (t._bbox for t in found)]
+        if rules.unsure or (found and glyphs_unseen(rules.blanks, page, boxes)):
+            left[number] = rules.unsure or "a glyph pdfium may have lost in a table"
+        else:
+            tables += found
+    return tables, left
+
+
 def read_pages(path: str | Path, pages: list[int], engine: str = ENGINE, chars: dict[int, PageChars] | None = None) -> list[Grid]:
-    """The grids of some pages: Camelot's lattice tables with one line engine, text from the characters (read here unless given)."""
+    """The grids of some pages: Camelot's lattice tables with one line engine, text from the characters (read here unless given).
+
+    With the vector engine the ruled lines come from pdfium's path objects and Camelot's
+    lattice code makes the tables (`lattice_tables`); a page whose lines cannot be vouched
+    for (`PageRules.unsure`) is read by Camelot itself, as every page is with another engine.
+    """
     import camelot
 
     if not pages:
         return []
-    with warnings.catch_warnings(), _every_ruled_grid():
-        warnings.simplefilter("ignore")
-        tables = camelot.read_pdf(
-            str(path), pages=",".join(map(str, pages)), flavor="lattice", engine=engine, layout_kwargs=LAYOUT
-        )
-    grids = grids_from_camelot(
-        tables, str(path), f"camelot-lattice-{engine}+chars", chars if chars is not None else page_chars(path, pages)
-    )
+    chars = chars if chars is not None else page_chars(path, pages)
+    tables, rest = [], list(pages)
+    if engine == ENGINE:
+        tables, left = ruled_tables({p: chars[p] for p in pages if p in chars})
+        rest = sorted(set(left) | {p for p in pages if p not in chars})
+    if rest:
+        with warnings.catch_warnings(), _every_ruled_grid():
+            warnings.simplefilter("ignore")
+            tables += camelot.read_pdf(
+                str(path), pages=",".join(map(str, rest)), flavor="lattice", engine=engine, layout_kwargs=LAYOUT
+            )
+    tables.sort(key=lambda t: (int(t.page), t.order))
+    grids = grids_from_camelot(tables, str(path), f"camelot-lattice-{engine}+chars", chars)
     return [g for g in grids if any(t for row in g.text for t in row)]
 
 

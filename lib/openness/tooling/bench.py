@@ -17,11 +17,14 @@
 - a no-change rebuild of `--rebuild N` reports (default 1,000: copies of the
   corpus, each made distinct by a trailing PDF comment, with a warm cache);
 - the cost of running each file in a child process of its own (fork, pipe);
+- how many table pages the PDF reader leaves to Camelot itself (its ruled lines are
+  otherwise read from pdfium), and why;
 - the scanned reports of ../shared/corpus/producers (`--scans`, on by default),
   read by OCR: seconds per report and per page, memory, cells right.
 
-Each method runs in a fresh interpreter (spawn), so peak memory is its own;
-the first report is read once before the clock starts (imports, first-use set-up).
+Each method runs in a fresh interpreter (spawn), so peak memory is its own; on the corpus the
+methods take turns report by report (`interleaved`), so a load on the shared machine falls on
+all of them alike; the first report is read once before the clock starts (imports, first-use set-up).
 The figures are printed and written to bench/results.csv (one row per measure).
 """
 
@@ -185,6 +188,31 @@ def scan_row(items: list[Item]) -> dict:
     )
 
 
+def camelot_pages(items: list[Item]) -> dict:
+    """The results row of the ruled lines: how many table pages the PDF reader leaves to Camelot itself, and why.
+
+    `readers.pdf.ruled_tables` takes a page's lines from pdfium unless it cannot vouch for
+    them or pdfium may have lost a glyph of a figure; those pages cost Camelot's layout.
+    """
+    from collections import Counter
+
+    from openness.readers.pdf import MIN_TEXT_CHARS, InputError, page_chars, page_texts, ruled_tables, table_pages
+
+    pages, why = 0, Counter()
+    for item in items:
+        try:
+            texts = page_texts(item.path)
+        except InputError:
+            continue
+        if sum(len(t.strip()) for t in texts) >= MIN_TEXT_CHARS:
+            found = table_pages(texts)
+            pages += len(found)
+            why.update(ruled_tables(page_chars(item.path, found))[1].values() if found else [])
+    reasons = "; ".join(f"{n} {reason}" for reason, n in why.most_common()) or "none"
+    note = f"{sum(why.values())} of {pages} table pages read by Camelot itself ({reasons}); the rest from pdfium's lines"
+    return {"corpus": f"corpus ({len(items)} PDFs)", "method": "ruled-lines", "reports": len(items), "note": note}
+
+
 def producer_of(path: Path) -> str | None:
     """Writer, Calc or Chromium, by the end of the file's name (None: another, e.g. a scan without a text layer)."""
     for producer, suffixes in PRODUCER_SUFFIXES.items():
@@ -255,10 +283,10 @@ def score(cells: list, truth: Truth | None) -> tuple[int, int, int]:
     return right, wrong, len(truth)
 
 
-def measure(method: str, items: list[Item], marks: tuple[int, ...] = ()) -> Run:
+def measure(method: str, items: list[Item], marks: tuple[int, ...] = (), warm: bool = True) -> Run:
     """Run one method over the items, one after another, in this process; time and score each."""
     runner = RUNNERS[method]
-    if items:  # warm up: imports and the libraries' first-use set-up are not part of a report's time
+    if items and warm:  # warm up: imports and the libraries' first-use set-up are not part of a report's time
         try:
             runner(items[0].path, items[0].report)
         except Exception:  # noqa: BLE001 - reported below, when measured
@@ -277,6 +305,30 @@ def measure(method: str, items: list[Item], marks: tuple[int, ...] = ()) -> Run:
         if i in marks:
             rss_after[i] = _rss_mb()
     return Run(method, samples, _rss_mb(), rss_after)
+
+
+def interleaved(methods: list[str], items: list[Item]) -> dict[str, Run]:
+    """Each method over the items in a fresh interpreter of its own, report by report in turn.
+
+    The machine is shared: a load that comes and goes would fall on whichever method ran
+    then. Taking turns report by report, every method meets the same load, so the ratios
+    between them hold; each keeps its own process, so its peak memory is its own.
+    """
+    pools = {m: ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) for m in methods}
+    try:
+        if items:
+            for m in methods:  # warm up: imports and first-use set-up
+                pools[m].submit(measure, m, items[:1]).result()
+        runs = {m: Run(m, [], 0.0) for m in methods}
+        for item in items:
+            for m in methods:
+                one = pools[m].submit(measure, m, [item], (), False).result()
+                runs[m].samples += one.samples
+                runs[m].peak_rss_mb = max(runs[m].peak_rss_mb, one.peak_rss_mb)
+        return runs
+    finally:
+        for pool in pools.values():
+            pool.shutdown()
 
 
 def in_child(fn: Callable, *args):
@@ -510,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"openness bench, {date}, {host}")
     rows: list[dict] = []
 
-    runs = {m: in_child(measure, m, items) for m in args.methods}
+    runs = interleaved(list(args.methods), items)
     parts = {f"corpus ({len(items)} PDFs)": runs}
     if len(groups) > 1:  # then each producer on its own
         parts |= {
@@ -521,6 +573,7 @@ def main(argv: list[str] | None = None) -> int:
         }
     for corpus, part in parts.items():
         rows += compared(part, corpus)
+    rows.append(in_child(camelot_pages, items))
 
     if args.generated:
         with tempfile.TemporaryDirectory(prefix="openness-bench-") as tmp:
