@@ -12,9 +12,10 @@ import pytest
 
 from conftest import CORPUS, need
 from openness.checks import periods, run_checks
+from openness.dictionary import ENCODING, file_fields, wide_header
 from openness.labels import codebook
 from openness.model import Extraction
-from openness.outputs import ENCODING, cells_frame, file_fields, wide_header, write_clean
+from openness.outputs import cells_frame, write_clean
 from test_checks import with_codes
 
 BOM = b"\xef\xbb\xbf"

@@ -53,7 +53,7 @@ class OutRefused(ValueError):
 
 def _own_files(out: Path) -> set[str] | None:
     """The files a build wrote in `out`: what its marker lists, and what this version writes (None: no marker)."""
-    from openness.outputs import file_fields
+    from openness.dictionary import file_fields
 
     try:
         text = (out / MARKER).read_text(encoding="utf-8")

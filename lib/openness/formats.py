@@ -1,7 +1,7 @@
 """The CSVs of data/clean again, in the formats reporters and analysts open: Excel, SQLite, Parquet.
 
 Written by `outputs.write_clean` from the very text frames it writes as CSV, each value typed
-by its field in `outputs.file_fields` (an integer or number as a number, a blank as an empty cell
+by its field in `dictionary.file_fields` (an integer or number as a number, a blank as an empty cell
 or NULL, never 0), so every format reads back to the figures of the CSVs. Each file is byte for
 byte the same on every run: no dates, fixed zip times.
 
