@@ -45,6 +45,64 @@ class Field:
     title: str = ""
 
 
+REPORT = Field("report", "string", "Report id (see reports.csv).")
+# cells.csv: one row per figure (outputs.cells_table); `python -m openness extract` prints the same columns
+CELL_FIELDS = [
+    REPORT,
+    Field("table", "string", "proactive (table 1), requests (table 2) or appeals (table 3)."),
+    Field("row", "string", "Official label path of the row ('' for appeals, which has one row)."),
+    Field("column", "string", "Official label path of the column."),
+    Field(
+        "value",
+        "number",
+        "The figure as printed, as a plain number; '' when the cell is printed blank (never read as 0). Unit: see codebook.csv.",
+        "see codebook.csv",
+    ),
+    Field("row_code", "string", "Row code (codebook.csv); '' for appeals."),
+    Field("column_code", "string", "Column code (codebook.csv)."),
+    Field("text", "string", "The cell's text exactly as printed."),
+    Field("page", "integer", "Page of the source PDF (1-based); '' for HTML sources.", "page"),
+    Field(
+        "bbox",
+        "string",
+        "The cell's box on the page: x0 y0 x1 y1 in PDF points (1/72 inch), origin bottom-left; '' for HTML.",
+        "pt",
+    ),
+    Field("method", "string", "How the cell was extracted (e.g. Camelot lattice, html)."),
+    Field("locator", "string", "Where in a source without pages (e.g. 'table 2, row 6, column 4')."),
+    Field(
+        "confidence",
+        "number",
+        "For a figure read by OCR from a scan (method ocr-…): the engine's confidence in its least certain character, 0 to 1; '' otherwise.",
+        "share",
+    ),
+    Field(
+        "proof",
+        "string",
+        "For a figure read by OCR: confirmed (every identity of checks.csv it is in holds), unchecked (no identity can check it, e.g. table 1: check it by eye), doubtful (an identity it is in breaks, or low confidence, or not a number: check it by eye) or repaired (one digit changed: the only reading that makes every identity hold); '' for figures read from a text layer or HTML.",
+    ),
+    Field("proof_note", "string", "Why a figure is doubtful or how it was repaired ('' otherwise)."),
+]
+# extraction_log.csv: one row per input file
+LOG_FIELDS = [
+    Field("file", "string", "Input file, relative to data/raw/."),
+    Field("report", "string", "Report id, from the manifest ('' when the file is not in it)."),
+    Field("sha256", "string", "SHA-256 of the input file the figures were extracted from."),
+    Field("status", "string", "ok, partial or failed (a scan is ok only when every figure read by OCR is confirmed)."),
+    Field(
+        "reason",
+        "string",
+        "Why, in plain words ('' when ok); names every figure read by OCR that is doubtful or was repaired, and counts those no identity checks.",
+    ),
+    Field(
+        "seconds",
+        "number",
+        "Extraction time, rounded to 0.1 s, of the run that first gave this result for this file (kept while file and result are unchanged, so that a rebuild reproduces the committed files).",
+        "s",
+    ),
+]
+
+
 # ---------------------------------------------------------------- codebook
 
 
@@ -193,7 +251,7 @@ def reports_fields(meta_cols: list[str]) -> list[Field]:
 
 
 def wide_fields(table: str) -> list[Field]:
-    lead = [Field("report", "string", "Report id (see reports.csv).")]
+    lead = [REPORT]
     if table != "appeals":
         lead += [
             Field("row_code", "string", "Row code (codebook.csv)."),
@@ -220,42 +278,7 @@ def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list
         ),
         "cells.csv": (
             "One row per official figure of the three statistical tables (tidy), with where it was printed.",
-            [
-                Field("report", "string", "Report id (see reports.csv)."),
-                Field("table", "string", "proactive (table 1), requests (table 2) or appeals (table 3)."),
-                Field("row", "string", "Official label path of the row ('' for appeals, which has one row)."),
-                Field("column", "string", "Official label path of the column."),
-                Field(
-                    "value",
-                    "number",
-                    "The figure as printed, as a plain number; '' when the cell is printed blank (never read as 0). Unit: see codebook.csv.",
-                    "see codebook.csv",
-                ),
-                Field("row_code", "string", "Row code (codebook.csv); '' for appeals."),
-                Field("column_code", "string", "Column code (codebook.csv)."),
-                Field("text", "string", "The cell's text exactly as printed."),
-                Field("page", "integer", "Page of the source PDF (1-based); '' for HTML sources.", "page"),
-                Field(
-                    "bbox",
-                    "string",
-                    "The cell's box on the page: x0 y0 x1 y1 in PDF points (1/72 inch), origin bottom-left; '' for HTML.",
-                    "pt",
-                ),
-                Field("method", "string", "How the cell was extracted (e.g. Camelot lattice, html)."),
-                Field("locator", "string", "Where in a source without pages (e.g. 'table 2, row 6, column 4')."),
-                Field(
-                    "confidence",
-                    "number",
-                    "For a figure read by OCR from a scan (method ocr-…): the engine's confidence in its least certain character, 0 to 1; '' otherwise.",
-                    "share",
-                ),
-                Field(
-                    "proof",
-                    "string",
-                    "For a figure read by OCR: confirmed (every identity of checks.csv it is in holds), unchecked (no identity can check it, e.g. table 1: check it by eye), doubtful (an identity it is in breaks, or low confidence, or not a number: check it by eye) or repaired (one digit changed: the only reading that makes every identity hold); '' for figures read from a text layer or HTML.",
-                ),
-                Field("proof_note", "string", "Why a figure is doubtful or how it was repaired ('' otherwise)."),
-            ],
+            CELL_FIELDS,
         ),
         "proactive.csv": (
             "Table 1 (主动公开政府信息情况), one row per report and row; columns of both templates.",
@@ -303,25 +326,7 @@ def file_fields(meta_cols: list[str] | None = None) -> dict[str, tuple[str, list
         ),
         "extraction_log.csv": (
             "One row per input file: how its extraction went.",
-            [
-                Field("file", "string", "Input file, relative to data/raw/."),
-                Field("report", "string", "Report id, from the manifest ('' when the file is not in it)."),
-                Field("sha256", "string", "SHA-256 of the input file the figures were extracted from."),
-                Field(
-                    "status", "string", "ok, partial or failed (a scan is ok only when every figure read by OCR is confirmed)."
-                ),
-                Field(
-                    "reason",
-                    "string",
-                    "Why, in plain words ('' when ok); names every figure read by OCR that is doubtful or was repaired, and counts those no identity checks.",
-                ),
-                Field(
-                    "seconds",
-                    "number",
-                    "Extraction time, rounded to 0.1 s, of the run that first gave this result for this file (kept while file and result are unchanged, so that a rebuild reproduces the committed files).",
-                    "s",
-                ),
-            ],
+            LOG_FIELDS,
         ),
         "codebook.csv": (
             "The official schema: every table, row and column with its label path, code, English name and unit.",
@@ -347,7 +352,7 @@ def prose_fields() -> dict[str, tuple[str, list[Field]]]:
             "One row per section of each report's prose (the preamble, then the six numbered sections found by their printed headings), without the tables' text. "
             "Reports whose provenance begins with 'specimen' carry placeholder prose and have no rows here, nor in prose_checks.csv and copying.csv.",
             [
-                Field("report", "string", "Report id (see reports.csv)."),
+                REPORT,
                 Field(
                     "section",
                     "string",
@@ -371,7 +376,7 @@ def prose_fields() -> dict[str, tuple[str, list[Field]]]:
         "prose_checks.csv": (
             "One row per figure a report states in its prose that its tables also print (requests received, handled, carried over; normative documents issued and in force; reviews; lawsuits), compared with the table. Reported, never corrected.",
             [
-                Field("report", "string", "Report id (see reports.csv)."),
+                REPORT,
                 Field("section", "string", "The section the sentence is in (sections.csv)."),
                 Field(
                     "statement",
@@ -404,7 +409,7 @@ def prose_fields() -> dict[str, tuple[str, list[Field]]]:
             [
                 Field("body", "string", "The publishing body (manifest)."),
                 Field("year", "integer", "The year of the report.", "year"),
-                Field("report", "string", "Report id (see reports.csv)."),
+                REPORT,
                 Field("previous_year", "integer", "The year compared with (year − 1).", "year"),
                 Field("previous_report", "string", "Report id of the previous year's report."),
                 Field("section", "string", "Section code (sections.csv), or all for every section joined."),

@@ -24,7 +24,9 @@ import pandas as pd
 from openness import formats, ratios
 from openness.checks import COLUMNS as CHECK_COLUMNS
 from openness.dictionary import (
+    CELL_FIELDS,
     ENCODING,
+    LOG_FIELDS,
     MANIFEST_COLUMNS,
     codebook,
     codes,
@@ -41,24 +43,8 @@ from openness.model import TABLES, Extraction
 
 RATE_DECIMALS = 4
 BBOX_DECIMALS = 2
-CELL_COLUMNS = [
-    "report",
-    "table",
-    "row",
-    "column",
-    "value",
-    "row_code",
-    "column_code",
-    "text",
-    "page",
-    "bbox",
-    "method",
-    "locator",
-    "confidence",
-    "proof",
-    "proof_note",
-]
-LOG_COLUMNS = ["file", "report", "sha256", "status", "reason", "seconds"]
+CELL_COLUMNS = [f.name for f in CELL_FIELDS]
+LOG_COLUMNS = [f.name for f in LOG_FIELDS]
 # A spreadsheet runs a field starting with one of these as a formula (=HYPERLINK(…), +cmd|…):
 # such a text is written with a leading ' (numbers such as -15 stay as they are).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from openness import labels, paths
+from openness.dictionary import MANIFEST_COLUMNS as STANDARD_MANIFEST
 from openness.model import TABLES
 from openness.tooling.typeset import random_layout, render_report
 
@@ -34,20 +35,9 @@ SHARED = paths.shared(ROOT)
 RAW = paths.raw(ROOT)
 PROVENANCE = "specimen re-typeset from the published figures"
 FIGURE_COLUMNS = ["report", "table", "row", "column", "value", "source"]
-MANIFEST_COLUMNS = [
-    "report",
-    "file",
-    "body",
-    "level",
-    "province",
-    "city",
-    "year",
-    "template",
-    "source_url",
-    "published",
-    "provenance",
-    "sha256",
-]
+# data/raw/manifest.csv: the standard manifest columns, with the date each report was published after its URL
+_URL = STANDARD_MANIFEST.index("source_url") + 1
+MANIFEST_COLUMNS = [*STANDARD_MANIFEST[:_URL], "published", *STANDARD_MANIFEST[_URL:]]
 
 
 @dataclass(frozen=True)
