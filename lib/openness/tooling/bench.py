@@ -421,9 +421,82 @@ def fork_overhead(n: int = 40) -> float:
     return (forked - direct) / n * 1000
 
 
-def rebuild(items: list[Item], n: int, folder: Path) -> dict[str, float]:
-    """Seconds of a build of n reports whose extractions are all cached, then of a rebuild with nothing changed."""
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants (children, grandchildren …), MB, from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])  # ppid, after the state
+        rss[pid] = int(fields[21]) * page  # rss in pages
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo.extend(child for child, parent in parents.items() if parent == pid and child not in tree)
+    return sum(rss.get(pid, 0) for pid in tree) / 2**20
+
+
+def run_sampled(command: list[str], interval: float = 0.1) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run a command; return it done, its wall-clock seconds and the peak RSS of its whole process tree (MB).
+
+    The peak is the largest sum of the resident memory of the process and every descendant, sampled every
+    `interval` seconds from /proc (a spike shorter than that can be missed).
+    """
+    import threading
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0.0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], _tree_rss_mb(proc.pid))
+            stop.wait(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr), seconds, peak[0]
+
+
+def make_copies(sources: list[Path], n: int, raw: Path) -> None:
+    """n manifest rows in raw: copies of the sources, each made distinct by a trailing PDF comment (kept between runs)."""
+    from openness.dictionary import MANIFEST_COLUMNS
+
+    rows = [",".join(MANIFEST_COLUMNS)]
+    raw.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        src = sources[i % len(sources)]
+        report, file = f"r{i:05d}", f"r{i:05d}.pdf"
+        data = src.read_bytes() + f"\n% bench copy {i}\n".encode()
+        path = raw / file
+        if not path.exists() or path.stat().st_size != len(data):
+            path.write_bytes(data)
+        rows.append(f"{report},{file},bench body {i},county,,,2023,,,bench copy of {src.name},")
+    (raw / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def rebuild(items: list[Item], n: int, folder: Path, fresh: int = 0) -> dict[str, tuple[float, float]]:
+    """Seconds and process-tree peak memory (MB) of a build of n reports whose extractions are all cached
+    but the last `fresh` (extracted by the build's workers), then of a rebuild with nothing changed.
+
+    The n copies in folder/raw are reused when a previous run left them there (`--scale-dir`).
+    """
     import copy
+    import shutil
 
     from openness.cache import Cache, cache_key, code_fingerprint
     from openness.inputs import Input, file_sha256
@@ -431,33 +504,30 @@ def rebuild(items: list[Item], n: int, folder: Path) -> dict[str, float]:
     from openness.workers import Job, run_job
 
     raw, out, cache_dir = folder / "raw", folder / "clean", folder / "cache"
-    raw.mkdir()
+    for stale in (out, cache_dir):  # a previous run's outputs and cache: this run builds from scratch
+        shutil.rmtree(stale, ignore_errors=True)
     sources = [Path(i.path) for i in items]
+    make_copies(sources, n, raw)
     extracted = {str(p): run_job(Job(p.stem, p.name, str(p))) for p in sources}
     fingerprint = code_fingerprint()
     cache = Cache(cache_dir)
-    rows = ["report,file,body,level,province,city,year,template,source_url,provenance,sha256"]
-    for i in range(n):
+    for i in range(n - fresh):
         src = sources[i % len(sources)]
         report, file = f"r{i:05d}", f"r{i:05d}.pdf"
-        (raw / file).write_bytes(src.read_bytes() + f"\n% bench copy {i}\n".encode())
-        rows.append(f"{report},{file},bench body {i},county,,,2023,,,bench copy of {src.name},")
         item = Input(report, file, raw / file, {}, sha256=file_sha256(raw / file))
         result = copy.deepcopy(extracted[str(src)])
         result.extraction = stamp(result.extraction, report, file)
         cache.put(cache_key(fingerprint, item), result)
-    (raw / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     command = [sys.executable, "-m", "openness", "build", "--raw", str(raw), "--out", str(out), "--cache", str(cache_dir)]
-    times = {}
-    for name in ("warm cache, outputs written", "nothing changed"):
-        start = time.perf_counter()
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-        times[name] = time.perf_counter() - start
-        if "0 extracted" not in done.stderr and "up to date" not in done.stderr:
-            raise RuntimeError(f"the rebuild extracted files again:\n{done.stderr[-2000:]}")
+    figures = {}
+    for name in (f"{n - fresh} cached, {fresh} extracted, outputs written", "nothing changed"):
+        done, seconds, peak = run_sampled(command)
+        figures[name] = (seconds, peak)
+        if done.returncode not in (0, 1) or f"{fresh} extracted" not in done.stderr and "up to date" not in done.stderr:
+            raise RuntimeError(f"the build did not run as planned:\n{done.stderr[-2000:]}")
     if "up to date" not in done.stderr:
         raise RuntimeError(f"the no-change rebuild rewrote the outputs:\n{done.stderr[-2000:]}")
-    return times
+    return figures
 
 
 # ---------------------------------------------------------------------------
@@ -491,7 +561,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rebuild", type=int, default=1000, metavar="N", help="reports in the no-change rebuild (0: skip; default 1000)"
     )
-    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS, help="what to measure on the corpus")
+    parser.add_argument(
+        "--fresh", type=int, default=40, metavar="K", help="of the rebuild's reports, K left uncached: extracted by workers"
+    )
+    parser.add_argument(
+        "--scale-dir", type=Path, default=None, metavar="DIR", help="keep the rebuild's copies in DIR, to reuse them next run"
+    )
+    parser.add_argument(
+        "--methods", nargs="*", default=list(METHODS), choices=METHODS, help="what to measure on the corpus (none: skip)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="results CSV (default: bench/results.csv)")
     parser.add_argument(
         "--scans",
@@ -511,6 +589,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict] = []
 
     runs = {m: in_child(measure, m, items) for m in args.methods}
+    if not runs:
+        groups = {}
     parts = {f"corpus ({len(items)} PDFs)": runs}
     if len(groups) > 1:  # then each producer on its own
         parts |= {
@@ -542,14 +622,18 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.rebuild:
         with tempfile.TemporaryDirectory(prefix="openness-bench-") as tmp:
-            times = rebuild(items, args.rebuild, Path(tmp))
-        for name, seconds in times.items():
+            folder = args.scale_dir or Path(tmp)
+            fresh = min(args.fresh, args.rebuild)
+            figures = rebuild(items, args.rebuild, folder, fresh)
+        for name, (seconds, peak) in figures.items():
             rows.append(
                 {
                     "corpus": f"build ({args.rebuild} reports)",
                     "method": "build",
                     "reports": args.rebuild,
-                    "note": f"{name}: {seconds:.2f} s (python -m openness build, wall clock)",
+                    "peak_rss_mb": round(peak, 1),
+                    "note": f"{name}: {seconds:.2f} s (python -m openness build, wall clock); "
+                    f"peak {peak:.0f} MB, the build and its workers (RSS summed over the process tree, sampled every 0.1 s)",
                 }
             )
     overhead = fork_overhead()
@@ -559,6 +643,10 @@ def main(argv: list[str] | None = None) -> int:
         row.update(date=date, machine=host)
         print_row(row)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    if set(args.methods) != set(METHODS) and args.out.exists():  # a partial run replaces only the rows it measured
+        with open(args.out, encoding="utf-8", newline="") as f:
+            measured = {row["corpus"] for row in rows}
+            rows = [row for row in csv.DictReader(f) if row["corpus"] not in measured] + rows
     with open(args.out, "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=COLUMNS, restval="", lineterminator="\n")
         writer.writeheader()
