@@ -676,3 +676,21 @@ def test_a_read_only_out_is_refused_before_anything_is_written(tmp_path):
     finally:
         os.chmod(folder / "clean", 0o755)
         shutil.rmtree(folder)
+
+
+def test_a_file_that_differs_from_its_manifest_hash_is_read_and_says_so_every_build(tmp_path):
+    """The manifest's sha256 travels as a fact of the input, so a build from the cache says it as the first did."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(need(CORPUS / "html" / "pingtan-2023.html"), raw / "pingtan-2023.html")
+    (raw / "manifest.csv").write_text(MANIFEST_HEADER + manifest_row("pingtan-2023", "pingtan-2023.html", sha256="ab" * 32))
+    out, cache = tmp_path / "clean", tmp_path / "cache"
+    for _ in range(2):  # extracted, then from the cache with the outputs to write again
+        b.build(raw, out, cache_dir=cache, progress=False, stream=io.StringIO())
+        log = read(out / "extraction_log.csv").set_index("report")
+        assert log.at["pingtan-2023", "reason"].startswith(
+            "the file differs from the one the manifest lists (sha256 abababababab…)"
+        )
+        reports = read(out / "reports.csv").set_index("report")
+        assert reports.at["pingtan-2023", "sha256"] == file_sha256(raw / "pingtan-2023.html")
+        (out / "cells.csv").write_text("edited", encoding="utf-8")

@@ -211,20 +211,18 @@ def _metadata(item: Input, guessed: dict[str, str] | None) -> dict[str, str]:
     if item.guessed:
         meta.update(guessed or {"body": "", "year": ""})
         meta["metadata"] = "guessed from the title"
-    meta.pop("source_url_refused", None)
-    listed = meta.pop("sha256_listed", None) or meta.get("sha256", "")
-    meta["sha256"] = item.sha256 or listed
+    meta["sha256"] = item.sha256 or meta.get("sha256", "")
     return meta
 
 
 def _with_input_problems(item: Input, extraction: Extraction) -> Extraction:
     """Add what the build knows about the input file to its extraction's problems."""
-    listed = item.meta.get("sha256_listed")
+    listed = item.sha256_listed
     if listed and not any(p.kind == "sha256_mismatch" for p in extraction.problems):
         extraction.problems.insert(
             0, Problem(item.file, "sha256_mismatch", f"the file differs from the one the manifest lists (sha256 {listed[:12]}…)")
         )
-    url = item.meta.get("source_url_refused")
+    url = item.source_url_refused
     if url and not any(p.kind == "source_url" for p in extraction.problems):
         shown = url if len(url) <= 60 else url[:60] + "…"
         extraction.problems.insert(

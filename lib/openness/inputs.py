@@ -39,6 +39,8 @@ class Input:
     guessed: bool = False  # metadata guessed from the title, no manifest
     sha256: str = ""
     refused: Problem | None = None  # why it is not extracted (see `refusal`, duplicates)
+    sha256_listed: str = ""  # the manifest's sha256 when the file's differs (said in the extraction's problems)
+    source_url_refused: str = ""  # a manifest source_url that is not http(s), left out of the outputs (said likewise)
 
 
 def file_sha256(path: Path, max_bytes: int | None = None) -> str:
@@ -230,10 +232,10 @@ def vet_inputs(inputs: list[Input], raw: Path, *, max_bytes: int = MAX_BYTES, ou
             continue
         url = item.meta.get("source_url", "").strip()
         if url and urlsplit(url).scheme.lower() not in ("http", "https"):
-            item.meta["source_url"], item.meta["source_url_refused"] = "", url  # kept for the reason the build adds
+            item.meta["source_url"], item.source_url_refused = "", url
         listed = item.meta.get("sha256", "").strip().lower()
         if listed and listed != item.sha256:
-            item.meta["sha256_listed"] = listed  # kept for the reason below
+            item.sha256_listed = listed
         if item.sha256 in by_sha:
             first = by_sha[item.sha256]
             item.refused = Problem(item.file, "duplicate", f"duplicate: same content as {first.file} (report {first.report})")
