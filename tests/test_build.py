@@ -277,7 +277,7 @@ def test_a_failed_write_leaves_the_previous_outputs_intact(bad_build, tmp_path, 
         Path(out_dir, "cells.csv").write_text("report,table\nhalf,", encoding="utf-8")
         raise OSError("disk full")
 
-    monkeypatch.setattr(openness.outputs, "write_clean", write_half)
+    monkeypatch.setattr(openness.outputs, "write_clean_streamed", write_half)
     with pytest.raises(OSError, match="disk full"):
         b.build(raw, previous, force=False, cache_dir=cache, jobs=2, progress=False, stream=io.StringIO())
     assert snapshot(previous) == before
@@ -637,7 +637,7 @@ def test_a_full_disk_for_the_outputs_says_so_in_one_line_with_its_own_status(tmp
     def no_space(out_dir, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(Path(out_dir) / "cells.csv"))
 
-    monkeypatch.setattr(openness.outputs, "write_clean", no_space)
+    monkeypatch.setattr(openness.outputs, "write_clean_streamed", no_space)
     status = b.main(["--raw", str(raw), "--out", str(out), "--cache", str(tmp_path / "cache"), "--force"])
     err = capsys.readouterr().err.splitlines()
     assert status == 3  # not 1 (some input failed) nor 2 (refused)

@@ -29,7 +29,7 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openness.cache import Cache, cache_key, code_fingerprint
@@ -164,12 +164,29 @@ class Progress:
 
 @dataclass
 class Outcome:
-    """One input and what came of it."""
+    """One input and what came of it: its log row, and its extraction, held here or read again from the cache.
+
+    A build of many thousand reports cannot hold every figure at once: an extraction the cache holds is let go
+    once its row is known and read again when the outputs are written.
+    """
 
     input: Input
-    extraction: Extraction
+    held: Extraction | None  # None: the cache holds it under `key`
     cached: bool = False
     final: bool = True  # False after a crash: the next build tries the file again
+    row: dict = field(default_factory=dict)  # the extraction's file, report, status, reason, seconds
+    cache: Cache | None = None
+    key: str = ""
+
+    @property
+    def extraction(self) -> Extraction:
+        """The whole extraction, with what the build knows about the input among its problems."""
+        if self.held is not None:
+            return self.held
+        hit = self.cache.get(self.key) if self.cache is not None else None
+        if hit is None:
+            raise OSError(errno.ENOENT, "the extraction cache lost this file's extraction; build again", self.input.file)
+        return _with_input_problems(self.input, hit.extraction)
 
 
 @dataclass
@@ -254,10 +271,14 @@ def extract_all(
     todo: list[tuple[object, Job]] = []
     keys: dict[int, str] = {}
 
-    def done(i: int, result: JobResult, cached: bool) -> None:
+    def done(i: int, result: JobResult, cached: bool, stored: str = "") -> None:
+        """One input's outcome; `stored`: the cache key its extraction lies under (then not held in memory)."""
         item = inputs[i]
         extraction = _with_input_problems(item, result.extraction)
-        outcomes[i] = Outcome(item, extraction, cached, final=result.cacheable or bool(result.limit) or item.refused is not None)
+        row = {k: getattr(extraction, k) for k in ("file", "report", "status", "reason", "seconds")}
+        final = result.cacheable or bool(result.limit) or item.refused is not None
+        held = None if stored else extraction
+        outcomes[i] = Outcome(item, held, cached, final, row, cache if stored else None, stored)
         outcomes[i].input.meta = _metadata(item, result.guessed)
         if progress:
             progress.update(extraction, cached, item.refused is not None)
@@ -267,9 +288,13 @@ def extract_all(
             done(i, JobResult(Extraction(report=item.report, file=item.file, problems=[item.refused]), None, False), False)
             continue
         keys[i] = cache_key(fingerprint, item)
-        hit = None if (force or cache is None) else cache.get(keys[i]) or cache.get(limited_key(keys[i], limits))
+        hit, stored = None, ""
+        if not force and cache is not None:
+            for stored in (keys[i], limited_key(keys[i], limits)):
+                if (hit := cache.get(stored)) is not None:
+                    break
         if hit is not None:
-            done(i, hit, True)
+            done(i, hit, True, stored)
         else:
             todo.append((i, Job(item.report, item.file, str(item.path.resolve()), item.guessed, extract)))
 
@@ -281,9 +306,12 @@ def extract_all(
                 preload()
             results = run_forked(todo, jobs or os.cpu_count() or 1, timeout, memory_mb, debug_log)
         for i, result in results:
+            stored = ""
             if cache is not None and (result.cacheable or result.limit):
-                cache.put(keys[i] if result.cacheable else limited_key(keys[i], limits), result)
-            done(i, result, False)
+                key = keys[i] if result.cacheable else limited_key(keys[i], limits)
+                cache.put(key, result)
+                stored = "" if cache.warning else key
+            done(i, result, False, stored)
     return [outcomes[i] for i in range(len(inputs))]
 
 
@@ -315,29 +343,23 @@ def _keep_timings(log: list[dict], previous_log: Path) -> None:
 
 
 def write_outputs(outcomes: list[Outcome], out: Path) -> None:
-    """Check the cells and write every output file into a fresh folder beside `out`, then swap it in."""
+    """Check the cells and write every output file into a fresh folder beside `out`, then swap it in.
+
+    The extractions are read (from the cache) a few hundred reports at a time: see outputs.write_clean_streamed.
+    """
     import pandas as pd
 
-    from openness.checks import periods, run_checks
-    from openness.outputs import cells_frame, write_clean
-    from openness.prose import prose_frames
+    from openness import outputs
 
-    extractions = [o.extraction for o in outcomes]
-    manifest = pd.DataFrame([o.input.meta for o in outcomes]).fillna("")
-    cells = cells_frame(extractions)
-    checks = run_checks(cells, periods(manifest) if {"report", "body", "year"} <= set(manifest.columns) else {})
-    log = [
-        {
-            "file": o.extraction.file,
-            "report": o.extraction.report,
-            "sha256": o.input.sha256 or "",
-            "status": o.extraction.status,
-            "reason": o.extraction.reason,
-            "seconds": o.extraction.seconds,
-        }
-        for o in outcomes
-    ]
+    manifest = pd.DataFrame([o.input.meta for o in outcomes], columns=["report"] if not outcomes else None).fillna("")
+    log = [{**o.row, "sha256": o.input.sha256 or ""} for o in outcomes]
     _keep_timings(log, out / "extraction_log.csv")
+    by_report: dict[str, list[int]] = {}
+    for i, o in enumerate(outcomes):
+        by_report.setdefault(o.input.report, []).append(i)
+
+    def load(reports: list[str]) -> list[Extraction]:
+        return [outcomes[i].extraction for i in sorted(i for r in reports for i in by_report.get(r, []))]
 
     out.parent.mkdir(parents=True, exist_ok=True)
     # the pid in the name tells tidy_leftovers whether the writer is still alive
@@ -346,7 +368,7 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(staged, 0o777 & ~umask)  # mkdtemp makes it private; outputs are for everyone
-        write_clean(staged, cells, manifest, log, checks, prose_frames(extractions, cells, manifest))
+        outputs.write_clean_streamed(staged, manifest, log, load)
         write_marker(staged)
         replace_dir(staged, out)
     except BaseException:
@@ -385,10 +407,7 @@ def _debug_log(cache_dir: Path | None) -> str | None:
 
 
 def _log(outcomes: list[Outcome]) -> list[dict[str, str]]:
-    return [
-        {"file": o.extraction.file, "report": o.extraction.report, "status": o.extraction.status, "reason": o.extraction.reason}
-        for o in outcomes
-    ]
+    return [{k: o.row[k] for k in ("file", "report", "status", "reason")} for o in outcomes]
 
 
 def build(

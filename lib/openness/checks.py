@@ -411,6 +411,16 @@ def run_checks(cells: pd.DataFrame, periods: Mapping[str, tuple[str, int]] | Non
         rows.extend(_check_report(_Report(figures, name)))
     for a, b in consecutive_pairs(periods or {}):
         rows.extend(_check_pair(_Report(figures, a), _Report(figures, b)))
+    return _frame(rows)
+
+
+def pair_checks(cells: pd.DataFrame, pairs: Iterable[tuple[str, str]]) -> pd.DataFrame:
+    """The cross-year identities of these pairs (report of year y, report of year y+1) alone, as run_checks has them."""
+    figures = Figures(cells)
+    return _frame([row for a, b in pairs for row in _check_pair(_Report(figures, a), _Report(figures, b))])
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("left", "right", "difference"):
         frame[col] = _numbers(list(frame[col])) if len(frame) else pd.Series([], dtype="Int64")

@@ -272,34 +272,50 @@ class Sqlite:
 ARROW_TYPES = {"integer": "int64", "number": "float64", "boolean": "bool_", "string": "string"}
 
 
+ROW_GROUP = 131_072  # rows of a row group of cells.parquet (pyarrow's own default, 1Mi rows, takes too much memory)
+
+
 class Parquet:
-    """cells.parquet, written as the rows come (a row group per piece): cells.csv typed (value a float, page an
-    integer, blanks null), for analysts at scale."""
+    """cells.parquet, written as the rows come: cells.csv typed (value a float, page an integer, blanks null), for
+    analysts at scale. Rows are gathered into row groups of ROW_GROUP rows, so the file is the same however they came."""
 
     def __init__(self, path: Path, fields: list):
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        self.fields, self.written = fields, False
+        self.fields, self.path, self.written = fields, path, False
         self.types = [getattr(pa, ARROW_TYPES[f.type])() for f in fields]
-        schema = pa.schema([(f.name, t) for f, t in zip(fields, self.types)])
-        self.writer = pq.ParquetWriter(path, schema, compression="zstd")
-        self.path = path
+        self.schema = pa.schema([(f.name, t) for f, t in zip(fields, self.types)])
+        self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+        self.pending: list = []  # arrow tables not yet written
+        self.rows = 0
 
     def add(self, frame: pd.DataFrame) -> None:
+        """Append cells.csv's rows (text); every ROW_GROUP rows make a row group."""
         import pyarrow as pa
 
-        if self.written and not len(frame):
+        if not len(frame):
             return
         rows = _typed_rows(frame, self.fields)
-        columns = list(zip(*rows)) if rows else [[] for _ in self.fields]
-        table = pa.table({f.name: pa.array(list(col), type=t) for f, t, col in zip(self.fields, self.types, columns)})
-        self.writer.write_table(table)
-        self.written = True
+        columns = list(zip(*rows))
+        self.pending.append(
+            pa.table({f.name: pa.array(list(col), type=t) for f, t, col in zip(self.fields, self.types, columns)})
+        )
+        self.rows += len(frame)
+        while self.rows >= ROW_GROUP:
+            self._flush(ROW_GROUP)
+
+    def _flush(self, n: int) -> None:
+        import pyarrow as pa
+
+        table = pa.concat_tables(self.pending) if self.pending else self.schema.empty_table()
+        self.writer.write_table(table.slice(0, n).combine_chunks(), row_group_size=max(n, 1))
+        rest = table.slice(n)
+        self.pending, self.rows, self.written = ([rest] if len(rest) else []), len(rest), True
 
     def close(self) -> Path:
-        if not self.written:  # no figure at all: an empty table, as one piece
-            self.add(pd.DataFrame(columns=[f.name for f in self.fields]))
+        if self.rows or not self.written:  # the last rows; or no figure at all: an empty table
+            self._flush(self.rows)
         self.writer.close()
         return self.path
 
@@ -321,6 +337,11 @@ class Formats:
 
     def close(self) -> list[Path]:
         return [self.xlsx.close(), self.sqlite.close(), self.parquet.close()]
+
+    def abandon(self) -> None:
+        """Let go of the open files after a failure (the caller removes the folder)."""
+        self.sqlite.con.close()
+        self.parquet.writer.close()
 
 
 def write_formats(out: Path, tables: dict[str, pd.DataFrame], described: dict, book: pd.DataFrame) -> list[Path]:

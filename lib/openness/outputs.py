@@ -15,9 +15,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
@@ -112,16 +114,15 @@ def safe_text(value: object) -> object:
     return value
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write text columns as UTF-8 with a BOM, '\\n' line ends, '' for missing, every text safe for spreadsheets."""
+def _write_csv(frame: pd.DataFrame, f: IO[str]) -> None:
+    """Append text rows to an open CSV ('\n' line ends, '' for missing), every text safe for spreadsheets."""
     frame = frame.astype(object)
     for column in frame.columns:  # only the few fields that need it go through safe_text
         texts = frame[column].astype(str)
         risky = texts.str.startswith(FORMULA_START) | (texts.str.len() > MAX_FIELD)
         if risky.any():
             frame[column] = frame[column].where(~risky, frame[column][risky].map(safe_text))
-    frame.to_csv(path, index=False, encoding=ENCODING, lineterminator="\n", na_rep="")
-    return path
+    frame.to_csv(f, index=False, header=False, lineterminator="\n", na_rep="")
 
 
 # ---------------------------------------------------------------- inputs
@@ -336,7 +337,74 @@ def _sources(manifest: pd.DataFrame) -> list[dict]:
     return out
 
 
-# ---------------------------------------------------------------- entry point
+# ---------------------------------------------------------------- the files, piece by piece
+
+
+# Every CSV of data/clean, in the order they are written (and made tables of openness.sqlite).
+CSV_FILES = [
+    "reports.csv",
+    "cells.csv",
+    "proactive.csv",
+    "requests.csv",
+    "appeals.csv",
+    "checks.csv",
+    "extraction_log.csv",
+    "codebook.csv",
+    *prose_fields(),
+]
+
+
+class Clean:
+    """The files of data/clean, written piece by piece: each CSV (UTF-8 with a BOM, header first) and the same rows
+    into openness.xlsx, openness.sqlite and cells.parquet, as they come; README.md and datapackage.json at the end.
+
+    Pieces must come in each file's final order; nothing but the reports' rows is kept (for README.md's summary).
+    """
+
+    def __init__(self, out: Path, meta_cols: list[str]):
+        out.mkdir(parents=True, exist_ok=True)
+        self.out, self.meta_cols = out, meta_cols
+        self.described = file_fields(meta_cols)
+        self.columns = {name: [f.name for f in self.described[name][1]] for name in CSV_FILES}
+        self.files: dict[str, IO[str]] = {}
+        for name in CSV_FILES:
+            self.files[name] = open(out / name, "w", encoding=ENCODING, newline="")  # noqa: SIM115 - closed in close()
+            pd.DataFrame(columns=self.columns[name]).to_csv(self.files[name], index=False, lineterminator="\n")
+        self.formats = formats.Formats(out, CSV_FILES, self.described, codebook())  # Excel, SQLite, Parquet
+        self.reports: list[pd.DataFrame] = []
+        self.breaks: list[pd.DataFrame] = []  # the checks that fail, for README.md's summary
+
+    def add(self, name: str, frame: pd.DataFrame) -> None:
+        """Append rows (text, the file's columns) to one file and its other formats."""
+        frame = frame[self.columns[name]]
+        _write_csv(frame, self.files[name])
+        self.formats.add(name, frame)
+        if name == "reports.csv":
+            self.reports.append(frame)
+        elif name == "checks.csv":
+            self.breaks.append(frame.loc[frame["status"] == "fail", ["report", "status"]])
+
+    def close(self, manifest: pd.DataFrame) -> list[Path]:
+        """Finish every file: the CSVs, the other formats, README.md and datapackage.json; return the paths written."""
+        for f in self.files.values():
+            f.close()
+        written = [self.out / name for name in CSV_FILES] + self.formats.close()
+        reports = pd.concat(self.reports) if self.reports else pd.DataFrame(columns=self.columns["reports.csv"])
+        breaks = pd.concat(self.breaks) if self.breaks else pd.DataFrame(columns=["report", "status"])
+        (self.out / "README.md").write_text(readme(reports, breaks, self.meta_cols), encoding="utf-8")
+        package = datapackage(self.meta_cols, _sources(manifest))
+        text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+        (self.out / "datapackage.json").write_text(text, encoding="utf-8")
+        return written + [self.out / "README.md", self.out / "datapackage.json"]
+
+    def abandon(self) -> None:
+        """Close what is open after a failure (the caller removes the folder)."""
+        for f in self.files.values():
+            f.close()
+        self.formats.abandon()
+
+
+# ---------------------------------------------------------------- entry points
 
 
 def write_clean(
@@ -347,32 +415,126 @@ def write_clean(
     checks: pd.DataFrame,
     prose: Mapping[str, pd.DataFrame] | None = None,
 ) -> list[Path]:
-    """Write every file of data/clean into out_dir (created if needed); return the paths written.
+    """Write every file of data/clean into out_dir (created if needed) from whole frames; return the paths written.
 
     `prose` holds the frames of the report's words by file name (openness.prose.prose_frames);
     a file missing from it is written with its header only.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     man = _manifest(manifest)
-    meta_cols = _manifest_columns(man)
-    reports = reports_table(cells, man, log, checks)
-    tables = {
-        "reports.csv": reports,
-        "cells.csv": cells_table(cells),
-        "proactive.csv": wide_table(cells, "proactive"),
-        "requests.csv": wide_table(cells, "requests"),
-        "appeals.csv": wide_table(cells, "appeals"),
-        "checks.csv": checks_table(checks),
-        "extraction_log.csv": log_table(log, man),
-        "codebook.csv": codebook_table(),
-    }
-    for name, (_, fields) in prose_fields().items():
-        frame = (prose or {}).get(name, pd.DataFrame(columns=[f.name for f in fields]))
-        tables[name] = _text(frame, [f.name for f in fields])
-    written = [_write_csv(frame, out / name) for name, frame in tables.items()]
-    written += formats.write_formats(out, tables, file_fields(meta_cols), codebook())  # Excel, SQLite, Parquet
-    (out / "README.md").write_text(readme(reports, checks, meta_cols), encoding="utf-8")
-    package = datapackage(meta_cols, _sources(man))
-    (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return written + [out / "README.md", out / "datapackage.json"]
+    clean = Clean(Path(out_dir), _manifest_columns(man))
+    try:
+        clean.add("reports.csv", reports_table(cells, man, log, checks))
+        clean.add("cells.csv", cells_table(cells))
+        for table in TABLES:
+            clean.add(f"{table}.csv", wide_table(cells, table))
+        clean.add("checks.csv", checks_table(checks))
+        clean.add("extraction_log.csv", log_table(log, man))
+        clean.add("codebook.csv", codebook_table())
+        for name, (_, fields) in prose_fields().items():
+            frame = (prose or {}).get(name, pd.DataFrame(columns=[f.name for f in fields]))
+            clean.add(name, _text(frame, [f.name for f in fields]))
+    except BaseException:
+        clean.abandon()
+        raise
+    return clean.close(man)
+
+
+CHUNK = 250  # reports whose extractions are held at once by write_clean_streamed
+
+
+class _Stage:
+    """Rows of the files whose order is not the reports' (checks with their cross-year pairs, the prose files),
+    kept on disk in a scratch SQLite file with their sort keys until all are made."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.con = sqlite3.connect(path)
+        self.con.execute("PRAGMA journal_mode = OFF")
+        self.con.execute("PRAGMA synchronous = OFF")
+        self.con.execute("CREATE TABLE rows (file TEXT, k1 TEXT, k2 INTEGER, k3 INTEGER, row TEXT)")
+        self.seq = 0
+
+    def add(self, name: str, frame: pd.DataFrame, keys: Iterable[tuple[str, int]]) -> None:
+        """Keep text rows with their keys (k1, k2); rows of equal keys come out in the order they were added."""
+        start, self.seq = self.seq, self.seq + len(frame)
+        self.con.executemany(
+            "INSERT INTO rows VALUES (?, ?, ?, ?, ?)",
+            (
+                (name, k1, k2, start + i, json.dumps(row, ensure_ascii=False))
+                for i, ((k1, k2), row) in enumerate(zip(keys, frame.itertuples(index=False, name=None)))
+            ),
+        )
+
+    def pieces(self, name: str, columns: list[str], size: int = 20_000) -> Iterator[pd.DataFrame]:
+        """One file's rows in order, a piece at a time."""
+        cursor = self.con.execute("SELECT row FROM rows WHERE file = ? ORDER BY k1, k2, k3", (name,))
+        while batch := cursor.fetchmany(size):
+            yield pd.DataFrame([json.loads(r) for (r,) in batch], columns=columns, dtype=object)
+
+    def close(self) -> None:
+        self.con.close()
+        self.path.unlink(missing_ok=True)
+
+
+def write_clean_streamed(
+    out_dir: str | Path,
+    manifest: pd.DataFrame,
+    log: list[dict],
+    load: Callable[[list[str]], list[Extraction]],
+    chunk: int = CHUNK,
+) -> list[Path]:
+    """Write every file of data/clean, the same as write_clean would, holding only `chunk` reports at a time.
+
+    `manifest` has one row per input (report, body, year …) in input order and `log` one row per input; `load(reports)`
+    returns the extractions of those report ids in input order. Reports are read in chunks in the order of their ids
+    (the order of cells.csv, the wide tables and reports.csv, written as they come); the cross-year pairs are read
+    again pair by pair; checks and the prose files, in other orders, are kept on disk until the end.
+    """
+    from openness.checks import consecutive_pairs, pair_checks, periods, run_checks
+    from openness.prose import copying_frame, own_words, prose_checks_frame, sections_frame
+
+    out = Path(out_dir)
+    man = _manifest(manifest)
+    clean = Clean(out, _manifest_columns(man))
+    stage = _Stage(out / ".stage.sqlite")
+    try:
+        order = {r: i for i, r in reversed(list(enumerate(man["report"].astype(str))))}  # a report's first input
+        reports = sorted(set(order))
+        logs = log_frame(log)
+        check_columns = clean.columns["checks.csv"]
+        for start in range(0, len(reports), chunk):
+            part = reports[start : start + chunk]
+            extractions = load(part)
+            cells = cells_frame(extractions)
+            checks = run_checks(cells)
+            clean.add("reports.csv", reports_table(cells, man[man["report"].isin(part)], logs[logs["report"].isin(part)], checks))
+            clean.add("cells.csv", cells_table(cells))
+            for table in TABLES:
+                clean.add(f"{table}.csv", wide_table(cells, table))
+            stage.add("checks.csv", _text(checks, check_columns), zip(checks["report"], checks["number"]))
+            words = own_words(extractions, man)
+            for name, frame in (("sections.csv", sections_frame(words)), ("prose_checks.csv", prose_checks_frame(words, cells))):
+                stage.add(name, _text(frame, clean.columns[name]), ((" ", order[r]) for r in frame["report"]))
+        pairs = consecutive_pairs(periods(man)) if {"report", "body", "year"} <= set(man.columns) else []
+        for start in range(0, len(pairs), chunk):
+            part = pairs[start : start + chunk]
+            extractions = load(sorted({r for pair in part for r in pair}))
+            checks = pair_checks(cells_frame(extractions), part)
+            stage.add("checks.csv", _text(checks, check_columns), zip(checks["report"], checks["number"]))
+            copying = copying_frame(own_words(extractions, man), man, part)
+            index = {pair: start + i for i, pair in enumerate(part)}
+            keys = ((" ", index[(b, a)]) for a, b in zip(copying["report"], copying["previous_report"]))
+            stage.add("copying.csv", _text(copying, clean.columns["copying.csv"]), keys)
+        for piece in stage.pieces("checks.csv", check_columns):
+            clean.add("checks.csv", piece)
+        clean.add("extraction_log.csv", log_table(log, man))
+        clean.add("codebook.csv", codebook_table())
+        for name in prose_fields():
+            for piece in stage.pieces(name, clean.columns[name]):
+                clean.add(name, piece)
+    except BaseException:
+        clean.abandon()
+        raise
+    finally:
+        stage.close()
+    return clean.close(man)
