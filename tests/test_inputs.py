@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from conftest import CORPUS, need
 from hostile import unprivileged
@@ -171,3 +172,23 @@ def test_reports_of_one_name_in_two_places_are_both_read(tmp_path):
     pdf = cells[cells.report == "pingtan-2020.pdf"].set_index(["table", "row", "column"])["value"]
     page = cells[cells.report == "html/pingtan-2020.html"].set_index(["table", "row", "column"])["value"]
     assert len(pdf) > 100 and pdf.sort_index().to_dict() == page.sort_index().to_dict()  # the specimen prints the page's figures
+
+
+def test_a_remembered_hash_is_used_only_while_the_file_is_unchanged(tmp_path, monkeypatch):
+    """A no-change rebuild reads no input again; a file rewritten, even to the same size and modified time, is read."""
+    from openness import inputs as inputs_module
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(need(CORPUS / "hongze-2023.pdf").read_bytes())
+    hashes: dict = {}
+    first = inputs_module.known_sha256(path, hashes=hashes)
+    assert first == hashlib.sha256(path.read_bytes()).hexdigest() and hashes[str(path)][4] == first
+    monkeypatch.setattr(inputs_module, "file_sha256", lambda *a, **k: pytest.fail("an unchanged file was read again"))
+    assert inputs_module.known_sha256(path, hashes=hashes) == first
+    monkeypatch.undo()
+    before = path.stat()
+    data = bytearray(path.read_bytes())
+    data[-20] ^= 1  # one bit, same size, modified time set back
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert inputs_module.known_sha256(path, hashes=hashes) == hashlib.sha256(bytes(data)).hexdigest() != first

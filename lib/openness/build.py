@@ -35,7 +35,7 @@ from pathlib import Path
 from openness.cache import Cache, cache_key, code_fingerprint
 from openness.inputs import MAX_BYTES, Input, read_inputs
 from openness.model import Extraction, Problem
-from openness.swap import folder_digest, replace_dir, tidy_leftovers
+from openness.swap import folder_state, replace_dir, tidy_leftovers
 from openness.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, ExtractFn, Job, JobResult, Limits, preload, run_dask, run_forked
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -393,6 +393,43 @@ def _stamp(inputs: list[Input], fingerprint: str) -> str:
     return h.hexdigest()
 
 
+HASHES = "hashes.json"  # in the cache folder: each input's sha256 by path, with the file's state when it was read
+
+
+class HashMemo:
+    """The sha256 of each input as last read, kept in the cache folder, so that a no-change rebuild of thousands of
+    reports reads no file again (inputs.known_sha256 says when a file is unchanged)."""
+
+    def __init__(self, path: Path | None):
+        self.path, self.known = path, None
+        if path is not None:
+            try:
+                self.known = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.known = {}
+            if not isinstance(self.known, dict):
+                self.known = {}
+        self.before = dict(self.known or {})
+
+    def save(self, inputs: list[Input]) -> None:
+        """Write the memo of these inputs when it changed; a cache that cannot be written costs the next build a
+        reading, nothing else."""
+        if self.path is None:
+            return
+        listed = {os.path.abspath(item.path) for item in inputs}
+        self.known = {path: known for path, known in self.known.items() if path in listed}
+        if self.known == self.before:
+            return
+        tmp = self.path.with_suffix(".tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(self.known, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
 def _debug_log(cache_dir: Path | None) -> str | None:
     """A fresh debug log in the cache folder, for what the parsers print (None: discarded)."""
     if cache_dir is None:
@@ -501,7 +538,9 @@ def _build_locked(
     """The build proper, with the output folder held (see `build`)."""
     tidy_leftovers(out)
     notes: list[str] = []
-    inputs = read_inputs(raw, max_bytes=max_bytes, outside=outside, notes=notes)
+    hashes = HashMemo(Path(cache_dir) / HASHES if cache_dir is not None else None)
+    inputs = read_inputs(raw, max_bytes=max_bytes, outside=outside, notes=notes, hashes=hashes.known)
+    hashes.save(inputs)
     for note in notes:
         print(f"note: {note}", file=stream or sys.stderr)
     fingerprint = code_fingerprint(extract)
@@ -519,7 +558,7 @@ def _build_locked(
         and previous.get("stamp") == stamp
         and previous.get("final")
         and out.is_dir()
-        and previous.get("outputs") == folder_digest(out)
+        and previous.get("outputs") == folder_state(out)
     ):
         return BuildResult(out, [], previous["log"], up_to_date=True, seconds=time.perf_counter() - start)
 
@@ -548,7 +587,7 @@ def _build_locked(
     if stamp_file is not None:
         record = {
             "stamp": stamp,
-            "outputs": folder_digest(out),
+            "outputs": folder_state(out),
             "out": str(out.resolve()),
             "final": all(o.final for o in outcomes),
             "log": log,

@@ -57,6 +57,23 @@ def file_sha256(path: Path, max_bytes: int | None = None) -> str:
     return h.hexdigest()
 
 
+def known_sha256(path: Path, max_bytes: int | None = None, hashes: dict | None = None) -> str:
+    """The file's sha256: from `hashes` (absolute path -> [size, inode, modified ns, changed ns, sha256]) when the
+    file is the one hashed then, else read and remembered there. Any write changes the changed time (ctime), which
+    no program can set back, so a remembered hash is never that of other bytes."""
+    if hashes is None:
+        return file_sha256(path, max_bytes)
+    info = os.stat(path)
+    state = [info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns]
+    key = os.path.abspath(path)
+    known = hashes.get(key)
+    if isinstance(known, list) and known[:4] == state and len(known) == 5:
+        return known[4]
+    sha = file_sha256(path, max_bytes)
+    hashes[key] = [*state, sha]  # the state before reading: a file written meanwhile is read again next time
+    return sha
+
+
 def read_manifest(manifest: Path, notes: list[str] | None = None) -> list[dict[str, str]]:
     """The rows of a manifest saved as UTF-8 (or GBK, noted); a ValueError naming the file otherwise."""
     import pandas as pd
@@ -138,8 +155,10 @@ def list_folder(raw: Path) -> list[Input]:
     return sorted(found, key=lambda item: item.file)
 
 
-def read_inputs(raw: Path, *, max_bytes: int = MAX_BYTES, outside: bool = False, notes: list[str] | None = None) -> list[Input]:
-    """The inputs of a raw folder: the manifest's rows, or every PDF/HTML file in it, each vetted."""
+def read_inputs(
+    raw: Path, *, max_bytes: int = MAX_BYTES, outside: bool = False, notes: list[str] | None = None, hashes: dict | None = None
+) -> list[Input]:
+    """The inputs of a raw folder: the manifest's rows, or every PDF/HTML file in it, each vetted (`hashes`: see known_sha256)."""
     manifest = raw / MANIFEST
     if manifest.exists() or manifest.is_symlink():
         inputs = []
@@ -149,7 +168,7 @@ def read_inputs(raw: Path, *, max_bytes: int = MAX_BYTES, outside: bool = False,
             inputs.append(Input(report=report, file=file, path=raw / file, meta=dict(row)))
     else:
         inputs = list_folder(raw)
-    return vet_inputs(inputs, raw, max_bytes=max_bytes, outside=outside)
+    return vet_inputs(inputs, raw, max_bytes=max_bytes, outside=outside, hashes=hashes)
 
 
 def _outside(item: Input, raw: Path) -> str:
@@ -208,7 +227,9 @@ _SPECIAL = (
 )
 
 
-def vet_inputs(inputs: list[Input], raw: Path, *, max_bytes: int = MAX_BYTES, outside: bool = False) -> list[Input]:
+def vet_inputs(
+    inputs: list[Input], raw: Path, *, max_bytes: int = MAX_BYTES, outside: bool = False, hashes: dict | None = None
+) -> list[Input]:
     """Hash every input and refuse, with one reason each, what cannot be extracted and duplicates."""
     by_sha: dict[str, Input] = {}
     by_report: dict[str, Input] = {}
@@ -226,7 +247,7 @@ def vet_inputs(inputs: list[Input], raw: Path, *, max_bytes: int = MAX_BYTES, ou
         if item.refused is not None:
             continue
         try:
-            item.sha256 = file_sha256(item.path, max_bytes)
+            item.sha256 = known_sha256(item.path, max_bytes, hashes)
         except OSError as error:
             item.refused = Problem(item.file, "unreadable", f"cannot read the file ({error.strerror})")
             continue

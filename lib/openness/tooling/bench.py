@@ -421,34 +421,37 @@ def fork_overhead(n: int = 40) -> float:
     return (forked - direct) / n * 1000
 
 
-def _tree_rss_mb(root: int) -> float:
-    """Resident memory of a process and all its descendants (children, grandchildren …), MB, from /proc."""
+def _tree_pss_mb(root: int) -> float:
+    """Memory of a process and all its descendants (children, grandchildren …), MB: the sum of their proportional
+    set sizes (a page shared by k processes, as a forked worker shares its parent's, counts 1/k in each) from /proc."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             with open(f"/proc/{entry.name}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
+                parents[int(entry.name)] = int(f.read().rsplit(b")", 1)[1].split()[1])  # ppid, after the state
         except OSError:  # gone meanwhile
             continue
-        pid = int(entry.name)
-        parents[pid] = int(fields[1])  # ppid, after the state
-        rss[pid] = int(fields[21]) * page  # rss in pages
     tree, todo = set(), [root]
     while todo:
         pid = todo.pop()
         tree.add(pid)
         todo.extend(child for child, parent in parents.items() if parent == pid and child not in tree)
-    return sum(rss.get(pid, 0) for pid in tree) / 2**20
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith(b"Pss:"))  # kB
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
 
 
 def run_sampled(command: list[str], interval: float = 0.1) -> tuple[subprocess.CompletedProcess, float, float]:
-    """Run a command; return it done, its wall-clock seconds and the peak RSS of its whole process tree (MB).
+    """Run a command; return it done, its wall-clock seconds and the peak memory of its whole process tree (MB).
 
-    The peak is the largest sum of the resident memory of the process and every descendant, sampled every
+    The peak is the largest sum of the proportional set sizes of the process and every descendant, sampled every
     `interval` seconds from /proc (a spike shorter than that can be missed).
     """
     import threading
@@ -460,7 +463,7 @@ def run_sampled(command: list[str], interval: float = 0.1) -> tuple[subprocess.C
 
     def sample() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], _tree_rss_mb(proc.pid))
+            peak[0] = max(peak[0], _tree_pss_mb(proc.pid))
             stop.wait(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -633,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
                     "reports": args.rebuild,
                     "peak_rss_mb": round(peak, 1),
                     "note": f"{name}: {seconds:.2f} s (python -m openness build, wall clock); "
-                    f"peak {peak:.0f} MB, the build and its workers (RSS summed over the process tree, sampled every 0.1 s)",
+                    f"peak {peak:.0f} MB, the build and its workers (PSS summed over the process tree, sampled every 0.1 s)",
                 }
             )
     overhead = fork_overhead()
