@@ -475,8 +475,12 @@ def run_sampled(command: list[str], interval: float = 0.1) -> tuple[subprocess.C
     return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr), seconds, peak[0]
 
 
+YEARS = 7  # each bench body publishes this many consecutive years: cross-year checks and copying to pair
+
+
 def make_copies(sources: list[Path], n: int, raw: Path) -> None:
-    """n manifest rows in raw: copies of the sources, each made distinct by a trailing PDF comment (kept between runs)."""
+    """n manifest rows in raw: copies of the sources, each made distinct by a trailing PDF comment (kept between runs);
+    body i // YEARS, year 2019 + i % YEARS, as a national corpus has a body's reports of consecutive years."""
     from openness.dictionary import MANIFEST_COLUMNS
 
     rows = [",".join(MANIFEST_COLUMNS)]
@@ -488,7 +492,7 @@ def make_copies(sources: list[Path], n: int, raw: Path) -> None:
         path = raw / file
         if not path.exists() or path.stat().st_size != len(data):
             path.write_bytes(data)
-        rows.append(f"{report},{file},bench body {i},county,,,2023,,,bench copy of {src.name},")
+        rows.append(f"{report},{file},bench body {i // YEARS},county,,,{2019 + i % YEARS},,,bench copy of {src.name},")
     (raw / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
