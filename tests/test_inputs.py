@@ -192,3 +192,19 @@ def test_a_remembered_hash_is_used_only_while_the_file_is_unchanged(tmp_path, mo
     path.write_bytes(bytes(data))
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert inputs_module.known_sha256(path, hashes=hashes) == hashlib.sha256(bytes(data)).hexdigest() != first
+
+
+def test_a_path_through_a_folder_link_and_up_is_judged_where_the_kernel_opens_it(tmp_path):
+    """`link/../report.pdf`, link a folder outside: the file opened lies outside the raw folder (the remembered
+    real paths of folders must not read the '..' as if the link were a plain folder)."""
+    raw, deep = tmp_path / "raw", tmp_path / "elsewhere" / "dir"
+    raw.mkdir()
+    deep.mkdir(parents=True)
+    shutil.copy(need(CORPUS / "hongze-2023.pdf"), deep.parent / "report.pdf")
+    shutil.copy(need(CORPUS / "hongze-2023.pdf"), raw / "inside.pdf")
+    (raw / "link").symlink_to(deep)
+    (raw / "manifest.csv").write_text(HEADER + "out,link/../report.pdf,,,,,,,,,\nin,inside.pdf,,,,,,,,,\n", encoding="utf-8")
+    inputs = {i.report: i for i in read_inputs(raw)}
+    assert inputs["out"].refused is not None and inputs["out"].refused.kind == "outside"
+    assert "elsewhere/report.pdf, outside the raw folder" in inputs["out"].refused.message
+    assert inputs["in"].refused is None

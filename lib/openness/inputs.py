@@ -171,17 +171,30 @@ def read_inputs(
     return vet_inputs(inputs, raw, max_bytes=max_bytes, outside=outside, hashes=hashes)
 
 
-def _outside(item: Input, raw: Path) -> str:
-    """Why an input lies outside the raw folder ('' when it lies inside)."""
+def _outside(item: Input, raw: Path, folders: dict[str, str] | None = None) -> str:
+    """Why an input lies outside the raw folder ('' when it lies inside).
+
+    `folders` remembers the real path of each folder met (and of the raw folder) within one listing: thousands of
+    files in one folder then cost one lstat each, not one per part of their path."""
     if os.path.isabs(item.file) or os.path.normpath(item.file).split(os.sep)[0] == "..":
         return f"the path {item.file} leads outside the raw folder"
-    real = os.path.realpath(item.path)
-    if not Path(real).is_relative_to(os.path.realpath(raw)):
+    folders = {} if folders is None else folders
+    parent, name = os.path.split(os.fspath(item.path))  # not normalised: a link's '..' is the kernel's, as realpath reads it
+    if os.path.islink(item.path) or name in ("", ".", ".."):
+        real = os.path.realpath(item.path)
+    else:
+        if parent not in folders:
+            folders[parent] = os.path.realpath(parent)
+        real = os.path.join(folders[parent], name)
+    key = f"\0raw {raw}"
+    if key not in folders:
+        folders[key] = os.path.realpath(raw)
+    if not Path(real).is_relative_to(folders[key]):
         return f"it is a link to {shown_name(real)}, outside the raw folder"
     return ""
 
 
-def refusal(item: Input, raw: Path, max_bytes: int, outside: bool) -> Problem | None:
+def refusal(item: Input, raw: Path, max_bytes: int, outside: bool, folders: dict[str, str] | None = None) -> Problem | None:
     """Why an input cannot be extracted (missing, not a regular file, outside the raw folder, empty, too large); None if it can."""
 
     def no(kind: str, message: str) -> Problem:
@@ -205,7 +218,7 @@ def refusal(item: Input, raw: Path, max_bytes: int, outside: bool) -> Problem | 
     if kind is not None:
         link = f" (a link to {shown_name(os.path.realpath(item.path))})" if os.path.islink(item.path) else ""
         return no("special_file", f"{kind}{link}, not a report file: refused")
-    why = "" if outside else _outside(item, raw)
+    why = "" if outside else _outside(item, raw, folders)
     if why:
         return no("outside", f"refused: {why}; inputs must lie inside it (--allow-outside-raw to allow)")
     if info.st_size == 0:
@@ -233,6 +246,7 @@ def vet_inputs(
     """Hash every input and refuse, with one reason each, what cannot be extracted and duplicates."""
     by_sha: dict[str, Input] = {}
     by_report: dict[str, Input] = {}
+    folders: dict[str, str] = {}  # real paths of the folders met (see _outside)
     for item in inputs:
         if item.refused is not None:
             continue
@@ -243,7 +257,7 @@ def vet_inputs(
             )
             continue
         by_report[item.report] = item
-        item.refused = refusal(item, raw, max_bytes, outside)
+        item.refused = refusal(item, raw, max_bytes, outside, folders)
         if item.refused is not None:
             continue
         try:

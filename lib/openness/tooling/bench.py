@@ -537,6 +537,33 @@ def rebuild(items: list[Item], n: int, folder: Path, fresh: int = 0) -> dict[str
     return figures
 
 
+def nochange(n: int, folder: Path) -> dict[str, tuple[float, float]]:
+    """Seconds and process-tree peak memory (MB) of a build of n reports whose extractor reads nothing (a no-op:
+    every report fails, no figure), then of the rebuild with nothing changed: the no-change path at n inputs
+    (listing, vetting, the remembered hashes, the stamp), without the minutes the figures' outputs take."""
+    import shutil
+
+    raw, out, cache_dir = folder / "raw", folder / "clean-noop", folder / "cache-noop"
+    for stale in (out, cache_dir):
+        shutil.rmtree(stale, ignore_errors=True)
+    make_copies(sorted(RAW.glob("*.pdf")), n, raw)  # the specimens: small files
+    code = (
+        "import sys; from pathlib import Path; from openness import build as b; "
+        "from openness.tooling.bench import _noop_extract; "
+        f"r = b.build(Path({str(raw)!r}), Path({str(out)!r}), cache_dir=Path({str(cache_dir)!r}), "
+        "extract=_noop_extract, progress=False, stream=sys.stderr); print(r.summary(), file=sys.stderr)"
+    )
+    figures = {}
+    for name in (f"{n} inputs, no-op extractor, outputs written", "nothing changed"):
+        done, seconds, peak = run_sampled([sys.executable, "-c", code])
+        if done.returncode not in (0, 1):
+            raise RuntimeError(f"the no-op build failed:\n{done.stderr[-2000:]}")
+        figures[name] = (seconds, peak)
+    if "up to date" not in done.stderr:
+        raise RuntimeError(f"the no-change rebuild rewrote the outputs:\n{done.stderr[-2000:]}")
+    return figures
+
+
 # ---------------------------------------------------------------------------
 # Command line
 
@@ -570,6 +597,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--fresh", type=int, default=40, metavar="K", help="of the rebuild's reports, K left uncached: extracted by workers"
+    )
+    parser.add_argument(
+        "--noop", action="store_true", help="the rebuild's builds with a no-op extractor: the no-change path alone"
     )
     parser.add_argument(
         "--scale-dir", type=Path, default=None, metavar="DIR", help="keep the rebuild's copies in DIR, to reuse them next run"
@@ -631,11 +661,11 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="openness-bench-") as tmp:
             folder = args.scale_dir or Path(tmp)
             fresh = min(args.fresh, args.rebuild)
-            figures = rebuild(items, args.rebuild, folder, fresh)
+            figures = nochange(args.rebuild, folder) if args.noop else rebuild(items, args.rebuild, folder, fresh)
         for name, (seconds, peak) in figures.items():
             rows.append(
                 {
-                    "corpus": f"build ({args.rebuild} reports)",
+                    "corpus": f"build ({args.rebuild} reports{', no-op extractor' if args.noop else ''})",
                     "method": "build",
                     "reports": args.rebuild,
                     "peak_rss_mb": round(peak, 1),
