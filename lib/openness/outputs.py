@@ -340,18 +340,8 @@ def _sources(manifest: pd.DataFrame) -> list[dict]:
 # ---------------------------------------------------------------- the files, piece by piece
 
 
-# Every CSV of data/clean, in the order they are written (and made tables of openness.sqlite).
-CSV_FILES = [
-    "reports.csv",
-    "cells.csv",
-    "proactive.csv",
-    "requests.csv",
-    "appeals.csv",
-    "checks.csv",
-    "extraction_log.csv",
-    "codebook.csv",
-    *prose_fields(),
-]
+# Every CSV of data/clean, in the dictionary's order (that of the tables of openness.sqlite).
+CSV_FILES = [name for name in file_fields() if name.endswith(".csv")]
 
 
 class Clean:
