@@ -219,17 +219,8 @@ def test_a_file_that_hangs_the_parser_is_stopped_and_the_build_goes_on(tmp_path)
     prose.import_pages(src, [0])
     prose.save(raw / "prose.pdf")
     (raw / "hang.pdf").write_bytes((raw / "prose.pdf").read_bytes() + b"\n% another file\n")
-    stream = io.StringIO()
-    result = b.build(
-        raw,
-        tmp_path / "clean",
-        jobs=2,
-        timeout=2,
-        cache_dir=tmp_path / "cache",
-        extract=hang_on_hang_pdf,
-        progress=False,
-        stream=stream,
-    )
+    run = dict(jobs=2, timeout=2, cache_dir=tmp_path / "cache", extract=hang_on_hang_pdf, progress=False)
+    result = b.build(raw, tmp_path / "clean", **run, stream=io.StringIO())
     by_file = {o.extraction.file: o.extraction for o in result.outcomes}
     assert by_file["hang.pdf"].status == "failed"
     assert by_file["hang.pdf"].reason == "stopped after 2 s: the parser did not finish within the time limit"
@@ -242,41 +233,14 @@ def test_a_file_that_hangs_the_parser_is_stopped_and_the_build_goes_on(tmp_path)
     assert reports.at["prose", "body"] == BODY and reports.at["prose", "year"] == "2023"
     assert reports.at["prose", "guessed"] == "body year level"
     # a time-out is remembered under the limits: a no-change rebuild does not try the file again
-    again = b.build(
-        raw,
-        tmp_path / "clean",
-        jobs=2,
-        timeout=2,
-        cache_dir=tmp_path / "cache",
-        extract=hang_on_hang_pdf,
-        progress=False,
-        stream=io.StringIO(),
-    )
+    again = b.build(raw, tmp_path / "clean", **run, stream=io.StringIO())
     assert again.up_to_date and again.log == result.log
     (tmp_path / "clean" / "cells.csv").write_text("edited", encoding="utf-8")  # outputs to write again, from the cache
-    rewritten = b.build(
-        raw,
-        tmp_path / "clean",
-        jobs=2,
-        timeout=2,
-        cache_dir=tmp_path / "cache",
-        extract=hang_on_hang_pdf,
-        progress=False,
-        stream=io.StringIO(),
-    )
+    rewritten = b.build(raw, tmp_path / "clean", **run, stream=io.StringIO())
     cached = {o.extraction.file: o.cached for o in rewritten.outcomes}
     assert cached == {"hang.pdf": True, "prose.pdf": True}
     # other limits: tried again
-    longer = b.build(
-        raw,
-        tmp_path / "clean",
-        jobs=2,
-        timeout=3,
-        cache_dir=tmp_path / "cache",
-        extract=hang_on_hang_pdf,
-        progress=False,
-        stream=io.StringIO(),
-    )
+    longer = b.build(raw, tmp_path / "clean", **(run | {"timeout": 3}), stream=io.StringIO())
     cached = {o.extraction.file: o.cached for o in longer.outcomes}
     assert cached == {"hang.pdf": False, "prose.pdf": True}
     assert longer.outcomes[0].extraction.reason == "stopped after 3 s: the parser did not finish within the time limit"
@@ -313,7 +277,7 @@ def test_a_failed_write_leaves_the_previous_outputs_intact(bad_build, tmp_path, 
         Path(out_dir, "cells.csv").write_text("report,table\nhalf,", encoding="utf-8")
         raise OSError("disk full")
 
-    monkeypatch.setattr(openness.outputs, "write_clean", write_half)
+    monkeypatch.setattr(openness.outputs, "write_clean_streamed", write_half)
     with pytest.raises(OSError, match="disk full"):
         b.build(raw, previous, force=False, cache_dir=cache, jobs=2, progress=False, stream=io.StringIO())
     assert snapshot(previous) == before
@@ -674,7 +638,7 @@ def test_a_full_disk_for_the_outputs_says_so_in_one_line_with_its_own_status(tmp
     def no_space(out_dir, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(Path(out_dir) / "cells.csv"))
 
-    monkeypatch.setattr(openness.outputs, "write_clean", no_space)
+    monkeypatch.setattr(openness.outputs, "write_clean_streamed", no_space)
     status = b.main(["--raw", str(raw), "--out", str(out), "--cache", str(tmp_path / "cache"), "--force"])
     err = capsys.readouterr().err.splitlines()
     assert status == 3  # not 1 (some input failed) nor 2 (refused)

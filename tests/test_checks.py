@@ -158,6 +158,30 @@ def test_consecutive_pairs_and_periods():
     assert consecutive_pairs(got) == [("a-2023", "a-2024")]
 
 
+def test_a_year_printed_twice_is_paired_once():
+    """平潭 2023 as its web page and as a Chromium print of it, then 2024: one carry-over check per column, not two."""
+    from openness.extract import extract_report
+    from openness.outputs import cells_frame
+
+    files = {
+        "pingtan-2023": CORPUS / "html" / "pingtan-2023.html",
+        "pingtan-2023-print": CORPUS / "producers" / "pingtan-2023-chromium.pdf",
+        "pingtan-2024": CORPUS / "html" / "pingtan-2024.html",
+    }
+    exs = [extract_report(need(path), report=report) for report, path in files.items()]
+    manifest = pd.DataFrame({"report": list(files), "body": "平潭综合实验区", "year": ["2023", "2023", "2024"]})
+    assert consecutive_pairs(periods(manifest)) == [("pingtan-2023", "pingtan-2024")]
+    checks = run_checks(cells_frame(exs), periods(manifest))
+    across = checks[checks.report.str.contains("→")]
+    assert set(across.report) == {"pingtan-2023→pingtan-2024"}
+    carry = across[across.identity == "carry_over"]
+    assert len(carry) == 7 and carry.scope.is_unique and set(carry.status) == {"pass"}
+    # both readings of 2023 are still checked on their own, and agree
+    own = checks[checks.report.isin(["pingtan-2023", "pingtan-2023-print"])]
+    by = {r: sorted(zip(g.identity, g.scope, g.status)) for r, g in own.groupby("report")}
+    assert by["pingtan-2023"] == by["pingtan-2023-print"] and by["pingtan-2023"]
+
+
 def test_pingtan_2020_breaks_its_own_table_2_as_published():
     """平潭 2020 prints （七）总计 21 (自然人 20) over rows that add up to 27 (自然人 26)."""
     from openness.extract import extract_report

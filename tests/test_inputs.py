@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from conftest import CORPUS, need
 from hostile import unprivileged
@@ -185,6 +186,42 @@ def test_reports_of_one_name_in_two_places_are_both_read(tmp_path):
     )
     assert len(pdf) > 100 and pdf == page  # the specimen prints the page's figures
     assert set(read(tmp_path / "clean" / "cells.csv").report) == {"hongze-2023", "html/pingtan-2020.html"}
+
+
+def test_a_remembered_hash_is_used_only_while_the_file_is_unchanged(tmp_path, monkeypatch):
+    """A no-change rebuild reads no input again; a file rewritten, even to the same size and modified time, is read."""
+    from openness import inputs as inputs_module
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(need(CORPUS / "hongze-2023.pdf").read_bytes())
+    hashes: dict = {}
+    first = inputs_module.known_sha256(path, hashes=hashes)
+    assert first == hashlib.sha256(path.read_bytes()).hexdigest() and hashes[str(path)][4] == first
+    monkeypatch.setattr(inputs_module, "file_sha256", lambda *a, **k: pytest.fail("an unchanged file was read again"))
+    assert inputs_module.known_sha256(path, hashes=hashes) == first
+    monkeypatch.undo()
+    before = path.stat()
+    data = bytearray(path.read_bytes())
+    data[-20] ^= 1  # one bit, same size, modified time set back
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert inputs_module.known_sha256(path, hashes=hashes) == hashlib.sha256(bytes(data)).hexdigest() != first
+
+
+def test_a_path_through_a_folder_link_and_up_is_judged_where_the_kernel_opens_it(tmp_path):
+    """`link/../report.pdf`, link a folder outside: the file opened lies outside the raw folder (the remembered
+    real paths of folders must not read the '..' as if the link were a plain folder)."""
+    raw, deep = tmp_path / "raw", tmp_path / "elsewhere" / "dir"
+    raw.mkdir()
+    deep.mkdir(parents=True)
+    shutil.copy(need(CORPUS / "hongze-2023.pdf"), deep.parent / "report.pdf")
+    shutil.copy(need(CORPUS / "hongze-2023.pdf"), raw / "inside.pdf")
+    (raw / "link").symlink_to(deep)
+    (raw / "manifest.csv").write_text(HEADER + "out,link/../report.pdf,,,,,,,,,\nin,inside.pdf,,,,,,,,,\n", encoding="utf-8")
+    inputs = {i.report: i for i in read_inputs(raw)}
+    assert inputs["out"].refused is not None and inputs["out"].refused.kind == "outside"
+    assert "elsewhere/report.pdf, outside the raw folder" in inputs["out"].refused.message
+    assert inputs["in"].refused is None
 
 
 # ---------------------------------------------------------------------------

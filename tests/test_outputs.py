@@ -12,9 +12,10 @@ import pytest
 
 from conftest import CORPUS, need
 from openness.checks import periods, run_checks
+from openness.dictionary import ENCODING, file_fields, wide_header
 from openness.labels import codebook
 from openness.model import Extraction
-from openness.outputs import ENCODING, cells_frame, file_fields, wide_header, write_clean
+from openness.outputs import cells_frame, write_clean
 from test_checks import with_codes
 
 BOM = b"\xef\xbb\xbf"
@@ -456,3 +457,42 @@ def test_a_formula_like_text_stays_text_in_the_workbook(inputs, tmp_path):
         c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value
     ]
     assert texts and all(c.data_type == "s" for c in texts)
+
+
+def test_written_a_few_reports_at_a_time_the_files_are_the_same_bytes(tmp_path, monkeypatch):
+    """write_clean_streamed (the build's writer, which holds a few hundred reports at a time) writes every file
+    byte for byte as write_clean does from whole frames, whatever the chunk: on 平潭's pages of seven years (prose,
+    copying, cross-year checks), a Chromium print of one of them (a year printed twice) and 洪泽 2023's PDF."""
+    from openness import formats
+    from openness.extract import extract_report
+    from openness.model import stamp
+    from openness.outputs import write_clean_streamed
+    from openness.prose import prose_frames
+
+    files = {f"pingtan-{y}": CORPUS / "html" / f"pingtan-{y}.html" for y in range(2019, 2026)}
+    files |= {"a-print-2023": CORPUS / "producers" / "pingtan-2023-chromium.pdf", "hongze-2023": CORPUS / "hongze-2023.pdf"}
+    extractions = [stamp(extract_report(need(path), report=r), r, path.name) for r, path in files.items()]
+    body = {"hongze-2023": "淮安市洪泽区人民政府"}
+    manifest = pd.DataFrame(
+        [{"report": r, "file": p.name, "body": body.get(r, "平潭综合实验区"), "year": r[-4:]} for r, p in files.items()]
+    )
+    log = [{"file": e.file, "report": e.report, "sha256": "", "status": e.status, "reason": e.reason} for e in extractions]
+    monkeypatch.setattr(formats, "ROW_GROUP", 500)  # several row groups in cells.parquet
+    cells = cells_frame(extractions)
+    whole = tmp_path / "whole"
+    write_clean(whole, cells, manifest, log, run_checks(cells, periods(manifest)), prose_frames(extractions, cells, manifest))
+    for name, least in (("copying.csv", 30), ("prose_checks.csv", 20), ("checks.csv", 400)):
+        assert len(read(whole, name)) >= least  # every kind of row is there to be ordered
+    assert "a-print-2023→pingtan-2024" not in set(read(whole, "checks.csv").report)  # 2023 paired once
+    for chunk in (1, 3, 50):
+        pieces = tmp_path / f"chunk-{chunk}"
+        loaded: list[int] = []
+
+        def load(reports: list[str], loaded: list[int] = loaded) -> list[Extraction]:
+            loaded.append(len(reports))
+            return [e for e in extractions if e.report in reports]
+
+        write_clean_streamed(pieces, manifest, log, load, chunk=chunk)
+        assert max(loaded) <= 2 * chunk  # a chunk of reports, or of cross-year pairs (two reports each)
+        assert sorted(p.name for p in pieces.iterdir()) == sorted(p.name for p in whole.iterdir())
+        assert [p.name for p in sorted(whole.iterdir()) if p.read_bytes() != (pieces / p.name).read_bytes()] == [], chunk

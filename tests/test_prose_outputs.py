@@ -11,7 +11,7 @@ import pytest
 
 from conftest import CORPUS, need
 from openness import build as b
-from openness.outputs import file_fields
+from openness.dictionary import file_fields
 
 NEW = ("sections.csv", "prose_checks.csv", "copying.csv")
 

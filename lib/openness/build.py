@@ -50,7 +50,7 @@ from openness.inputs import (
 )
 from openness.model import Extraction, Problem
 from openness.notebooks import Refresh
-from openness.swap import folder_digest, replace_dir, tidy_leftovers
+from openness.swap import folder_state, replace_dir, tidy_leftovers
 from openness.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, ExtractFn, Job, JobResult, Limits, preload, run_dask, run_forked
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -68,7 +68,7 @@ class OutRefused(ValueError):
 
 def _own_files(out: Path) -> set[str] | None:
     """The files a build wrote in `out`: what its marker lists, and what this version writes (None: no marker)."""
-    from openness.outputs import file_fields
+    from openness.dictionary import file_fields
 
     try:
         text = (out / MARKER).read_text(encoding="utf-8")
@@ -179,12 +179,30 @@ class Progress:
 
 @dataclass
 class Outcome:
-    """One input and what came of it."""
+    """One input and what came of it: its log row, and its extraction, held here or read again from the cache.
+
+    A build of many thousand reports cannot hold every figure at once: an extraction the cache holds is let go
+    once its row is known and read again when the outputs are written.
+    """
 
     input: Input
-    extraction: Extraction
+    held: Extraction | None  # None: the cache holds it under `key`
     cached: bool = False
     final: bool = True  # False after a crash: the next build tries the file again
+    row: dict = field(default_factory=dict)  # the extraction's file, report, status, reason, seconds
+    cache: Cache | None = None
+    key: str = ""
+
+    @property
+    def extraction(self) -> Extraction:
+        """The whole extraction, with what the build knows about the input among its problems."""
+        if self.held is not None:
+            return self.held
+        hit = self.cache.get(self.key) if self.cache is not None else None
+        if hit is None:
+            raise OSError(errno.ENOENT, "the extraction cache lost this file's extraction; build again", self.input.file)
+        return _with_input_problems(self.input, hit.extraction)
+
     title: dict[str, str] | None = None  # body and year as the report's title prints them (read when the manifest omits them)
     left_out: str = ""  # why this report is not used (replaced, or the same body and year as the one used)
 
@@ -257,7 +275,7 @@ def settle(outcomes: list[Outcome]) -> list[str]:
 
 def _with_input_problems(item: Input, extraction: Extraction) -> Extraction:
     """Add what the build knows about the input file to its extraction's problems."""
-    url = item.meta.get("source_url_refused")
+    url = item.source_url_refused
     if url and not any(p.kind == "source_url" for p in extraction.problems):
         shown = url if len(url) <= 60 else url[:60] + "…"
         extraction.problems.insert(
@@ -289,11 +307,14 @@ def extract_all(
     todo: list[tuple[object, Job]] = []
     keys: dict[int, str] = {}
 
-    def done(i: int, result: JobResult, cached: bool) -> None:
+    def done(i: int, result: JobResult, cached: bool, stored: str = "") -> None:
+        """One input's outcome; `stored`: the cache key its extraction lies under (then not held in memory)."""
         item = inputs[i]
         extraction = _with_input_problems(item, result.extraction)
+        row = {k: getattr(extraction, k) for k in ("file", "report", "status", "reason", "seconds")}
         final = result.cacheable or bool(result.limit) or item.refused is not None
-        outcomes[i] = Outcome(item, extraction, cached, final=final, title=result.guessed)
+        held = None if stored else extraction
+        outcomes[i] = Outcome(item, held, cached, final, row, cache if stored else None, stored, title=result.guessed)
         outcomes[i].input.meta = _metadata(item)
         if progress:
             progress.update(extraction, cached, item.refused is not None)
@@ -303,9 +324,13 @@ def extract_all(
             done(i, JobResult(Extraction(report=item.report, file=item.file, problems=[item.refused]), None, False), False)
             continue
         keys[i] = cache_key(fingerprint, item)
-        hit = None if (force or cache is None) else cache.get(keys[i]) or cache.get(limited_key(keys[i], limits))
+        hit, stored = None, ""
+        if not force and cache is not None:
+            for stored in (keys[i], limited_key(keys[i], limits)):
+                if (hit := cache.get(stored)) is not None:
+                    break
         if hit is not None:
-            done(i, hit, True)
+            done(i, hit, True, stored)
         else:
             todo.append((i, Job(item.report, item.file, str(item.path.resolve()), item.guess, extract)))
 
@@ -317,9 +342,12 @@ def extract_all(
                 preload()
             results = run_forked(todo, jobs or os.cpu_count() or 1, timeout, memory_mb, debug_log)
         for i, result in results:
+            stored = ""
             if cache is not None and (result.cacheable or result.limit):
-                cache.put(keys[i] if result.cacheable else limited_key(keys[i], limits), result)
-            done(i, result, False)
+                key = keys[i] if result.cacheable else limited_key(keys[i], limits)
+                cache.put(key, result)
+                stored = "" if cache.warning else key
+            done(i, result, False, stored)
     return [outcomes[i] for i in range(len(inputs))]
 
 
@@ -351,20 +379,25 @@ def _keep_timings(log: list[dict], previous_log: Path) -> None:
 
 
 def write_outputs(outcomes: list[Outcome], out: Path) -> None:
-    """Check the cells and write every output file into a fresh folder beside `out`, then swap it in."""
+    """Check the cells and write every output file into a fresh folder beside `out`, then swap it in.
+
+    The extractions are read (from the cache) a few hundred reports at a time: see outputs.write_clean_streamed.
+    """
     import pandas as pd
 
-    from openness.checks import periods, run_checks
-    from openness.outputs import cells_frame, write_clean
-    from openness.prose import prose_frames
+    from openness import outputs
 
     used = [o for o in outcomes if not o.left_out]  # a report left out is in the log only
-    extractions = [o.extraction for o in used]
-    manifest = pd.DataFrame([o.input.meta for o in used]).fillna("")
-    cells = cells_frame(extractions)
-    checks = run_checks(cells, periods(manifest) if {"report", "body", "year"} <= set(manifest.columns) else {})
-    log = [dict(row, sha256=o.input.sha256 or "", seconds=o.extraction.seconds) for o, row in zip(outcomes, _log(outcomes))]
+    manifest = pd.DataFrame([o.input.meta for o in used], columns=["report"] if not used else None).fillna("")
+    log = [dict(row, sha256=o.input.sha256 or "", seconds=o.row["seconds"]) for o, row in zip(outcomes, _log(outcomes))]
     _keep_timings(log, out / "extraction_log.csv")
+    by_report: dict[str, list[int]] = {}
+    for i, o in enumerate(outcomes):
+        if not o.left_out:
+            by_report.setdefault(o.input.report, []).append(i)
+
+    def load(reports: list[str]) -> list[Extraction]:
+        return [outcomes[i].extraction for i in sorted(i for r in reports for i in by_report.get(r, []))]
 
     out.parent.mkdir(parents=True, exist_ok=True)
     # the pid in the name tells tidy_leftovers whether the writer is still alive
@@ -373,7 +406,7 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(staged, 0o777 & ~umask)  # mkdtemp makes it private; outputs are for everyone
-        write_clean(staged, cells, manifest, log, checks, prose_frames(extractions, cells, manifest))
+        outputs.write_clean_streamed(staged, manifest, log, load)
         write_marker(staged)
         replace_dir(staged, out)
     except BaseException:
@@ -398,6 +431,43 @@ def _stamp(inputs: list[Input], fingerprint: str) -> str:
     return h.hexdigest()
 
 
+HASHES = "hashes.json"  # in the cache folder: each input's sha256 by path, with the file's state when it was read
+
+
+class HashMemo:
+    """The sha256 of each input as last read, kept in the cache folder, so that a no-change rebuild of thousands of
+    reports reads no file again (inputs.known_sha256 says when a file is unchanged)."""
+
+    def __init__(self, path: Path | None):
+        self.path, self.known = path, None
+        if path is not None:
+            try:
+                self.known = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.known = {}
+            if not isinstance(self.known, dict):
+                self.known = {}
+        self.before = dict(self.known or {})
+
+    def save(self, inputs: list[Input]) -> None:
+        """Write the memo of these inputs when it changed; a cache that cannot be written costs the next build a
+        reading, nothing else."""
+        if self.path is None:
+            return
+        listed = {os.path.abspath(item.path) for item in inputs}
+        self.known = {path: known for path, known in self.known.items() if path in listed}
+        if self.known == self.before:
+            return
+        tmp = self.path.with_suffix(".tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(self.known, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
 def _debug_log(cache_dir: Path | None) -> str | None:
     """A fresh debug log in the cache folder, for what the parsers print (None: discarded)."""
     if cache_dir is None:
@@ -418,10 +488,10 @@ def _log(outcomes: list[Outcome]) -> list[dict[str, str]]:
     """One row per input: file, report, status (ok, partial, failed, left_out) and reason."""
     return [
         {
-            "file": o.extraction.file,
-            "report": o.extraction.report,
-            "status": LEFT_OUT if o.left_out else o.extraction.status,
-            "reason": o.left_out or o.extraction.reason,
+            "file": o.row["file"],
+            "report": o.row["report"],
+            "status": LEFT_OUT if o.left_out else o.row["status"],
+            "reason": o.left_out or o.row["reason"],
         }
         for o in outcomes
     ]
@@ -527,7 +597,7 @@ def _notebooks_stamp(folder: Path, out: Path) -> str:
     """A hash of what executed notebooks show: the outputs, the package (charts, stories) and the notebooks themselves."""
     from openness.notebooks import notebook_files
 
-    h = hashlib.sha256(f"{folder_digest(out)} {outputs_fingerprint()}".encode())
+    h = hashlib.sha256(f"{folder_state(out)} {outputs_fingerprint()}".encode())
     for notebook in notebook_files(folder):
         h.update(notebook.name.encode() + b"\0" + notebook.read_bytes() + b"\0")
     return h.hexdigest()
@@ -596,7 +666,9 @@ def _build_locked(
     """The build proper, with the output folder held (see `build`)."""
     tidy_leftovers(out)
     notes: list[str] = []
-    inputs = read_inputs(raw, max_bytes=max_bytes, outside=outside, notes=notes)
+    hashes = HashMemo(Path(cache_dir) / HASHES if cache_dir is not None else None)
+    inputs = read_inputs(raw, max_bytes=max_bytes, outside=outside, notes=notes, hashes=hashes.known)
+    hashes.save(inputs)
     for note in notes:
         print(f"note: {note}", file=stream or sys.stderr)
     if not inputs:  # nothing to build from: the outputs there are kept
@@ -613,7 +685,7 @@ def _build_locked(
         and previous.get("stamp") == stamp
         and previous.get("final")
         and out.is_dir()
-        and previous.get("outputs") == folder_digest(out)
+        and previous.get("outputs") == folder_state(out)
     ):
         warnings = previous.get("warnings", [])
         _say_warnings(warnings, stream)
@@ -645,7 +717,7 @@ def _build_locked(
         print(f"warning: {cache.warning}", file=stream or sys.stderr)
     record = {
         "stamp": stamp,
-        "outputs": folder_digest(out),
+        "outputs": folder_state(out),
         "out": str(out.resolve()),
         "final": all(o.final for o in outcomes),
         "log": log,

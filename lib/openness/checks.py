@@ -382,18 +382,17 @@ def periods(manifest: pd.DataFrame) -> dict[str, tuple[str, int]]:
 
 
 def consecutive_pairs(periods: Mapping[str, tuple[str, int]]) -> list[tuple[str, str]]:
-    """Pairs (report of year y, report of year y+1) of the same body, sorted."""
-    by_key: dict[tuple[str, int], list[str]] = {}
+    """Pairs (report of year y, report of year y+1) of the same body, sorted: each (body, year) paired once.
+
+    A body with two reports of one year (a web page and its PDF) is paired by the one listed first;
+    the others are checked on their own but not across years (a Cartesian product would repeat each pair).
+    """
+    first: dict[tuple[str, int], str] = {}
     for report, (body, year) in periods.items():
         if body is None or year is None or pd.isna(body) or pd.isna(year):
             continue
-        by_key.setdefault((str(body), int(year)), []).append(report)
-    pairs = []
-    for (body, year), reports in by_key.items():
-        for a in reports:
-            for b in by_key.get((body, year + 1), []):
-                pairs.append((a, b))
-    return sorted(pairs)
+        first.setdefault((str(body), int(year)), report)
+    return sorted((a, first[(body, year + 1)]) for (body, year), a in first.items() if (body, year + 1) in first)
 
 
 def _numbers(values: list) -> pd.Series:
@@ -412,6 +411,16 @@ def run_checks(cells: pd.DataFrame, periods: Mapping[str, tuple[str, int]] | Non
         rows.extend(_check_report(_Report(figures, name)))
     for a, b in consecutive_pairs(periods or {}):
         rows.extend(_check_pair(_Report(figures, a), _Report(figures, b)))
+    return _frame(rows)
+
+
+def pair_checks(cells: pd.DataFrame, pairs: Iterable[tuple[str, str]]) -> pd.DataFrame:
+    """The cross-year identities of these pairs (report of year y, report of year y+1) alone, as run_checks has them."""
+    figures = Figures(cells)
+    return _frame([row for a, b in pairs for row in _check_pair(_Report(figures, a), _Report(figures, b))])
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("left", "right", "difference"):
         frame[col] = _numbers(list(frame[col])) if len(frame) else pd.Series([], dtype="Int64")

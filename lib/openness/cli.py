@@ -19,26 +19,11 @@ from pathlib import Path
 from . import __version__
 from .extract import extract_report
 from .inputs import MAX_BYTES, Input, refusal
-from .outputs import format_bbox, safe_text
+from .outputs import CELL_COLUMNS, format_bbox, safe_text
 from .workers import Limits, call_limited, preload
 
-EXTRACT_COLUMNS = [
-    "report",
-    "table",
-    "row",
-    "column",
-    "value",
-    "page",
-    "text",
-    "row_code",
-    "column_code",
-    "bbox",
-    "method",
-    "locator",
-    "confidence",
-    "proof",
-    "proof_note",
-]
+# cells.csv's columns, with the figure's page and printed text brought forward beside it
+EXTRACT_COLUMNS = [*CELL_COLUMNS[:5], "page", "text", *(c for c in CELL_COLUMNS[5:] if c not in ("page", "text"))]
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -1,7 +1,7 @@
 """The CSVs of data/clean again, in the formats reporters and analysts open: Excel, SQLite, Parquet.
 
 Written by `outputs.write_clean` from the very text frames it writes as CSV, each value typed
-by its field in `outputs.file_fields` (an integer or number as a number, a blank as an empty cell
+by its field in `dictionary.file_fields` (an integer or number as a number, a blank as an empty cell
 or NULL, never 0), so every format reads back to the figures of the CSVs. Each file is byte for
 byte the same on every run: no dates, fixed zip times.
 
@@ -13,9 +13,9 @@ byte the same on every run: no dates, fixed zip times.
 
 from __future__ import annotations
 
-import io
 import re
 import sqlite3
+import tempfile
 import zipfile
 from datetime import datetime
 from decimal import Decimal
@@ -128,103 +128,226 @@ def _headers(field, english: dict[str, tuple[str, str]]) -> tuple[str, str, str]
     return code, CHINESE.get(field.name, field.name), field.name.replace("_", " ")
 
 
-def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], described: dict, book: pd.DataFrame) -> Path:
-    """openness.xlsx: a sheet per table plus reports, checks and dictionary; code, Chinese and English header rows, frozen."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+class Xlsx:
+    """openness.xlsx, written as the rows come: a sheet per table plus reports, checks and dictionary; code, Chinese and
+    English header rows, frozen. openpyxl's write-only mode keeps no row in memory; the file is byte for byte what its
+    ordinary mode writes (the one element write-only mode leaves out, each sheet's <dimension>, is put back)."""
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    for stem in SHEETS:
-        name = f"{stem}.csv"
-        fields = described[name][1]
-        table = book[book["table"] == stem] if stem in ("proactive", "requests", "appeals") else book.iloc[0:0]
-        english = {c: (lab, en) for c, lab, en in zip(table["code"], table["label"], table["english"])}
-        ws = wb.create_sheet(stem)
-        for row in zip(*(_headers(f, english) for f in fields)):
-            ws.append(list(row))
-        for row in _typed_rows(tables[name], fields):
-            ws.append(row)
-        for cell in ws[1] + ws[2] + ws[3]:
+    def __init__(self, path: Path, described: dict, book: pd.DataFrame):
+        from openpyxl import Workbook
+
+        self.path, self.described = path, described
+        self.wb = Workbook(write_only=True)
+        self.sheets, self.rows = {}, {}
+        for stem in SHEETS:
+            name = f"{stem}.csv"
+            fields = described[name][1]
+            table = book[book["table"] == stem] if stem in ("proactive", "requests", "appeals") else book.iloc[0:0]
+            english = {c: (lab, en) for c, lab, en in zip(table["code"], table["label"], table["english"])}
+            ws = self.wb.create_sheet(stem)
+            ws.freeze_panes = "B4" if stem != "checks" else "A4"
+            for row in zip(*(_headers(f, english) for f in fields)):
+                ws.append([self._cell(ws, v, bold=True) for v in row])
+            self.sheets[name], self.rows[name] = ws, 3
+
+    @staticmethod
+    def _cell(ws, value: object, bold: bool = False):
+        """A cell as the ordinary mode writes it: a text that looks like a formula (=HYPERLINK(…) in a body's name) stays text."""
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+
+        if not bold and not (isinstance(value, str) and value.startswith("=")):
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        if bold:
             cell.font = Font(bold=True)
-        ws.freeze_panes = "B4" if stem != "checks" else "A4"
-    ws = wb.create_sheet("dictionary")
-    words = dictionary(described)
-    for header in (list(words.columns), [CHINESE[c] for c in words.columns], [c.replace("_", " ") for c in words.columns]):
-        ws.append(header)
-    for row in words.itertuples(index=False):
-        ws.append(list(row))
-    ws.freeze_panes = "A4"
-    for sheet in wb.worksheets:  # a text that looks like a formula (=HYPERLINK(…) in a body's name) stays text
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-    wb.properties.creator = "openness"
-    wb.properties.created = FIXED_TIME
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return _fixed_zip(buffer.getvalue(), path)
+        if cell.data_type == "f":
+            cell.data_type = "s"
+        return cell
+
+    def add(self, name: str, frame: pd.DataFrame) -> None:
+        """Append a table's rows (text, as in the CSV) to its sheet, typed by its fields."""
+        ws = self.sheets.get(name)
+        if ws is None:
+            return
+        for row in _typed_rows(frame, self.described[name][1]):
+            ws.append([self._cell(ws, v) for v in row])
+        self.rows[name] += len(frame)
+
+    def close(self) -> Path:
+        from openpyxl.utils import get_column_letter
+
+        ws = self.wb.create_sheet("dictionary")
+        ws.freeze_panes = "A4"
+        words = dictionary(self.described)
+        for header in (list(words.columns), [CHINESE[c] for c in words.columns], [c.replace("_", " ") for c in words.columns]):
+            ws.append(header)
+        for row in words.itertuples(index=False):
+            ws.append([self._cell(ws, v) for v in row])
+        sizes = [(len(self.described[f"{stem}.csv"][1]), self.rows[f"{stem}.csv"]) for stem in SHEETS]
+        sizes.append((len(words.columns), len(words) + 3))
+        dimensions = {f"xl/worksheets/sheet{i}.xml": f"A1:{get_column_letter(c)}{r}" for i, (c, r) in enumerate(sizes, 1)}
+        self.wb.properties.creator = "openness"
+        self.wb.properties.created = FIXED_TIME
+        with tempfile.TemporaryDirectory(dir=self.path.parent, prefix=".xlsx-") as tmp:
+            raw = Path(tmp) / "raw.xlsx"
+            self.wb.save(raw)
+            return _fixed_zip(raw, self.path, dimensions)
 
 
-def _fixed_zip(data: bytes, path: Path) -> Path:
-    """Rewrite a zip (an .xlsx) with fixed entry times and a fixed modified date, so that it is reproducible."""
+def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], described: dict, book: pd.DataFrame) -> Path:
+    """openness.xlsx from whole tables (see Xlsx)."""
+    xlsx = Xlsx(path, described, book)
+    for name, frame in tables.items():
+        xlsx.add(name, frame)
+    return xlsx.close()
+
+
+def _fixed_zip(source: Path, path: Path, dimensions: dict[str, str]) -> Path:
+    """Rewrite a zip (an .xlsx) with fixed entry times and a fixed modified date, so that it is reproducible;
+    each worksheet gets its <dimension ref=…/> after <sheetPr>. Copied in pieces: a sheet can be larger than memory."""
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), content)
-            out.writestr(zipfile.ZipInfo(info.filename, date_time=ZIP_TIME), content, zipfile.ZIP_DEFLATED)
+            target = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            target.compress_type = zipfile.ZIP_DEFLATED
+            target.external_attr = 0o600 << 16  # as ZipFile.writestr marks a file
+            with src.open(info) as reader:
+                head = reader.read(1 << 16)
+                if info.filename == "docProps/core.xml":
+                    head += reader.read()
+                    head = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), head)
+                if info.filename in dimensions:
+                    ref = f'<dimension ref="{dimensions[info.filename]}"/>'.encode()
+                    size = info.file_size + len(ref)
+                    head = head.replace(b"</sheetPr>", b"</sheetPr>" + ref, 1)
+                else:
+                    size = len(head) if info.filename == "docProps/core.xml" else info.file_size
+                target.file_size = size
+                with out.open(target, "w") as writer:
+                    writer.write(head)
+                    for chunk in iter(lambda: reader.read(1 << 20), b""):
+                        writer.write(chunk)
     return path
 
 
 SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT"}
 
 
-def write_sqlite(path: Path, tables: dict[str, pd.DataFrame], described: dict) -> Path:
-    """openness.sqlite: every CSV as a typed table with plain ASCII column names, and the dictionary, for Datasette."""
-    path.unlink(missing_ok=True)
-    con = sqlite3.connect(path)
-    try:
-        for name, frame in tables.items():
+class Sqlite:
+    """openness.sqlite, written as the rows come: every CSV as a typed table with plain ASCII column names, and the
+    dictionary, for Datasette. VACUUM at the end lays the file out the same however the rows came."""
+
+    def __init__(self, path: Path, names: list[str], described: dict):
+        self.path, self.described = path, described
+        path.unlink(missing_ok=True)
+        self.con = sqlite3.connect(path)
+        for i, name in enumerate(names):
             fields = described[name][1]
             stem = name.removesuffix(".csv")
             columns = ", ".join(f'"{ascii_name(f)}" {SQL_TYPES[f.type]}' for f in fields)
-            con.execute(f'CREATE TABLE "{stem}" ({columns})')
-            marks = ", ".join("?" for _ in fields)
-            con.executemany(f'INSERT INTO "{stem}" VALUES ({marks})', _typed_rows(frame, fields))
+            self.con.execute(f'CREATE TABLE "{stem}" ({columns})')
+            if i == 0:  # the first table on its own, then one transaction: the header's change counter stays 3
+                self.con.execute("BEGIN")
             if any(f.name == "report" for f in fields):
-                con.execute(f'CREATE INDEX "{stem}_report" ON "{stem}" (report)')
-        words = dictionary(described)
-        con.execute('CREATE TABLE dictionary (file_name TEXT, "column" TEXT, type TEXT, unit TEXT, meaning TEXT)')
-        con.executemany("INSERT INTO dictionary VALUES (?, ?, ?, ?, ?)", words.itertuples(index=False))
-        con.commit()
-        con.execute("VACUUM")
-    finally:
-        con.close()
-    return path
+                self.con.execute(f'CREATE INDEX "{stem}_report" ON "{stem}" (report)')
+
+    def add(self, name: str, frame: pd.DataFrame) -> None:
+        """Insert a table's rows (text, as in the CSV), typed by its fields."""
+        fields = self.described[name][1]
+        marks = ", ".join("?" for _ in fields)
+        self.con.executemany(f'INSERT INTO "{name.removesuffix(".csv")}" VALUES ({marks})', _typed_rows(frame, fields))
+
+    def close(self) -> Path:
+        try:
+            words = dictionary(self.described)
+            self.con.execute('CREATE TABLE dictionary (file_name TEXT, "column" TEXT, type TEXT, unit TEXT, meaning TEXT)')
+            self.con.executemany("INSERT INTO dictionary VALUES (?, ?, ?, ?, ?)", words.itertuples(index=False))
+            self.con.commit()
+            self.con.execute("VACUUM")
+        finally:
+            self.con.close()
+        return self.path
 
 
 ARROW_TYPES = {"integer": "int64", "number": "float64", "boolean": "bool_", "string": "string"}
 
 
-def write_parquet(path: Path, cells: pd.DataFrame, fields: list) -> Path:
-    """cells.parquet: cells.csv typed (value a float, page an integer, blanks null), for analysts at scale."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+ROW_GROUP = 131_072  # rows of a row group of cells.parquet (pyarrow's own default, 1Mi rows, takes too much memory)
 
-    rows = _typed_rows(cells, fields)
-    columns = list(zip(*rows)) if rows else [[] for _ in fields]
-    table = pa.table({f.name: pa.array(list(col), type=getattr(pa, ARROW_TYPES[f.type])()) for f, col in zip(fields, columns)})
-    pq.write_table(table, path, compression="zstd")
-    return path
+
+class Parquet:
+    """cells.parquet, written as the rows come: cells.csv typed (value a float, page an integer, blanks null), for
+    analysts at scale. Rows are gathered into row groups of ROW_GROUP rows, so the file is the same however they came."""
+
+    def __init__(self, path: Path, fields: list):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.fields, self.path, self.written = fields, path, False
+        self.types = [getattr(pa, ARROW_TYPES[f.type])() for f in fields]
+        self.schema = pa.schema([(f.name, t) for f, t in zip(fields, self.types)])
+        self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+        self.pending: list = []  # arrow tables not yet written
+        self.rows = 0
+
+    def add(self, frame: pd.DataFrame) -> None:
+        """Append cells.csv's rows (text); every ROW_GROUP rows make a row group."""
+        import pyarrow as pa
+
+        if not len(frame):
+            return
+        rows = _typed_rows(frame, self.fields)
+        columns = list(zip(*rows))
+        self.pending.append(
+            pa.table({f.name: pa.array(list(col), type=t) for f, t, col in zip(self.fields, self.types, columns)})
+        )
+        self.rows += len(frame)
+        while self.rows >= ROW_GROUP:
+            self._flush(ROW_GROUP)
+
+    def _flush(self, n: int) -> None:
+        import pyarrow as pa
+
+        table = pa.concat_tables(self.pending) if self.pending else self.schema.empty_table()
+        self.writer.write_table(table.slice(0, n).combine_chunks(), row_group_size=max(n, 1))
+        rest = table.slice(n)
+        self.pending, self.rows, self.written = ([rest] if len(rest) else []), len(rest), True
+
+    def close(self) -> Path:
+        if self.rows or not self.written:  # the last rows; or no figure at all: an empty table
+            self._flush(self.rows)
+        self.writer.close()
+        return self.path
+
+
+class Formats:
+    """openness.xlsx, openness.sqlite and cells.parquet beside the CSVs, each fed the same text rows as they are written."""
+
+    def __init__(self, out: Path, names: list[str], described: dict, book: pd.DataFrame):
+        self.xlsx = Xlsx(out / XLSX, described, book)
+        self.sqlite = Sqlite(out / SQLITE, names, described)
+        self.parquet = Parquet(out / PARQUET, described["cells.csv"][1])
+
+    def add(self, name: str, frame: pd.DataFrame) -> None:
+        """Rows of one CSV (text, before the spreadsheet guard), in their final order."""
+        self.xlsx.add(name, frame)
+        self.sqlite.add(name, frame)
+        if name == "cells.csv":
+            self.parquet.add(frame)
+
+    def close(self) -> list[Path]:
+        return [self.xlsx.close(), self.sqlite.close(), self.parquet.close()]
+
+    def abandon(self) -> None:
+        """Let go of the open files after a failure (the caller removes the folder)."""
+        self.sqlite.con.close()
+        self.parquet.writer.close()
 
 
 def write_formats(out: Path, tables: dict[str, pd.DataFrame], described: dict, book: pd.DataFrame) -> list[Path]:
-    """Write openness.xlsx, openness.sqlite and cells.parquet beside the CSVs; return their paths."""
-    return [
-        write_xlsx(out / XLSX, tables, described, book),
-        write_sqlite(out / SQLITE, tables, described),
-        write_parquet(out / PARQUET, tables["cells.csv"], described["cells.csv"][1]),
-    ]
+    """Write openness.xlsx, openness.sqlite and cells.parquet beside the CSVs from whole tables; return their paths."""
+    formats = Formats(out, list(tables), described, book)
+    for name, frame in tables.items():
+        formats.add(name, frame)
+    return formats.close()

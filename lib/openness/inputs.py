@@ -43,6 +43,7 @@ class Input:
     guess: bool = False  # body or year not given (no manifest, or left blank): read the report's title
     sha256: str = ""
     refused: Problem | None = None  # why it is not extracted (see `refusal`, duplicates)
+    source_url_refused: str = ""  # a manifest source_url that is not http(s), left out of the outputs (said likewise)
 
 
 def file_sha256(path: Path, max_bytes: int | None = None) -> str:
@@ -57,6 +58,23 @@ def file_sha256(path: Path, max_bytes: int | None = None) -> str:
             h.update(chunk)
             left -= len(chunk)
     return h.hexdigest()
+
+
+def known_sha256(path: Path, max_bytes: int | None = None, hashes: dict | None = None) -> str:
+    """The file's sha256: from `hashes` (absolute path -> [size, inode, modified ns, changed ns, sha256]) when the
+    file is the one hashed then, else read and remembered there. Any write changes the changed time (ctime), which
+    no program can set back, so a remembered hash is never that of other bytes."""
+    if hashes is None:
+        return file_sha256(path, max_bytes)
+    info = os.stat(path)
+    state = [info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns]
+    key = os.path.abspath(path)
+    known = hashes.get(key)
+    if isinstance(known, list) and known[:4] == state and len(known) == 5:
+        return known[4]
+    sha = file_sha256(path, max_bytes)
+    hashes[key] = [*state, sha]  # the state before reading: a file written meanwhile is read again next time
+    return sha
 
 
 def read_manifest(manifest: Path, notes: list[str] | None = None) -> list[dict[str, str]]:
@@ -140,8 +158,10 @@ def list_folder(raw: Path) -> list[Input]:
     return sorted(found, key=lambda item: item.file)
 
 
-def read_inputs(raw: Path, *, max_bytes: int = MAX_BYTES, outside: bool = False, notes: list[str] | None = None) -> list[Input]:
-    """The inputs of a raw folder: the manifest's rows, or every PDF/HTML file in it, each vetted."""
+def read_inputs(
+    raw: Path, *, max_bytes: int = MAX_BYTES, outside: bool = False, notes: list[str] | None = None, hashes: dict | None = None
+) -> list[Input]:
+    """The inputs of a raw folder: the manifest's rows, or every PDF/HTML file in it, each vetted (`hashes`: see known_sha256)."""
     manifest = raw / MANIFEST
     if manifest.exists() or manifest.is_symlink():
         inputs = []
@@ -152,20 +172,33 @@ def read_inputs(raw: Path, *, max_bytes: int = MAX_BYTES, outside: bool = False,
             inputs.append(Input(report=report, file=file, path=raw / file, meta=dict(row), guess=guess))
     else:
         inputs = list_folder(raw)
-    return vet_inputs(inputs, raw, max_bytes=max_bytes, outside=outside)
+    return vet_inputs(inputs, raw, max_bytes=max_bytes, outside=outside, hashes=hashes)
 
 
-def _outside(item: Input, raw: Path) -> str:
-    """Why an input lies outside the raw folder ('' when it lies inside)."""
+def _outside(item: Input, raw: Path, folders: dict[str, str] | None = None) -> str:
+    """Why an input lies outside the raw folder ('' when it lies inside).
+
+    `folders` remembers the real path of each folder met (and of the raw folder) within one listing: thousands of
+    files in one folder then cost one lstat each, not one per part of their path."""
     if os.path.isabs(item.file) or os.path.normpath(item.file).split(os.sep)[0] == "..":
         return f"the path {item.file} leads outside the raw folder"
-    real = os.path.realpath(item.path)
-    if not Path(real).is_relative_to(os.path.realpath(raw)):
+    folders = {} if folders is None else folders
+    parent, name = os.path.split(os.fspath(item.path))  # not normalised: a link's '..' is the kernel's, as realpath reads it
+    if os.path.islink(item.path) or name in ("", ".", ".."):
+        real = os.path.realpath(item.path)
+    else:
+        if parent not in folders:
+            folders[parent] = os.path.realpath(parent)
+        real = os.path.join(folders[parent], name)
+    key = f"\0raw {raw}"
+    if key not in folders:
+        folders[key] = os.path.realpath(raw)
+    if not Path(real).is_relative_to(folders[key]):
         return f"it is a link to {shown_name(real)}, outside the raw folder"
     return ""
 
 
-def refusal(item: Input, raw: Path, max_bytes: int, outside: bool) -> Problem | None:
+def refusal(item: Input, raw: Path, max_bytes: int, outside: bool, folders: dict[str, str] | None = None) -> Problem | None:
     """Why an input cannot be extracted (missing, not a regular file, outside the raw folder, empty, too large); None if it can."""
 
     def no(kind: str, message: str) -> Problem:
@@ -189,7 +222,7 @@ def refusal(item: Input, raw: Path, max_bytes: int, outside: bool) -> Problem | 
     if kind is not None:
         link = f" (a link to {shown_name(os.path.realpath(item.path))})" if os.path.islink(item.path) else ""
         return no("special_file", f"{kind}{link}, not a report file: refused")
-    why = "" if outside else _outside(item, raw)
+    why = "" if outside else _outside(item, raw, folders)
     if why:
         return no("outside", f"refused: {why}; inputs must lie inside it (--allow-outside-raw to allow)")
     if info.st_size == 0:
@@ -211,10 +244,13 @@ _SPECIAL = (
 )
 
 
-def vet_inputs(inputs: list[Input], raw: Path, *, max_bytes: int = MAX_BYTES, outside: bool = False) -> list[Input]:
+def vet_inputs(
+    inputs: list[Input], raw: Path, *, max_bytes: int = MAX_BYTES, outside: bool = False, hashes: dict | None = None
+) -> list[Input]:
     """Hash every input and refuse, with one reason each, what cannot be extracted and duplicates."""
     by_sha: dict[str, Input] = {}
     by_report: dict[str, Input] = {}
+    folders: dict[str, str] = {}  # real paths of the folders met (see _outside)
     for item in inputs:
         if item.refused is not None:
             continue
@@ -225,17 +261,17 @@ def vet_inputs(inputs: list[Input], raw: Path, *, max_bytes: int = MAX_BYTES, ou
             )
             continue
         by_report[item.report] = item
-        item.refused = refusal(item, raw, max_bytes, outside)
+        item.refused = refusal(item, raw, max_bytes, outside, folders)
         if item.refused is not None:
             continue
         try:
-            item.sha256 = file_sha256(item.path, max_bytes)
+            item.sha256 = known_sha256(item.path, max_bytes, hashes)
         except OSError as error:
             item.refused = Problem(item.file, "unreadable", f"cannot read the file ({error.strerror})")
             continue
         url = item.meta.get("source_url", "").strip()
         if url and urlsplit(url).scheme.lower() not in ("http", "https"):
-            item.meta["source_url"], item.meta["source_url_refused"] = "", url  # kept for the reason the build adds
+            item.meta["source_url"], item.source_url_refused = "", url
         listed = item.meta.get("sha256", "").strip().lower()
         if listed and listed != item.sha256:  # not the file the manifest pins: never read as if it were
             item.refused = Problem(

@@ -83,8 +83,13 @@ def prose_checks_frame(extractions: Iterable[Extraction], cells: pd.DataFrame) -
     )
 
 
-def copying_frame(extractions: Iterable[Extraction], manifest: pd.DataFrame) -> pd.DataFrame:
-    """One row per section of a report whose body published a report the year before, and one for its whole prose."""
+def copying_frame(
+    extractions: Iterable[Extraction], manifest: pd.DataFrame, pairs: list[tuple[str, str]] | None = None
+) -> pd.DataFrame:
+    """One row per section of a report whose body published a report the year before, and one for its whole prose.
+
+    `pairs` (before, after) to compare, when not every consecutive pair of the manifest.
+    """
     columns = [
         "body",
         "year",
@@ -101,7 +106,7 @@ def copying_frame(extractions: Iterable[Extraction], manifest: pd.DataFrame) -> 
     by_report = {ex.report: ex for ex in extractions}
     when = periods(manifest) if {"report", "body", "year"} <= set(manifest.columns) else {}
     rows = []
-    for before, after in consecutive_pairs(when):
+    for before, after in consecutive_pairs(when) if pairs is None else pairs:
         if before not in by_report or after not in by_report:
             continue
         body, year = when[after]

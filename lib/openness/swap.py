@@ -1,6 +1,6 @@
 """Replacing the output folder in one atomic step, and clearing what a killed build left beside it.
 
-Readers see the old outputs or the new ones, never a half-written folder; `folder_digest` tells whether a folder changed since it was written.
+Readers see the old outputs or the new ones, never a half-written folder; `folder_state` tells whether a folder changed since it was written.
 """
 
 from __future__ import annotations
@@ -68,14 +68,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def folder_digest(folder: Path) -> str:
-    """A hash of every file in a folder (names and contents)."""
+def folder_state(folder: Path) -> str:
+    """A hash of every file in a folder as the file system sees it (name, size, inode, modified and changed times, in
+    ns): any write to a file changes it, and it costs no reading, however large the outputs."""
     h = hashlib.sha256()
     if folder.is_dir():
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            h.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            with open(path, "rb") as f:
-                for chunk in iter(lambda: f.read(1 << 20), b""):
-                    h.update(chunk)
-            h.update(b"\0")
+            info = path.stat()
+            h.update(
+                f"{path.relative_to(folder).as_posix()}\0{info.st_size} {info.st_ino} {info.st_mtime_ns} {info.st_ctime_ns}\0".encode()
+            )
     return h.hexdigest()

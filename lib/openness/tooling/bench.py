@@ -473,9 +473,89 @@ def fork_overhead(n: int = 40) -> float:
     return (forked - direct) / n * 1000
 
 
-def rebuild(items: list[Item], n: int, folder: Path) -> dict[str, float]:
-    """Seconds of a build of n reports whose extractions are all cached, then of a rebuild with nothing changed."""
+def _tree_pss_mb(root: int) -> float:
+    """Memory of a process and all its descendants (children, grandchildren …), MB: the sum of their proportional
+    set sizes (a page shared by k processes, as a forked worker shares its parent's, counts 1/k in each) from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                parents[int(entry.name)] = int(f.read().rsplit(b")", 1)[1].split()[1])  # ppid, after the state
+        except OSError:  # gone meanwhile
+            continue
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo.extend(child for child, parent in parents.items() if parent == pid and child not in tree)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith(b"Pss:"))  # kB
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
+
+
+def run_sampled(command: list[str], interval: float = 0.1) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run a command; return it done, its wall-clock seconds and the peak memory of its whole process tree (MB).
+
+    The peak is the largest sum of the proportional set sizes of the process and every descendant, sampled every
+    `interval` seconds from /proc (a spike shorter than that can be missed).
+    """
+    import threading
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0.0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], _tree_pss_mb(proc.pid))
+            stop.wait(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr), seconds, peak[0]
+
+
+YEARS = 7  # each bench body publishes this many consecutive years: cross-year checks and copying to pair
+
+
+def make_copies(sources: list[Path], n: int, raw: Path) -> None:
+    """n manifest rows in raw: copies of the sources, each made distinct by a trailing PDF comment (kept between runs);
+    body i // YEARS, year 2019 + i % YEARS, as a national corpus has a body's reports of consecutive years."""
+    from openness.dictionary import MANIFEST_COLUMNS
+
+    rows = [",".join(MANIFEST_COLUMNS)]
+    raw.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        src = sources[i % len(sources)]
+        report, file = f"r{i:05d}", f"r{i:05d}.pdf"
+        data = src.read_bytes() + f"\n% bench copy {i}\n".encode()
+        path = raw / file
+        if not path.exists() or path.stat().st_size != len(data):
+            path.write_bytes(data)
+        rows.append(f"{report},{file},bench body {i // YEARS},county,,,{2019 + i % YEARS},,,bench copy of {src.name},")
+    (raw / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def rebuild(items: list[Item], n: int, folder: Path, fresh: int = 0) -> dict[str, tuple[float, float]]:
+    """Seconds and process-tree peak memory (MB) of a build of n reports whose extractions are all cached
+    but the last `fresh` (extracted by the build's workers), then of a rebuild with nothing changed.
+
+    The n copies in folder/raw are reused when a previous run left them there (`--scale-dir`).
+    """
     import copy
+    import shutil
 
     from openness.cache import Cache, cache_key, code_fingerprint
     from openness.inputs import Input, file_sha256
@@ -483,33 +563,57 @@ def rebuild(items: list[Item], n: int, folder: Path) -> dict[str, float]:
     from openness.workers import Job, run_job
 
     raw, out, cache_dir = folder / "raw", folder / "clean", folder / "cache"
-    raw.mkdir()
+    for stale in (out, cache_dir):  # a previous run's outputs and cache: this run builds from scratch
+        shutil.rmtree(stale, ignore_errors=True)
     sources = [Path(i.path) for i in items]
+    make_copies(sources, n, raw)
     extracted = {str(p): run_job(Job(p.stem, p.name, str(p))) for p in sources}
     fingerprint = code_fingerprint()
     cache = Cache(cache_dir)
-    rows = ["report,file,body,level,province,city,year,template,source_url,provenance,sha256"]
-    for i in range(n):
+    for i in range(n - fresh):
         src = sources[i % len(sources)]
         report, file = f"r{i:05d}", f"r{i:05d}.pdf"
-        (raw / file).write_bytes(src.read_bytes() + f"\n% bench copy {i}\n".encode())
-        rows.append(f"{report},{file},bench body {i},county,,,2023,,,bench copy of {src.name},")
         item = Input(report, file, raw / file, {}, sha256=file_sha256(raw / file))
         result = copy.deepcopy(extracted[str(src)])
         result.extraction = stamp(result.extraction, report, file)
         cache.put(cache_key(fingerprint, item), result)
-    (raw / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     command = [sys.executable, "-m", "openness", "build", "--raw", str(raw), "--out", str(out), "--cache", str(cache_dir)]
-    times = {}
-    for name in ("warm cache, outputs written", "nothing changed"):
-        start = time.perf_counter()
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-        times[name] = time.perf_counter() - start
-        if "0 extracted" not in done.stderr and "up to date" not in done.stderr:
-            raise RuntimeError(f"the rebuild extracted files again:\n{done.stderr[-2000:]}")
+    figures = {}
+    for name in (f"{n - fresh} cached, {fresh} extracted, outputs written", "nothing changed"):
+        done, seconds, peak = run_sampled(command)
+        figures[name] = (seconds, peak)
+        if done.returncode not in (0, 1) or f"{fresh} extracted" not in done.stderr and "up to date" not in done.stderr:
+            raise RuntimeError(f"the build did not run as planned:\n{done.stderr[-2000:]}")
     if "up to date" not in done.stderr:
         raise RuntimeError(f"the no-change rebuild rewrote the outputs:\n{done.stderr[-2000:]}")
-    return times
+    return figures
+
+
+def nochange(n: int, folder: Path) -> dict[str, tuple[float, float]]:
+    """Seconds and process-tree peak memory (MB) of a build of n reports whose extractor reads nothing (a no-op:
+    every report fails, no figure), then of the rebuild with nothing changed: the no-change path at n inputs
+    (listing, vetting, the remembered hashes, the stamp), without the minutes the figures' outputs take."""
+    import shutil
+
+    raw, out, cache_dir = folder / "raw", folder / "clean-noop", folder / "cache-noop"
+    for stale in (out, cache_dir):
+        shutil.rmtree(stale, ignore_errors=True)
+    make_copies(sorted(RAW.glob("*.pdf")), n, raw)  # the specimens: small files
+    code = (
+        "import sys; from pathlib import Path; from openness import build as b; "
+        "from openness.tooling.bench import _noop_extract; "
+        f"r = b.build(Path({str(raw)!r}), Path({str(out)!r}), cache_dir=Path({str(cache_dir)!r}), "
+        "extract=_noop_extract, progress=False, stream=sys.stderr); print(r.summary(), file=sys.stderr)"
+    )
+    figures = {}
+    for name in (f"{n} inputs, no-op extractor, outputs written", "nothing changed"):
+        done, seconds, peak = run_sampled([sys.executable, "-c", code])
+        if done.returncode not in (0, 1):
+            raise RuntimeError(f"the no-op build failed:\n{done.stderr[-2000:]}")
+        figures[name] = (seconds, peak)
+    if "up to date" not in done.stderr:
+        raise RuntimeError(f"the no-change rebuild rewrote the outputs:\n{done.stderr[-2000:]}")
+    return figures
 
 
 # ---------------------------------------------------------------------------
@@ -543,7 +647,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rebuild", type=int, default=1000, metavar="N", help="reports in the no-change rebuild (0: skip; default 1000)"
     )
-    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS, help="what to measure on the corpus")
+    parser.add_argument(
+        "--fresh", type=int, default=40, metavar="K", help="of the rebuild's reports, K left uncached: extracted by workers"
+    )
+    parser.add_argument(
+        "--noop", action="store_true", help="the rebuild's builds with a no-op extractor: the no-change path alone"
+    )
+    parser.add_argument(
+        "--scale-dir", type=Path, default=None, metavar="DIR", help="keep the rebuild's copies in DIR, to reuse them next run"
+    )
+    parser.add_argument(
+        "--methods", nargs="*", default=list(METHODS), choices=METHODS, help="what to measure on the corpus (none: skip)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="results CSV (default: bench/results.csv)")
     parser.add_argument(
         "--scans",
@@ -563,6 +678,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict] = []
 
     runs = interleaved(list(args.methods), items)
+    if not runs:
+        groups = {}
     parts = {f"corpus ({len(items)} PDFs)": runs}
     if len(groups) > 1:  # then each producer on its own
         parts |= {
@@ -595,14 +712,18 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.rebuild:
         with tempfile.TemporaryDirectory(prefix="openness-bench-") as tmp:
-            times = rebuild(items, args.rebuild, Path(tmp))
-        for name, seconds in times.items():
+            folder = args.scale_dir or Path(tmp)
+            fresh = min(args.fresh, args.rebuild)
+            figures = nochange(args.rebuild, folder) if args.noop else rebuild(items, args.rebuild, folder, fresh)
+        for name, (seconds, peak) in figures.items():
             rows.append(
                 {
-                    "corpus": f"build ({args.rebuild} reports)",
+                    "corpus": f"build ({args.rebuild} reports{', no-op extractor' if args.noop else ''})",
                     "method": "build",
                     "reports": args.rebuild,
-                    "note": f"{name}: {seconds:.2f} s (python -m openness build, wall clock)",
+                    "peak_rss_mb": round(peak, 1),
+                    "note": f"{name}: {seconds:.2f} s (python -m openness build, wall clock); "
+                    f"peak {peak:.0f} MB, the build and its workers (PSS summed over the process tree, sampled every 0.1 s)",
                 }
             )
     overhead = fork_overhead()
@@ -612,6 +733,10 @@ def main(argv: list[str] | None = None) -> int:
         row.update(date=date, machine=host)
         print_row(row)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    if set(args.methods) != set(METHODS) and args.out.exists():  # a partial run replaces only the rows it measured
+        with open(args.out, encoding="utf-8", newline="") as f:
+            measured = {row["corpus"] for row in rows}
+            rows = [row for row in csv.DictReader(f) if row["corpus"] not in measured] + rows
     with open(args.out, "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=COLUMNS, restval="", lineterminator="\n")
         writer.writeheader()

@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from openness import labels, paths
+from openness.dictionary import MANIFEST_COLUMNS as STANDARD_MANIFEST
 from openness.model import TABLES, Section
 from openness.sections import plain_prose, split_sections
 from openness.tooling.typeset import NO_PROSE_NOTE, Prose, random_layout, render_report
@@ -44,21 +45,8 @@ FIGURE_COLUMNS = ["report", "table", "row", "column", "value", "source"]
 PROSE_COLUMNS = ["report", "section", "heading", "text", "source"]
 # The manifest's `prose` column: what a file's text sections carry (openness.prose reads it).
 PROSE_ORIGINAL, PROSE_NONE = "original", "none"
-MANIFEST_COLUMNS = [
-    "report",
-    "file",
-    "body",
-    "level",
-    "province",
-    "city",
-    "year",
-    "template",
-    "source_url",
-    "published",
-    "provenance",
-    "sha256",
-    "prose",
-]
+# data/raw/manifest.csv: the standard manifest columns up to `prose` (`replaces` and `guessed` are for a reporter's rows)
+MANIFEST_COLUMNS = STANDARD_MANIFEST[: STANDARD_MANIFEST.index("prose") + 1]
 
 
 @dataclass(frozen=True)
