@@ -339,10 +339,6 @@ def _sources(manifest: pd.DataFrame) -> list[dict]:
 # ---------------------------------------------------------------- the files, piece by piece
 
 
-# Every CSV of data/clean, in the dictionary's order (that of the tables of openness.sqlite).
-CSV_FILES = [name for name in file_fields() if name.endswith(".csv")]
-
-
 class Clean:
     """The files of data/clean, written piece by piece: each CSV (UTF-8 with a BOM, header first) and the same rows
     into openness.xlsx, openness.sqlite and cells.parquet, as they come; README.md and datapackage.json at the end.
@@ -354,12 +350,13 @@ class Clean:
         out.mkdir(parents=True, exist_ok=True)
         self.out, self.meta_cols = out, meta_cols
         self.described = file_fields(meta_cols)
-        self.columns = {name: [f.name for f in self.described[name][1]] for name in CSV_FILES}
+        self.names = [name for name in self.described if name.endswith(".csv")]  # the dictionary's order: sqlite's too
+        self.columns = {name: [f.name for f in self.described[name][1]] for name in self.names}
         self.files: dict[str, IO[str]] = {}
-        for name in CSV_FILES:
+        for name in self.names:
             self.files[name] = open(out / name, "w", encoding=ENCODING, newline="")  # noqa: SIM115 - closed in close()
             pd.DataFrame(columns=self.columns[name]).to_csv(self.files[name], index=False, lineterminator="\n")
-        self.formats = formats.Formats(out, CSV_FILES, self.described, codebook())  # Excel, SQLite, Parquet
+        self.formats = formats.Formats(out, self.names, self.described, codebook())  # Excel, SQLite, Parquet
         self.reports: list[pd.DataFrame] = []
         self.breaks: list[pd.DataFrame] = []  # the checks that fail, for README.md's summary
 
@@ -377,7 +374,7 @@ class Clean:
         """Finish every file: the CSVs, the other formats, README.md and datapackage.json; return the paths written."""
         for f in self.files.values():
             f.close()
-        written = [self.out / name for name in CSV_FILES] + self.formats.close()
+        written = [self.out / name for name in self.names] + self.formats.close()
         reports = pd.concat(self.reports) if self.reports else pd.DataFrame(columns=self.columns["reports.csv"])
         breaks = pd.concat(self.breaks) if self.breaks else pd.DataFrame(columns=["report", "status"])
         (self.out / "README.md").write_text(readme(reports, breaks, self.meta_cols), encoding="utf-8")
