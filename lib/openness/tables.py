@@ -425,15 +425,22 @@ def map_requests(grids: list[Grid]) -> _Mapped:
         line = lines[i]
         row, score = _match(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if nxt is not None and (joined := _join(line, nxt)) is not None:
-            # A row cut by a page break (or a label wrapped onto a row of its
-            # own) reads as one row when joined: the joined label places, and
-            # neither half places elsewhere. An exact label is not extended.
-            nrow, nscore = _match(nxt)
-            jrow, jscore = _match(joined)
-            if _joins(row, score, nrow, nscore, jrow, jscore):
-                line, row = joined, jrow
-                i += 1
+        unsure: list[str] = []  # columns whose figure a page break may have cut, not joined surely
+        if nxt is not None:
+            cut = _across_break(line, nxt)
+            clash = _clashes(line, nxt)
+            joined = _join(line, nxt, cut=cut and bool(clash))
+            if joined is not None:
+                # A row cut by a page break (or a label wrapped onto a row of its
+                # own) reads as one row when joined: the joined label places, and
+                # neither half places elsewhere. An exact label is not extended.
+                nrow, nscore = _match(nxt)
+                jrow, jscore = _match(joined)
+                if _joins(row, score, nrow, nscore, jrow, jscore) and (not clash or _completes(nxt, score, jrow, jscore)):
+                    line, row = joined, jrow
+                    i += 1
+                elif clash and nrow is None:
+                    unsure = clash  # the next row places nowhere: it may be the rest of these figures
         i += 1
         if row is None:
             out.problems.append(
@@ -456,8 +463,44 @@ def map_requests(grids: list[Grid]) -> _Mapped:
             continue
         seen.add(row.code)
         for code, span in line.values.items():
+            if code in unsure:
+                out.problems.append(
+                    Problem(
+                        "",
+                        "bad_number",
+                        f"{row.label} × {col_entries[code].label}: the page break after {span.text.strip()!r} may cut "
+                        f"the figure, and the row after it places nowhere; not read",
+                        "requests",
+                        col_entries[code].label,
+                        span.grid.page,
+                    )
+                )
+                span = replace(span, text="")
             out.cells.append(_cell("requests", row, col_entries[code], span, out.problems))
     return out
+
+
+def _across_break(a: _Line, b: _Line) -> bool:
+    """Whether b is the first row printed on the page after a's, and a the last on its page: a row the break may cut."""
+    return a.grid is not b.grid and a.grid.page is not None and b.grid.page == a.grid.page + 1
+
+
+def _clashes(a: _Line, b: _Line) -> list[str]:
+    """The columns in which both rows print something."""
+    return [k for k in a.values if k in b.values and a.values[k].text.strip() and b.values[k].text.strip()]
+
+
+def _completes(tail: _Line, score: float, jrow, jscore: float) -> bool:
+    """Whether a row after a page break surely finishes the row before it, figures included (Writer cuts a row's cells).
+
+    A printed row of table 2 always prints its label: a row with figures but no label
+    is the rest of the one above. A row whose label fragment completes the label above
+    (the joined label places better than the head alone) is too. Then a figure wrapped
+    in its cell and cut by the break (3174 | 4) reads as the whole figure (31744).
+    """
+    if jrow is None:
+        return False
+    return not tail.labels or jscore > score
 
 
 def _joins(row, score: float, nrow, nscore: float, jrow, jscore: float) -> bool:
@@ -483,12 +526,14 @@ def _match(line: _Line) -> tuple[Entry | None, float]:
     return labels.match_row_scored("requests", line.leaf) if line.leaf else (None, 0.0)
 
 
-def _join(a: _Line, b: _Line) -> _Line | None:
+def _join(a: _Line, b: _Line, cut: bool = False) -> _Line | None:
     """Two printed rows that are one row cut by a page break (or a wrapped label).
 
-    None when both print a figure in the same column: then they are two rows.
+    None when both print a figure in the same column: then they are two rows,
+    unless `cut` (a page break between them): then each such cell's text runs
+    on from a's part to b's, as a cell cut by the break prints it.
     """
-    if any(a.values.get(k) and b.values.get(k) and a.values[k].text.strip() and b.values[k].text.strip() for k in a.values):
+    if not cut and _clashes(a, b):
         return None
     text = (a.leaf + b.leaf) if b.labels else a.leaf
     if a.labels:
@@ -499,7 +544,10 @@ def _join(a: _Line, b: _Line) -> _Line | None:
     values = {}
     for code in set(a.values) | set(b.values):
         sa, sb = a.values.get(code), b.values.get(code)
-        values[code] = sa if sa is not None and sa.text.strip() else (sb if sb is not None else sa)
+        if sa is not None and sb is not None and sa.text.strip() and sb.text.strip():
+            values[code] = replace(sa, text=sa.text.rstrip() + "\n" + sb.text.strip())
+        else:
+            values[code] = sa if sa is not None and sa.text.strip() else (sb if sb is not None else sa)
     return _Line(lab, values, a.grid)
 
 
