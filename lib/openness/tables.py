@@ -436,7 +436,7 @@ def map_requests(grids: list[Grid]) -> _Mapped:
                 # neither half places elsewhere. An exact label is not extended.
                 nrow, nscore = _match(nxt)
                 jrow, jscore = _match(joined)
-                if _joins(row, score, nrow, nscore, jrow, jscore) and (not clash or _completes(nxt, score, jrow, jscore)):
+                if _joins(row, score, nrow, nscore, jrow, jscore) and (not clash or _completes(line, nxt, score, jrow, jscore)):
                     line, row = joined, jrow
                     i += 1
                 elif clash and nrow is None:
@@ -490,17 +490,36 @@ def _clashes(a: _Line, b: _Line) -> list[str]:
     return [k for k in a.values if k in b.values and a.values[k].text.strip() and b.values[k].text.strip()]
 
 
-def _completes(tail: _Line, score: float, jrow, jscore: float) -> bool:
+def _completes(head: _Line, tail: _Line, score: float, jrow, jscore: float) -> bool:
     """Whether a row after a page break surely finishes the row before it, figures included (Writer cuts a row's cells).
 
-    A printed row of table 2 always prints its label: a row with figures but no label
-    is the rest of the one above. A row whose label fragment completes the label above
-    (the joined label places better than the head alone) is too. Then a figure wrapped
-    in its cell and cut by the break (3174 | 4) reads as the whole figure (31744).
+    A printed row of table 2 always prints its own label: a row with figures but
+    nothing in the label cell of the row above (at most the rest of a group label
+    such as 三、本年度办理结果) is the rest of that row. A row whose label fragment
+    completes the label above (the joined label places better than the head alone)
+    is too. Then a figure wrapped in its cell and cut by the break (3174 | 4) reads
+    as the whole figure (31744).
     """
     if jrow is None:
         return False
-    return not tail.labels or jscore > score
+    return not _leaf_tail(head, tail).strip() or jscore > score
+
+
+def _leaf_tail(head: _Line, tail: _Line) -> str:
+    """What `tail` prints in the label cell of `head`'s leaf (by x position on the page; by column without boxes)."""
+    if not head.labels:
+        return tail.leaf
+    leaf = head.labels[-1]
+    parts = []
+    for s in tail.labels:
+        if leaf.box is not None and s.box is not None:
+            middle = (s.box[0] + s.box[2]) / 2
+            inside = leaf.box[0] <= middle <= leaf.box[2]
+        else:
+            inside = s.first <= leaf.last and s.last >= leaf.first
+        if inside:
+            parts.append(s.text)
+    return "".join(parts)
 
 
 def _joins(row, score: float, nrow, nscore: float, jrow, jscore: float) -> bool:
@@ -535,7 +554,7 @@ def _join(a: _Line, b: _Line, cut: bool = False) -> _Line | None:
     """
     if not cut and _clashes(a, b):
         return None
-    text = (a.leaf + b.leaf) if b.labels else a.leaf
+    text = a.leaf + (_leaf_tail(a, b) if cut else b.leaf) if b.labels else a.leaf
     if a.labels:
         last = a.labels[-1]
         lab = a.labels[:-1] + [Span(last.first, last.last, text, last.box, last.row, a.grid)]

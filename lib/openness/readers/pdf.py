@@ -125,6 +125,7 @@ class PageChars:
     rotate: int  # the page's /Rotate, degrees clockwise
     text: str = ""  # the page's whole text layer (spaces and line breaks included)
     order: list[int] = field(default_factory=list)  # for each character of `text`: its index in `chars`, or -1
+    words: list[int] = field(default_factory=list)  # for each character: the printed word it belongs to (an id)
 
     def in_page_space(self, turn: int = 0) -> list[Char]:
         """The characters where Camelot sees them: the page turned by /Rotate (plus `turn`), origin at its bottom left.
@@ -173,8 +174,16 @@ def _readable(code: int) -> str:
     return ch
 
 
+WORD_JOIN = 0.05  # points: a character set where the one before it ends (its advance) is in the same word
+
+
 def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
-    """The printed (non-space) characters of some pages (1-based), with their boxes and the page's geometry."""
+    """The printed (non-space) characters of some pages (1-based), with their boxes, words and the page's geometry.
+
+    A word is a run of characters in the text layer with no space between, each set
+    exactly where the one before it ends (pdfium's loose box: the font's advance), on
+    one baseline: a figure as the program set it, however its glyphs stand in the grid.
+    """
     import pypdfium2.raw as raw
 
     doc = open_pdf(path)
@@ -183,19 +192,25 @@ def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
         for number in pages:
             page = doc[number - 1]
             tp = page.get_textpage()
-            chars, text, order = [], [], []
+            chars, text, order, words = [], [], [], []
+            loose, right = raw.FS_RECTF(), None  # the advance box of the character before, in the same word
             for i in range(tp.count_chars()):
                 code = raw.FPDFText_GetUnicode(tp, i)
                 text.append(chr(code))
                 order.append(-1)
                 if chr(code).isspace():
+                    right = None
                     continue
                 x0, y0, x1, y1 = tp.get_charbox(i)
                 if x1 <= x0 and y1 <= y0:
                     continue  # a character with no box is not printed
                 order[-1] = len(chars)
                 chars.append(Char(_readable(code), x0, y0, x1, y1))
-            out[number] = PageChars(chars, tuple(page.get_mediabox()), page.get_rotation(), "".join(text), order)
+                raw.FPDFText_GetLooseCharBox(tp, i, loose)
+                follows = right is not None and abs(loose.left - right[0]) < WORD_JOIN and abs(loose.bottom - right[1]) < WORD_JOIN
+                words.append(words[-1] if follows else len(words))
+                right = (loose.right, loose.bottom)
+            out[number] = PageChars(chars, tuple(page.get_mediabox()), page.get_rotation(), "".join(text), order, words)
             tp.close()
             page.close()
     finally:
@@ -295,20 +310,57 @@ def _merged_spans(cells) -> list[list[int]]:
     return [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
 
 
-def cell_texts(table, span: list[list[int]], chars: list[Char]) -> dict[int, str]:
-    """The text of every merged cell of a Camelot table, from the characters whose centre stands in it."""
+def cell_texts(table, span: list[list[int]], chars: list[Char], words: list[int] | None = None) -> dict[int, str]:
+    """The text of every merged cell of a Camelot table, from the characters whose centre stands in it.
+
+    A word (`words[k]`: the printed word character k belongs to) that runs over a
+    cell's border is placed whole by its own centre (`_words_whole`).
+    """
     xs = [x0 for x0, _ in table.cols] + [table.cols[-1][1]]
     ys = sorted([y0 for y0, _ in table.rows] + [table.rows[-1][1]])  # ascending
     n_rows = len(table.rows)
+
+    def cell(x: float, y: float) -> int | None:
+        c = bisect.bisect_right(xs, x) - 1
+        k = bisect.bisect_right(ys, y) - 1
+        inside = 0 <= c < len(table.cols) and 0 <= k < n_rows
+        return span[n_rows - 1 - k][c] if inside else None  # Camelot's rows run top to bottom
+
+    at = [cell(ch.cx, ch.cy) for ch in chars]
+    if words is not None:
+        at = _words_whole(chars, at, words, cell)
     found: dict[int, list[Char]] = {}
-    for ch in chars:
-        c = bisect.bisect_right(xs, ch.cx) - 1
-        k = bisect.bisect_right(ys, ch.cy) - 1
-        if not (0 <= c < len(table.cols) and 0 <= k < n_rows):
-            continue
-        r = n_rows - 1 - k  # Camelot's rows run top to bottom
-        found.setdefault(span[r][c], []).append(ch)
+    for ch, root in zip(chars, at):
+        if root is not None:
+            found.setdefault(root, []).append(ch)
     return {root: _read_lines(cs) for root, cs in found.items()}
+
+
+def _words_whole(chars: list[Char], at: list[int | None], words: list[int], cell) -> list[int | None]:
+    """The cells of the characters, a word that runs over a cell's border placed whole by its centre.
+
+    Chromium lays a web page's table out with fixed column widths: 154492 in a
+    narrow column prints centred over both borders, its first digit in the cell to
+    the left and its last outside the table; placed one by one, the characters
+    would read 15449 and 298331 (a wrong figure each). A printed word is a run of
+    characters set one after another by the font's advance (`PageChars.words`):
+    two figures in two cells never touch that way, so the word is one figure and
+    belongs to the cell its middle stands in.
+    """
+    members: dict[int, list[int]] = {}
+    for k, w in enumerate(words):
+        members.setdefault(w, []).append(k)
+    out = list(at)
+    for ks in members.values():
+        if len({at[k] for k in ks}) < 2:
+            continue
+        x0, x1 = min(chars[k].x0 for k in ks), max(chars[k].x1 for k in ks)
+        y0, y1 = min(chars[k].y0 for k in ks), max(chars[k].y1 for k in ks)
+        home = cell((x0 + x1) / 2, (y0 + y1) / 2)
+        if home is not None:
+            for k in ks:
+                out[k] = home
+    return out
 
 
 def _read_lines(chars: list[Char]) -> str:
@@ -358,8 +410,9 @@ def grids_from_camelot(tables, source: str, method: str, chars: dict[int, PageCh
                     prev = own.get(span[r][c])
                     own[span[r][c]] = cell.text.strip() if prev is None else prev + "\n" + cell.text.strip()
         if chars is not None:
-            placed = chars[page].in_page_space(_CAMELOT_TURN.get(getattr(table, "rotation", ""), 0)) if page in chars else []
-            texts = _digits_lost(cell_texts(table, span, placed), own)
+            layer = chars.get(page)
+            placed = layer.in_page_space(_CAMELOT_TURN.get(getattr(table, "rotation", ""), 0)) if layer else []
+            texts = _digits_lost(cell_texts(table, span, placed, layer.words if layer else None), own)
         else:
             texts = own
         boxes: dict[int, list[float]] = {}
