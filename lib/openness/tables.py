@@ -141,7 +141,10 @@ def column_refs(
     """
     refs: dict[str, ColumnRef] = {}
     for c in range(grid.n_cols):
-        path = list(head) + _path_above(above, grid, c) + column_path(grid, c, header_rows)
+        upper, lower = _path_above(above, grid, c), column_path(grid, c, header_rows)
+        if upper and lower and _cut_cell(above, grid, c):
+            upper, lower = upper[:-1] + [upper[-1] + lower[0]], lower[1:]  # one cell cut by the break: 自然 | 人
+        path = list(head) + upper + lower
         path = [p for p in path if not any(w in label_key(p) for w in skip)]
         col = labels.match_column(table, path) if path else None
         if col is not None:
@@ -149,6 +152,18 @@ def column_refs(
     for ref in refs.values():
         ref.x0, ref.x1 = _x_range(grid, ref.cols)
     return list(refs.values())
+
+
+def _cut_cell(above: Grid, grid: Grid, c: int, tolerance: float = 2.0) -> bool:
+    """Whether column c's top cell in `grid` is the rest of the cell over it at the foot of `above` (same left and right edges)."""
+    top = grid.boxes[0][c] if grid.n_rows else None
+    if top is None or not above.n_rows:
+        return False
+    middle = (top[0] + top[2]) / 2
+    for s in row_spans(above, above.n_rows - 1):
+        if s.box is not None and s.box[0] <= middle <= s.box[2]:
+            return abs(s.box[0] - top[0]) <= tolerance and abs(s.box[2] - top[2]) <= tolerance
+    return False
 
 
 def _path_above(above: Grid | None, grid: Grid, c: int) -> list[str]:
@@ -358,24 +373,37 @@ class _Line:
 MIN_HEADER_COLUMNS = 4  # of the seven applicant columns, for a header to count as one
 
 
-def _request_header(grid: Grid) -> tuple[list[ColumnRef], int] | None:
-    """The applicant columns of a grid that prints table 2's header, and its first data row.
-
-    Header rows are the rows at the top that print the applicant headings
-    (a continuation page may repeat them); the first other row is data.
-    """
+def _request_header_rows(grid: Grid) -> int:
+    """How many rows at the top of a grid print table 2's applicant headings."""
     n_header = 0
     for r in range(grid.n_rows):
         keys = {label_key(t) for t in grid.text[r]}
         if not any(w in k for k in keys for w in REQUEST_HEADER_WORDS):
             break
         n_header = r + 1
-    if not n_header:
+    return n_header
+
+
+def _request_header(grid: Grid, above: Grid | None = None) -> tuple[list[ColumnRef], int] | None:
+    """The applicant columns of a grid that prints table 2's header, and its first data row.
+
+    Header rows are the rows at the top that print the applicant headings
+    (a continuation page may repeat them); the first other row is data. `above`
+    is the top of the header left alone at the foot of the page before (a page
+    break cutting the header): its cells head this grid's columns by x position.
+    """
+    n_header = _request_header_rows(grid)
+    if not n_header and above is None:
         return None
-    refs = column_refs(grid, "requests", range(n_header), skip=("申请人情况", "稽关系"))
+    refs = column_refs(grid, "requests", range(n_header), skip=("申请人情况", "稽关系"), above=above)
     if len(refs) < MIN_HEADER_COLUMNS:
         return None  # a stray word at the top, not the applicant header
     return refs, n_header
+
+
+def _header_only(grid: Grid) -> bool:
+    """Whether a grid prints nothing but table 2's header rows (the header's top, cut off by a page break)."""
+    return grid.n_rows > 0 and _request_header_rows(grid) == grid.n_rows
 
 
 def map_requests(grids: list[Grid]) -> _Mapped:
@@ -384,12 +412,22 @@ def map_requests(grids: list[Grid]) -> _Mapped:
     header: list[ColumnRef] = []
     col_entries: dict[str, Entry] = {}
     lines: list[_Line] = []
+    above: Grid | None = None  # the header's top, alone at the foot of the page before
     for grid in grids:
         start = 0
+        if above is not None and grid.page != (above.page or 0) + 1:
+            above = None
         parsed = _request_header(grid)
+        if above is not None and (joined := _request_header(grid, above)) is not None:
+            if parsed is None or len(joined[0]) > len(parsed[0]):
+                parsed = joined
         if parsed:
             header, start = parsed
             col_entries.update({ref.entry.code: ref.entry for ref in header})
+        if _header_only(grid):
+            above = grid  # no figures: the rest of the header may be on the next page
+            continue
+        above = None
         if not header:
             out.problems.append(
                 Problem("", "unplaced_label", "a part of table 2 has no applicant header before it", "requests", None, grid.page)
@@ -826,6 +864,8 @@ def grids_to_extraction(grids: list[Grid], method: str = "") -> Extraction:
             table = "appeals"  # figures of table 3 pushed onto the next page
         if table is None and last_table in ("proactive", "requests") and _continues(grid, last, last_table):
             table = last_table  # the last row or two of a table pushed onto the next page
+        if table is None and _header_only(grid):
+            table = "requests"  # the top of table 2's header, the rest of it on the next page
         if table is not None:
             by_table[table].append(grid)
         last, last_table = grid, table
