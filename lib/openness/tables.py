@@ -802,6 +802,46 @@ def drop_headings(grid: Grid) -> Grid:
     )
 
 
+def drop_print_titles(grid: Grid) -> Grid:
+    """A grid without table 2's header repeated at its top over the rows of table 3 (Calc's print titles).
+
+    A spreadsheet whose table 2 header rows are set to repeat on every page
+    (print titles) prints them at the top of each later page, whatever follows:
+    above table 3's second band they touch its ruled rows and come out as one grid,
+    which would read as table 2. Header rows followed by table 3's header (the
+    rest being table 3 by its words), or by rows of figures without a label (no row
+    of table 2 prints none: table 3's figures under a header on the page before),
+    are dropped: they print no figure.
+    """
+    n = _request_header_rows(grid)
+    if not n or n >= grid.n_rows:
+        return grid
+    rest = _rows_of(grid, range(n, grid.n_rows))
+    if _appeal_header_row(grid, n) and classify(rest) == "appeals":
+        return rest
+    return rest if _figures_only(rest) else grid
+
+
+def _ends_in_header(grid: Grid | None) -> bool:
+    """Whether the last printed row of a grid is a row of table 3's header (its figures still to come)."""
+    rows = [r for r in range(grid.n_rows) if any(t.strip() for t in grid.text[r])] if grid is not None else []
+    return bool(rows) and _appeal_header_row(grid, rows[-1])
+
+
+def _figures_only(grid: Grid) -> bool:
+    """Whether every printed cell of a grid is a figure (no label at all)."""
+    texts = [t for row in grid.text for t in row if t.strip()]
+    return bool(texts) and all(_is_number(t) for t in texts)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        parse_number(text.strip())
+        return True
+    except NotANumber:
+        return False
+
+
 def join_cut_header(grids: list[Grid]) -> list[Grid]:
     """Put back the bottom halves of header cells that a page break cut off (Chromium prints).
 
@@ -857,11 +897,13 @@ def grids_to_extraction(grids: list[Grid], method: str = "") -> Extraction:
     by_table: dict[str, list[Grid]] = defaultdict(list)
     last: Grid | None = None  # the grid read just before, and its table
     last_table: str | None = None
-    in_order = sorted((drop_headings(g) for g in grids), key=lambda g: (g.page or 0, g.index))
+    in_order = sorted((drop_print_titles(drop_headings(g)) for g in grids), key=lambda g: (g.page or 0, g.index))
     for grid in join_cut_header([g for g in in_order if g.n_rows]):
         table = classify(grid)
         if table is None and by_table.get("appeals") and grid.n_cols == by_table["appeals"][-1].n_cols:
             table = "appeals"  # figures of table 3 pushed onto the next page
+        if table is None and last_table == "appeals" and _figures_only(grid) and _ends_in_header(last):
+            table = "appeals"  # the figures under a band's header left at the foot of the page before
         if table is None and last_table in ("proactive", "requests") and _continues(grid, last, last_table):
             table = last_table  # the last row or two of a table pushed onto the next page
         if table is None and _header_only(grid):
