@@ -374,14 +374,21 @@ MIN_HEADER_COLUMNS = 4  # of the seven applicant columns, for a header to count 
 
 
 def _request_header_rows(grid: Grid) -> int:
-    """How many rows at the top of a grid print table 2's applicant headings."""
-    n_header = 0
+    """How many rows at the top of a grid print table 2's applicant headings.
+
+    Blank rows before them count with them: the sliver of a row a page break
+    cut, printed above the repeated header by Chromium.
+    """
+    n_header, blank = 0, 0
     for r in range(grid.n_rows):
         keys = {label_key(t) for t in grid.text[r]}
+        if not any(keys - {""}) and not n_header:
+            blank = r + 1
+            continue
         if not any(w in k for k in keys for w in REQUEST_HEADER_WORDS):
             break
         n_header = r + 1
-    return n_header
+    return n_header if n_header > blank else 0
 
 
 def _request_header(grid: Grid, above: Grid | None = None) -> tuple[list[ColumnRef], int] | None:

@@ -329,11 +329,59 @@ def cell_texts(table, span: list[list[int]], chars: list[Char], words: list[int]
     at = [cell(ch.cx, ch.cy) for ch in chars]
     if words is not None:
         at = _words_whole(chars, at, words, cell)
+    at = _foot_overflow(chars, at, xs, ys[0], [span[n_rows - 1][c] for c in range(len(table.cols))])
     found: dict[int, list[Char]] = {}
     for ch, root in zip(chars, at):
         if root is not None:
             found.setdefault(root, []).append(ch)
     return {root: _read_lines(cs) for root, cs in found.items()}
+
+
+FOOT_GAP = 0.8  # of a line's height: the most space between a cell's last line and its next, below the grid
+
+
+def _foot_overflow(chars: list[Char], at: list[int | None], xs: list[float], bottom: float, last_row: list[int]) -> list[int | None]:
+    """The cells of the characters, with the lines a cut row prints below the grid's foot given back to their cells.
+
+    Chromium cuts a table row at a page break but keeps drawing its cells' text:
+    the header 结果维持, two lines in a cell, prints 结果 inside the grid at the foot
+    of the page and 维持 below its last rule. Those lines belong to the last row's
+    cells only when nothing else on the page stands below the grid, every character
+    below it stands inside one cell's column, and each line follows its cell's text
+    at a line's distance. Otherwise nothing is moved.
+    """
+    below = sorted((k for k, ch in enumerate(chars) if at[k] is None and ch.cy < bottom), key=lambda k: -chars[k].y1)
+    if not below:
+        return at
+    lines: list[list[int]] = []
+    for k in below:
+        if lines and chars[k].cy >= min(chars[j].y0 for j in lines[-1]):
+            lines[-1].append(k)
+        else:
+            lines.append([k])
+    foot: dict[int, float] = {}  # each last-row cell: the bottom of its text so far
+    for k, root in enumerate(at):
+        if root is not None and root in last_row:
+            foot[root] = min(foot.get(root, chars[k].y0), chars[k].y0)
+    out = list(at)
+    for line in lines:
+        placed = {}
+        for k in line:
+            ch = chars[k]
+            c = bisect.bisect_right(xs, ch.cx) - 1
+            if not 0 <= c < len(last_row):
+                return at
+            root = last_row[c]
+            columns = [i for i, r in enumerate(last_row) if r == root]
+            if ch.x0 < xs[columns[0]] or ch.x1 > xs[columns[-1] + 1] or root not in foot:
+                return at
+            if foot[root] - ch.y1 > FOOT_GAP * max(ch.y1 - ch.y0, 1.0):
+                return at
+            placed[k] = root
+        for k, root in placed.items():
+            out[k] = root
+            foot[root] = min(foot[root], chars[k].y0)
+    return out
 
 
 def _words_whole(chars: list[Char], at: list[int | None], words: list[int], cell) -> list[int | None]:
