@@ -207,7 +207,9 @@ def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
                 order[-1] = len(chars)
                 chars.append(Char(_readable(code), x0, y0, x1, y1))
                 raw.FPDFText_GetLooseCharBox(tp, i, loose)
-                follows = right is not None and abs(loose.left - right[0]) < WORD_JOIN and abs(loose.bottom - right[1]) < WORD_JOIN
+                follows = (
+                    right is not None and abs(loose.left - right[0]) < WORD_JOIN and abs(loose.bottom - right[1]) < WORD_JOIN
+                )
                 words.append(words[-1] if follows else len(words))
                 right = (loose.right, loose.bottom)
             out[number] = PageChars(chars, tuple(page.get_mediabox()), page.get_rotation(), "".join(text), order, words)
@@ -340,7 +342,9 @@ def cell_texts(table, span: list[list[int]], chars: list[Char], words: list[int]
 FOOT_GAP = 0.8  # of a line's height: the most space between a cell's last line and its next, below the grid
 
 
-def _foot_overflow(chars: list[Char], at: list[int | None], xs: list[float], bottom: float, last_row: list[int]) -> list[int | None]:
+def _foot_overflow(
+    chars: list[Char], at: list[int | None], xs: list[float], bottom: float, last_row: list[int]
+) -> list[int | None]:
     """The cells of the characters, with the lines a cut row prints below the grid's foot given back to their cells.
 
     Chromium cuts a table row at a page break but keeps drawing its cells' text:
@@ -365,7 +369,9 @@ def _foot_overflow(chars: list[Char], at: list[int | None], xs: list[float], bot
             foot[root] = min(foot.get(root, chars[k].y0), chars[k].y0)
     out = list(at)
     for line in lines:
-        placed = {}
+        placed: dict[int, int] = {}
+        prev: int | None = None  # the character before on the line
+        line.sort(key=lambda k: chars[k].x0)
         for k in line:
             ch = chars[k]
             c = bisect.bisect_right(xs, ch.cx) - 1
@@ -375,9 +381,12 @@ def _foot_overflow(chars: list[Char], at: list[int | None], xs: list[float], bot
             columns = [i for i, r in enumerate(last_row) if r == root]
             if ch.x0 < xs[columns[0]] or ch.x1 > xs[columns[-1] + 1] or root not in foot:
                 return at
-            if foot[root] - ch.y1 > FOOT_GAP * max(ch.y1 - ch.y0, 1.0):
+            height = max(ch.y1 - ch.y0, 1.0)
+            if foot[root] - ch.y1 > FOOT_GAP * height:
                 return at
-            placed[k] = root
+            if prev is not None and placed[prev] != root and ch.x0 - chars[prev].x1 < height / 4:
+                return at  # a line running over a column's border: a paragraph, not a cell's
+            placed[k], prev = root, k
         for k, root in placed.items():
             out[k] = root
             foot[root] = min(foot[root], chars[k].y0)
