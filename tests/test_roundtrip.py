@@ -263,6 +263,10 @@ def test_random_prints_round_trip(producer, tmp_path):
         )
         if wrong:
             failed.append(f"{job.name} ({job.template}): {len(wrong)} cells differ, e.g. {wrong[:3]}; {job.look}")
+    print(
+        f"\n{producer}: {len(failed)} of {len(jobs)} prints differ (seeds {base} to {base + len(jobs) - 1}); "
+        f"cells right {right}/{known}; cells by table: {dict(tally.most_common())}"
+    )
     assert not failed, (
         f"{producer}: {len(failed)} of {len(jobs)} prints differ (seeds from {base}); cells right "
         f"{right}/{known}; cells by table: {dict(tally.most_common())}\n" + "\n".join(failed[:10])
