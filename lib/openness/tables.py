@@ -558,8 +558,7 @@ def _leaf_tail(head: _Line, tail: _Line) -> str:
     parts = []
     for s in tail.labels:
         if leaf.box is not None and s.box is not None:
-            middle = (s.box[0] + s.box[2]) / 2
-            inside = leaf.box[0] <= middle <= leaf.box[2]
+            inside = min(leaf.box[2], s.box[2]) - max(leaf.box[0], s.box[0]) > 2.0  # overlapping it, however wide
         else:
             inside = s.first <= leaf.last and s.last >= leaf.first
         if inside:
