@@ -446,3 +446,21 @@ def test_calc_print_titles_over_table_3_are_not_table_2(band_header_on_page_4):
     assert ex.status == "ok" and ex.problems == []
     got = {c.column_code: c.value for c in ex.cells if c.table == "appeals"}
     assert len(got) == 15 and got["suit_after_review_total"] == "244" and got["review_total"] == "10"
+
+
+@pytest.mark.parametrize("tail", [["处罚", "", "", ""], ["处罚", "7", "", ""]])
+def test_table_1_row_cut_by_a_page_break(tail):
+    """Writer cuts 行政处罚 at the break: 行政 and its figures end page 2, 处罚 opens page 3 (a figure's rest with it)."""
+    cut = T1_2019.index(["行政处罚", "57", "+3", "1210"])
+    first = T1_2019[:cut] + [["行政", "5", "+3", "1210"]]
+    second = [tail] + T1_2019[cut + 1 :]
+    grids = [make_grid(first, page=2), make_grid(second, page=3), make_grid(T2_HEAD + _t2_rows_2019(), page=3, index=1)]
+    ex = stamp(grids_to_extraction(grids + [make_grid(T3, page=4)]), "cut", "t.pdf")
+    assert ex.status == "ok" and ex.problems == []
+    c = _cells(ex)
+    want = "57" if tail[1] else "5"
+    assert (c[("proactive", "penalties", "items_prev_year")].value, c[("proactive", "penalties", "decision_count")].value) == (
+        want,
+        "1210",
+    )
+    assert c[("proactive", "coercion", "decision_count")].value == "9"

@@ -239,7 +239,7 @@ def map_proactive(grids: list[Grid]) -> _Mapped:
     section: str | None = None
     header: list[ColumnRef] = []
     found: set[tuple[str, str]] = set()
-    for grid in grids:
+    for grid in _join_cut_rows(grids):
         for r in range(grid.n_rows):
             spans = [s for s in row_spans(grid, r) if s.text.strip()]
             if not spans:
@@ -330,6 +330,48 @@ def map_proactive(grids: list[Grid]) -> _Mapped:
                 found.add((row.code, ref.entry.code))
                 out.cells.append(_cell("proactive", row, ref.entry, span, out.problems))
     return out
+
+
+def _join_cut_rows(grids: list[Grid]) -> list[Grid]:
+    """Table 1's grids with a row cut by a page break made one again (行政 | 处罚, Writer).
+
+    The last row before the break and the first after it are one row when neither
+    label is a row of table 1 exactly and the two together are; the first row's
+    figures stay with it, and a cell printed on both sides (a figure wrapped and cut)
+    reads on from one to the other. The cells after the break are matched to those
+    before by their x position; if one is not, nothing is joined.
+    """
+    out = list(grids)
+    for i in range(1, len(out)):
+        a, b = out[i - 1], out[i]
+        if a.page is None or b.page != a.page + 1 or not a.n_rows or b.n_rows < 1:
+            continue
+        head, tail = row_spans(a, a.n_rows - 1), row_spans(b, 0)
+        if not head or not tail or not head[0].text.strip() or any(s.box is None for s in head + tail):
+            continue
+        joined = head[0].text.strip() + tail[0].text.strip()
+        score = lambda t: labels.match_row_scored("proactive", t)[1]  # noqa: E731
+        if score(joined) < 1.0 or score(head[0].text) == 1.0 or (tail[0].text.strip() and score(tail[0].text) == 1.0):
+            continue
+        rest: dict[int, str] = {}  # span id in `a` -> the text it runs on with
+        for t in tail[1:]:
+            if not t.text.strip():
+                continue
+            under = [h for h in head[1:] if min(h.box[2], t.box[2]) - max(h.box[0], t.box[0]) > 0.5 * (t.box[2] - t.box[0])]
+            if len(under) != 1:
+                break
+            rest[a.span[a.n_rows - 1][under[0].first]] = t.text.strip()
+        else:
+            label = a.span[a.n_rows - 1][head[0].first]
+            rest[label] = tail[0].text.strip()
+            last = a.n_rows - 1
+            row = [
+                t.rstrip() + ("\n" if sid != label and t.strip() else "") + rest[sid] if sid in rest else t
+                for sid, t in zip(a.span[last], a.text[last])
+            ]
+            out[i - 1] = replace(a, text=a.text[:last] + [row])
+            out[i] = _rows_of(b, range(1, b.n_rows))
+    return [g for g in out if g.n_rows]
 
 
 def _header_x(span: Span, grid: Grid, cols: list[int]) -> tuple[float | None, float | None]:
