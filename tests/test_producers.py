@@ -171,6 +171,9 @@ def test_a_word_over_a_cell_border_is_placed_by_its_middle_and_two_words_never_f
     assert cell_texts(_TABLE, _SPAN, chars, words) == {2: "29833", 3: "154492"}
     # placed character by character (no words known), the first digit would join the figure on its left
     assert cell_texts(_TABLE, _SPAN, chars) == {2: "298331", 3: "54492"}
+    # two figures that touch by chance read as one word whose middle stands near the border: neither is read
+    fused = cell_texts(_TABLE, _SPAN, _set("24001", 18.0, 64.0) + _set("48420", 38.0, 64.0), [0] * 10)
+    assert fused == {2: "24001\ufffd", 3: "48420\ufffd"}
 
 
 def test_lines_below_the_grid_go_to_the_last_row_only_at_the_foot_of_the_page():

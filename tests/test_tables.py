@@ -464,3 +464,20 @@ def test_table_1_row_cut_by_a_page_break(tail):
         "1210",
     )
     assert c[("proactive", "coercion", "decision_count")].value == "9"
+
+
+def test_table_3_figures_cut_by_a_page_break():
+    """Writer cuts table 3's row of figures: 22 and 27 end page 4, their last digits 7 and 2 open page 5."""
+    figures = ["5", "40", "22", "0", "27", "0", "0", "0", "3", "3", "14", "0", "0", "85", "99"]
+    rest = ["", "", "7", "", "2"] + [""] * 10
+    before, after = make_grid(T3[:3] + [figures], page=4), make_grid([rest], page=5)
+    assert _appeals([before, after])["review_other"] == "227"
+    assert _appeals([before, after])["review_total"] == "272"
+    # a rest whose cells stand under no single figure is not guessed: the figures before the break are not read
+    odd = make_grid([["", "", "7", "<", "2"] + [""] * 10], page=5)
+    ex = stamp(
+        grids_to_extraction([make_grid(T1_2019, page=2), make_grid(T2_HEAD + _t2_rows_2019(), page=3), before, odd]), "", ""
+    )
+    got = {c.column_code: c.value for c in ex.cells if c.table == "appeals"}
+    assert got["review_other"] == "" and got["review_total"] == ""
+    assert any(p.kind == "bad_number" and "page break" in p.message for p in ex.problems)

@@ -336,42 +336,50 @@ def _join_cut_rows(grids: list[Grid]) -> list[Grid]:
     """Table 1's grids with a row cut by a page break made one again (行政 | 处罚, Writer).
 
     The last row before the break and the first after it are one row when neither
-    label is a row of table 1 exactly and the two together are; the first row's
-    figures stay with it, and a cell printed on both sides (a figure wrapped and cut)
-    reads on from one to the other. The cells after the break are matched to those
-    before by their x position; if one is not, nothing is joined.
+    label is a row of table 1 exactly and the two together are (`_run_on` joins them).
     """
     out = list(grids)
     for i in range(1, len(out)):
         a, b = out[i - 1], out[i]
-        if a.page is None or b.page != a.page + 1 or not a.n_rows or b.n_rows < 1:
+        if a.page is None or b.page != a.page + 1 or not a.n_rows or not b.n_rows:
             continue
-        head, tail = row_spans(a, a.n_rows - 1), row_spans(b, 0)
-        if not head or not tail or not head[0].text.strip() or any(s.box is None for s in head + tail):
-            continue
-        joined = head[0].text.strip() + tail[0].text.strip()
+        head, tail = row_spans(a, a.n_rows - 1)[0], row_spans(b, 0)[0]
         score = lambda t: labels.match_row_scored("proactive", t)[1]  # noqa: E731
-        if score(joined) < 1.0 or score(head[0].text) == 1.0 or (tail[0].text.strip() and score(tail[0].text) == 1.0):
+        if not head.text.strip() or score(head.text) == 1.0 or (tail.text.strip() and score(tail.text) == 1.0):
             continue
-        rest: dict[int, str] = {}  # span id in `a` -> the text it runs on with
-        for t in tail[1:]:
-            if not t.text.strip():
-                continue
-            under = [h for h in head[1:] if min(h.box[2], t.box[2]) - max(h.box[0], t.box[0]) > 0.5 * (t.box[2] - t.box[0])]
-            if len(under) != 1:
-                break
-            rest[a.span[a.n_rows - 1][under[0].first]] = t.text.strip()
-        else:
-            label = a.span[a.n_rows - 1][head[0].first]
-            rest[label] = tail[0].text.strip()
-            last = a.n_rows - 1
-            row = [
-                t.rstrip() + ("\n" if sid != label and t.strip() else "") + rest[sid] if sid in rest else t
-                for sid, t in zip(a.span[last], a.text[last])
-            ]
-            out[i - 1] = replace(a, text=a.text[:last] + [row])
-            out[i] = _rows_of(b, range(1, b.n_rows))
+        if score(head.text.strip() + tail.text.strip()) == 1.0 and (joined := _run_on(a, b, label=True)) is not None:
+            out[i - 1], out[i] = joined, _rows_of(b, range(1, b.n_rows))
     return [g for g in out if g.n_rows]
+
+
+def _run_on(a: Grid, b: Grid, label: bool = False) -> Grid | None:
+    """`a` with its last row's cells run on by the first row of `b` (the same row, cut by a page break).
+
+    Each printed cell of b's row goes on the cell above it (by x position) in a's
+    last row: a figure wrapped in its cell and cut (3174 | 4) reads 31744; with
+    `label` the first cells are the row's label, joined without a break (行政 | 处罚).
+    None when a cell of b's row has no single cell above it.
+    """
+    head, tail = row_spans(a, a.n_rows - 1), row_spans(b, 0)
+    if any(s.box is None for s in head + tail):
+        return None
+    rest: dict[int, str] = {}  # span id in `a` -> the text it runs on with
+    for t in tail[1:] if label else tail:
+        if not t.text.strip():
+            continue
+        under = [h for h in head if min(h.box[2], t.box[2]) - max(h.box[0], t.box[0]) > 0.5 * (t.box[2] - t.box[0])]
+        if len(under) != 1 or (label and under[0] is head[0]):
+            return None
+        rest[a.span[a.n_rows - 1][under[0].first]] = t.text.strip()
+    first = a.span[a.n_rows - 1][head[0].first] if label else None
+    if label:
+        rest[first] = tail[0].text.strip()
+    last = a.n_rows - 1
+    row = [
+        t.rstrip() + ("\n" if sid != first and t.strip() else "") + rest[sid] if sid in rest else t
+        for sid, t in zip(a.span[last], a.text[last])
+    ]
+    return replace(a, text=a.text[:last] + [row])
 
 
 def _header_x(span: Span, grid: Grid, cols: list[int]) -> tuple[float | None, float | None]:
@@ -687,7 +695,7 @@ def map_appeals(grids: list[Grid]) -> _Mapped:
     out = _Mapped()
     found: set[str] = set()
     above: Grid | None = None  # a band's header printed without its figures, at the foot of the grid before
-    for grid in grids:
+    for grid in _join_cut_figures(grids, out):
         band: list[int] = []
         for r in range(grid.n_rows):
             if not any(t.strip() for t in grid.text[r]):
@@ -719,6 +727,41 @@ def map_appeals(grids: list[Grid]) -> _Mapped:
         if band:
             above = _rows_of(grid, range(band[0], grid.n_rows))
     return out
+
+
+def _join_cut_figures(grids: list[Grid], out: _Mapped) -> list[Grid]:
+    """Table 3's grids with a row of figures cut by a page break made one again (22 | 7 reads 227, Writer).
+
+    A band's figures are its last row: a row of figures alone at the top of the next
+    page, after a grid that ends with figures, is their rest (no band prints figures
+    without its header). Each goes on the figure above it; when one cannot be placed
+    so, or the grid after the break has other columns (the rest, or another band's
+    figures whose header was not read: it cannot be told), the figures before the
+    break are reported unreadable, never read short.
+    """
+    result = list(grids)
+    for i in range(1, len(result)):
+        a, b = result[i - 1], result[i]
+        if a.page is None or b.page != a.page + 1 or not a.n_rows or not b.n_rows:
+            continue
+        if not _figures_only(_rows_of(a, range(a.n_rows - 1, a.n_rows))) or not _figures_only(_rows_of(b, range(1))):
+            continue
+        joined = _run_on(a, b) if _same_columns(a, b) else None  # other columns: maybe another band's figures
+        if joined is None:
+            last = a.n_rows - 1
+            out.problems.append(
+                Problem(
+                    "",
+                    "bad_number",
+                    "table 3: figures cut by a page break could not be joined; not read",
+                    "appeals",
+                    None,
+                    a.page,
+                )
+            )
+            joined = replace(a, text=a.text[:last] + [[t + "\ufffd" if t.strip() else t for t in a.text[last]]])
+        result[i - 1], result[i] = joined, _rows_of(b, range(1, b.n_rows))
+    return [g for g in result if g.n_rows]
 
 
 REVIEW = "review"  # the codebook's group of 行政复议's columns
@@ -821,6 +864,17 @@ def _prints_figure(texts: list[str]) -> bool:
         except NotANumber:
             pass
     return False
+
+
+def _same_columns(a: Grid, b: Grid, tolerance: float = 2.0) -> bool:
+    """Whether two grids have the same columns at the same x positions (one table over a page break)."""
+    if a.n_cols != b.n_cols:
+        return False
+    for c in range(a.n_cols):
+        xa, xb = _x_range(a, [c]), _x_range(b, [c])
+        if None in xa or None in xb or abs(xa[0] - xb[0]) > tolerance or abs(xa[1] - xb[1]) > tolerance:
+            return False
+    return True
 
 
 def _same_cells(a: list[Span], b: list[Span], tolerance: float = 2.0) -> bool:

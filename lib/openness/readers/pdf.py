@@ -264,15 +264,23 @@ def table_pages(texts: list[str]) -> list[int]:
     page prints table 3's header but not its figures: a browser print may leave
     the header at the foot of a page and put the rest of it, printed one
     character a line, and the figures on the next, where no table word can be
-    recognised.
+    recognised. So is the page after it when its first line prints figures only: the
+    rest of the table's last row, cut by the break.
     """
     keys = [label_key(t) for t in texts]
     hits = [sum(1 for w in TABLE_WORDS if w in k) for k in keys]
     rows = [any(w in k for w in TABLE1_ROW_WORDS) for k in keys]
     pages = [i + 1 for i, h in enumerate(hits) if h >= 2 or ((h >= 1 or rows[i]) and i > 0 and hits[i - 1] >= 2)]
-    if pages and pages[-1] < len(texts) and _appeals_header_without_figures(texts[pages[-1] - 1]):
-        pages.append(pages[-1] + 1)
+    if pages and pages[-1] < len(texts):
+        if _appeals_header_without_figures(texts[pages[-1] - 1]) or _opens_with_figures(texts[pages[-1]]):
+            pages.append(pages[-1] + 1)
     return pages
+
+
+def _opens_with_figures(text: str) -> bool:
+    """Whether a page's first line prints figures only: the rest of a table row a page break cut (Writer)."""
+    first = next((line.split() for line in text.splitlines() if line.strip()), [])
+    return bool(first) and all(w.replace(".", "", 1).lstrip("-").isdigit() for w in first)
 
 
 MIN_APPEAL_FIGURES = 5  # the figures of table 3's narrowest band
@@ -328,15 +336,15 @@ def cell_texts(table, span: list[list[int]], chars: list[Char], words: list[int]
         inside = 0 <= c < len(table.cols) and 0 <= k < n_rows
         return span[n_rows - 1 - k][c] if inside else None  # Camelot's rows run top to bottom
 
-    at = [cell(ch.cx, ch.cy) for ch in chars]
+    at, doubtful = [cell(ch.cx, ch.cy) for ch in chars], set()
     if words is not None:
-        at = _words_whole(chars, at, words, cell)
+        at, doubtful = _words_whole(chars, at, words, xs, cell)
     at = _foot_overflow(chars, at, xs, ys[0], [span[n_rows - 1][c] for c in range(len(table.cols))])
     found: dict[int, list[Char]] = {}
     for ch, root in zip(chars, at):
         if root is not None:
             found.setdefault(root, []).append(ch)
-    return {root: _read_lines(cs) for root, cs in found.items()}
+    return {root: _read_lines(cs) + (UNREADABLE if root in doubtful else "") for root, cs in found.items()}
 
 
 FOOT_GAP = 0.8  # of a line's height: the most space between a cell's last line and its next, below the grid
@@ -393,31 +401,47 @@ def _foot_overflow(
     return out
 
 
-def _words_whole(chars: list[Char], at: list[int | None], words: list[int], cell) -> list[int | None]:
-    """The cells of the characters, a word that runs over a cell's border placed whole by its centre.
+WORD_MIDDLE = 0.2  # of a cell's width: a word's middle nearer a border than this could be either cell's
 
-    Chromium lays a web page's table out with fixed column widths: 154492 in a
-    narrow column prints centred over both borders, its first digit in the cell to
-    the left and its last outside the table; placed one by one, the characters
-    would read 15449 and 298331 (a wrong figure each). A printed word is a run of
-    characters set one after another by the font's advance (`PageChars.words`):
-    two figures in two cells never touch that way, so the word is one figure and
-    belongs to the cell its middle stands in.
+
+def _words_whole(
+    chars: list[Char], at: list[int | None], words: list[int], xs: list[float], cell
+) -> tuple[list[int | None], set[int]]:
+    """The cells of the characters, a word that runs over a cell's border placed whole by its middle; and the doubtful cells.
+
+    Chromium lays a web page's table out with fixed column widths: a figure too
+    wide for its column starts at the cell's left and runs over its right border,
+    117149's last digit outside the table; placed one by one, the characters would
+    read 11714 (a wrong figure). A printed word is a run of characters set one after
+    another by the font's advance (`PageChars.words`), and a figure a little too
+    wide has its middle well inside its own cell. Two figures overflowing towards each other can touch by
+    chance (24001 and 48420 read as one word, its middle on the border between
+    them): a word whose middle stands near a border cannot be told from that, and
+    the cells it touches are returned as doubtful (read as unreadable), its
+    characters left where their centres stand.
     """
     members: dict[int, list[int]] = {}
     for k, w in enumerate(words):
         members.setdefault(w, []).append(k)
-    out = list(at)
+    out, doubtful = list(at), set()
     for ks in members.values():
-        if len({at[k] for k in ks}) < 2:
+        touched = {at[k] for k in ks}
+        if len(touched) < 2:
             continue
         x0, x1 = min(chars[k].x0 for k in ks), max(chars[k].x1 for k in ks)
         y0, y1 = min(chars[k].y0 for k in ks), max(chars[k].y1 for k in ks)
-        home = cell((x0 + x1) / 2, (y0 + y1) / 2)
-        if home is not None:
-            for k in ks:
-                out[k] = home
-    return out
+        middle = (x0 + x1) / 2
+        home = cell(middle, (y0 + y1) / 2)
+        if home is None:
+            continue
+        c = bisect.bisect_right(xs, middle) - 1
+        left, right = xs[c], xs[c + 1]
+        if min(middle - left, right - middle) < WORD_MIDDLE * (right - left):
+            doubtful |= touched - {None}
+            continue
+        for k in ks:
+            out[k] = home
+    return out, doubtful
 
 
 def _read_lines(chars: list[Char]) -> str:
