@@ -481,3 +481,14 @@ def test_table_3_figures_cut_by_a_page_break():
     got = {c.column_code: c.value for c in ex.cells if c.table == "appeals"}
     assert got["review_other"] == "" and got["review_total"] == ""
     assert any(p.kind == "bad_number" and "page break" in p.message for p in ex.problems)
+
+
+def test_calc_band_header_cut_by_a_page_break_under_print_titles():
+    """Calc: 行政复议 and the top line of 结果维持 end page 3; the print titles, 持 and the other results open page 4."""
+    top = make_grid([["行政复议", "<", "<", "<", "<"], ["结果维", "", "", "", ""]], page=3, index=2)
+    rest = _pad([["持", "结果纠正", "其他结果", "尚未审结", "总计"], ["1", "4", "2", "3", "10"]]) + _SUITS + [_SUIT_FIGURES]
+    grids = [make_grid(T1_2019, page=2), make_grid(T2_HEAD + _t2_rows_2019(), page=3, index=1), top]
+    ex = stamp(grids_to_extraction(grids + [make_grid(T2_HEAD + rest, page=4)]), "cut band", "t.pdf")
+    assert ex.status == "ok" and ex.problems == []
+    got = {c.column_code: c.value for c in ex.cells if c.table == "appeals"}
+    assert (got["review_upheld"], got["review_total"], got["suit_after_review_total"]) == ("1", "10", "244")

@@ -924,6 +924,13 @@ def drop_print_titles(grid: Grid) -> Grid:
     return rest if _figures_only(rest) else grid
 
 
+def _appeals_header_only(grid: Grid) -> bool:
+    """Whether a grid prints nothing but table 3's header rows, naming 行政复议 or 行政诉讼 (a band's header cut by a break)."""
+    rows = [r for r in range(grid.n_rows) if any(t.strip() for t in grid.text[r])]
+    named = any(w in label_key(t) for row in grid.text for t in row for w in ("行政复议", "行政诉讼"))
+    return bool(rows) and named and all(_appeal_header_row(grid, r) for r in rows)
+
+
 def _ends_in_header(grid: Grid | None) -> bool:
     """Whether the last printed row of a grid is a row of table 3's header (its figures still to come)."""
     rows = [r for r in range(grid.n_rows) if any(t.strip() for t in grid.text[r])] if grid is not None else []
@@ -1010,6 +1017,8 @@ def grids_to_extraction(grids: list[Grid], method: str = "") -> Extraction:
             table = last_table  # the last row or two of a table pushed onto the next page
         if table is None and _header_only(grid):
             table = "requests"  # the top of table 2's header, the rest of it on the next page
+        if table is None and _appeals_header_only(grid):
+            table = "appeals"  # the top of a band's header (行政复议 | 结果维), the rest of it on the next page
         if table is not None:
             by_table[table].append(grid)
         last, last_table = grid, table
