@@ -414,9 +414,10 @@ def _words_whole(
     117149's last digit outside the table; placed one by one, the characters would
     read 11714 (a wrong figure). A printed word is a run of characters set one after
     another by the font's advance (`PageChars.words`), and a figure a little too
-    wide has its middle well inside its own cell. Two figures overflowing towards each other can touch by
+    wide starts in its own cell and has its middle well inside it. Two figures overflowing towards each other can touch by
     chance (24001 and 48420 read as one word, its middle on the border between
-    them): a word whose middle stands near a border cannot be told from that, and
+    them; three such, its middle in the cell of the second): a word whose middle
+    stands near a border, or in another cell than its start, cannot be told from that, and
     the cells it touches are returned as doubtful (read as unreadable), its
     characters left where their centres stand.
     """
@@ -436,7 +437,8 @@ def _words_whole(
             continue
         c = bisect.bisect_right(xs, middle) - 1
         left, right = xs[c], xs[c + 1]
-        if min(middle - left, right - middle) < WORD_MIDDLE * (right - left):
+        starts = at[min(ks, key=lambda k: chars[k].x0)]
+        if starts != home or min(middle - left, right - middle) < WORD_MIDDLE * (right - left):
             doubtful |= touched - {None}
             continue
         for k in ks:
