@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from conftest import CORPUS, need
 from openness.extract import extract_report
-from openness.readers.pdf import page_texts, read_pages, table_pages
+from openness.readers.pdf import Char, cell_texts, page_chars, page_texts, read_pages, table_pages
 from openness.tables import classify
 
 PRODUCERS = CORPUS / "producers"
@@ -118,6 +119,73 @@ def test_chromium_header_row_alone_at_the_foot_of_a_page():
     fee = next(c for c in ex.cells if c.column_code == "fee_amount")
     assert fee.value == "5949.088667"
     assert ex.status == "ok" and ex.problems == []
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "producers"  # prints of the project's generator (committed)
+
+
+def test_chromium_figure_over_its_cell_border_is_read_whole():
+    """A browser's fixed columns: 108274 runs over its cell's right border, its last digit outside the table."""
+    path = FIXTURES / "print-465567-chromium.pdf"
+    ex = extract_report(path)
+    total = next(c for c in ex.cells if (c.row_code, c.column_code) == ("total_handled", "total"))
+    assert total.value == "108274"
+    chars = page_chars(path, [total.page])[total.page].chars
+    outside = [ch.text for ch in chars if total.bbox[1] <= ch.cy <= total.bbox[3] and ch.cx > total.bbox[2]]
+    assert outside == ["4"]  # placed by its centre alone, the cell would read 10827
+    assert ex.status == "ok"
+
+
+def test_chromium_cut_header_prints_its_second_lines_below_the_grid():
+    """Chromium cuts table 3's header row at the page break and prints 维持, 纠正 … below the grid's last rule."""
+    path = FIXTURES / "print-465628-chromium.pdf"
+    grid = read_pages(path, [2])[-1]
+    below = "".join(ch.text for ch in page_chars(path, [2])[2].chars if ch.cy < grid.bbox[1])
+    assert below == "维持纠正结果审结"
+    assert grid.text[-1][:4] == ["结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结"]
+    ex = extract_report(path)
+    review = {c.column_code: c.value for c in ex.cells if c.table == "appeals" and c.column_code.startswith("review")}
+    assert review == {
+        "review_upheld": "4",
+        "review_corrected": "25",
+        "review_other": "121",
+        "review_pending": "4",
+        "review_total": "129",
+    }
+
+
+# Two columns, two rows: x 0-40-80, y 100-80-60 (Camelot's rows run top to bottom).
+_TABLE = SimpleNamespace(cols=[(0.0, 40.0), (40.0, 80.0)], rows=[(100.0, 80.0), (80.0, 60.0)])
+_SPAN = [[0, 1], [2, 3]]
+
+
+def _set(text: str, x: float, y: float, size: float = 8.0) -> list[Char]:
+    """Characters set one after another by their advance (half an em each), the baseline at y."""
+    return [Char(ch, x + i * size / 2, y, x + (i + 1) * size / 2, y + size) for i, ch in enumerate(text)]
+
+
+def test_a_word_over_a_cell_border_is_placed_by_its_middle_and_two_words_never_fuse():
+    word = _set("154492", 37.0, 64.0)  # from x 37 to 61: its first digit over the border, in column 0
+    near = _set("29833", 17.0, 64.0)  # ends at x 37, where the word begins: touching, but its own word
+    chars, words = near + word, [0] * 5 + [1] * 6
+    assert cell_texts(_TABLE, _SPAN, chars, words) == {2: "29833", 3: "154492"}
+    # placed character by character (no words known), the first digit would join the figure on its left
+    assert cell_texts(_TABLE, _SPAN, chars) == {2: "298331", 3: "54492"}
+    # two figures that touch by chance read as one word whose middle stands near the border: neither is read
+    fused = cell_texts(_TABLE, _SPAN, _set("24001", 18.0, 64.0) + _set("48420", 38.0, 64.0), [0] * 10)
+    assert fused == {2: "24001\ufffd", 3: "48420\ufffd"}
+
+
+def test_lines_below_the_grid_go_to_the_last_row_only_at_the_foot_of_the_page():
+    cells = _set("结果", 42.0, 62.0) + _set("其他", 2.0, 62.0)
+    cut = _set("维持", 42.0, 51.0)  # the next line of 结果, under the grid's last rule (y 60)
+    assert cell_texts(_TABLE, _SPAN, cells + cut) == {3: "结果\n维持", 2: "其他"}
+    # anything else below the grid (a page number, a paragraph) and nothing is moved
+    assert cell_texts(_TABLE, _SPAN, cells + cut + _set("3", 40.0, 20.0))[3] == "结果"
+    # a line below that runs over a column's border is no cell's
+    assert cell_texts(_TABLE, _SPAN, cells + _set("三、收到和处理", 20.0, 51.0))[3] == "结果"
+    # a line far below its cell's text is not its next line
+    assert cell_texts(_TABLE, _SPAN, cells + _set("维持", 42.0, 40.0))[3] == "结果"
 
 
 def _moved(src: Path, out: Path, change) -> Path:

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from openness import labels
 from openness.checks import check_report
 from openness.extract import extract_report
-from openness.tooling.producers import FIXTURES, PRODUCERS, PrintJob, fixture_figures, missing, print_reports, random_look
+from openness.tooling.producers import FIXTURES, PRODUCERS, PrintJob, missing, print_reports, random_look, random_print_figures
 from openness.tooling.typeset import Layout, random_figures, render_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -234,15 +234,9 @@ def test_every_producer_fixture_extracts_to_its_figures(meta):
 
 def random_prints(producer: str, n: int, base: int) -> list[PrintJob]:
     """n reports to print through `producer`: random figures (any template) or a data/raw report's, and a random look."""
-    reports = sorted(p.stem for p in (RAW / "figures").glob("*.csv"))
     jobs = []
     for seed in range(base, base + n):
-        rng = random.Random(seed)
-        if rng.random() < 0.3:
-            figures, template, body, year, partial = fixture_figures(rng.choice(reports))
-        else:
-            template = rng.choice(labels.TEMPLATES)
-            (figures, _), body, year, partial = random_figures(template, rng), "某某县人民政府", 2024, False
+        figures, template, body, year, partial = random_print_figures(seed)
         jobs.append(PrintJob(f"{producer}-{seed}", figures, template, random_look(producer, seed), body, year, partial))
     return jobs
 
@@ -269,6 +263,10 @@ def test_random_prints_round_trip(producer, tmp_path):
         )
         if wrong:
             failed.append(f"{job.name} ({job.template}): {len(wrong)} cells differ, e.g. {wrong[:3]}; {job.look}")
+    print(
+        f"\n{producer}: {len(failed)} of {len(jobs)} prints differ (seeds {base} to {base + len(jobs) - 1}); "
+        f"cells right {right}/{known}; cells by table: {dict(tally.most_common())}"
+    )
     assert not failed, (
         f"{producer}: {len(failed)} of {len(jobs)} prints differ (seeds from {base}); cells right "
         f"{right}/{known}; cells by table: {dict(tally.most_common())}\n" + "\n".join(failed[:10])

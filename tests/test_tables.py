@@ -353,3 +353,142 @@ def test_table_3_review_band_whose_group_label_was_lost():
         "review_pending",
         "review_total",
     }
+
+
+# ------------------------------------------------ rows and headers cut by a page break (producer prints)
+
+
+def _cut_at(before: tuple, after: tuple, cut: int = 17) -> list:
+    """Table 2 over pages 3 and 4, the row `cut` printed as `before` at the foot of page 3 and `after` on page 4."""
+    rows = _t2_rows_2019()
+    first = T2_HEAD + rows[:cut] + [_row(*before)]
+    second = [_row(*after)] + rows[cut + 1 :]
+    return [make_grid(first, page=3, index=0), make_grid(second, page=4, index=0), make_grid(T3, page=4, index=1)]
+
+
+FIGURES_HEAD = ["1234", "0", "0", "0", "0", "0", "123"]  # 12345 and 1235 wrapped in narrow cells, cut after a line
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        (["", "", "出版物"], ["5", "", "", "", "", "", "5"]),  # the label's rest with the figures' rest
+        (["", "", ""], ["5", "", "", "", "", "", "5"]),  # the label done, only the figures run on
+        (["果", "", ""], ["5", "", "", "", "", "", "5"]),  # and the rest of 三、本年度办理结果, printed vertically
+    ],
+)
+def test_a_row_cut_by_a_page_break_joins_its_figures(after):
+    """Writer cuts a row's cells at the break: a figure wrapped in its cell prints 1234 above it and 5 below."""
+    label = "3.要求提供公开" if after[0][2] else "3.要求提供公开出版物"
+    ex = stamp(grids_to_extraction(_cut_at((["^", "^", label], FIGURES_HEAD), after)), "cut", "t.pdf")
+    c = _cells(ex)
+    assert [p for p in ex.problems if p.table == "requests"] == []
+    assert c[("requests", "not_processed_publication", "natural_person")].value == "12345"
+    assert c[("requests", "not_processed_publication", "total")].value == "1235"
+    assert c[("requests", "not_processed_publication", "business")].value == "0"
+    assert c[("requests", "not_processed_mass", "total")].value == "0"  # the row after is its own
+
+
+def test_a_figure_the_break_may_cut_is_reported_when_the_rest_cannot_be_joined_surely():
+    """The row after the break places nowhere and its label does not finish the one above: never 1234 for 12345."""
+    grids = _cut_at((["^", "^", "3.要求提供公开出版物"], FIGURES_HEAD), (["", "", "某某"], ["5", "", "", "", "", "", "5"]))
+    ex = stamp(grids_to_extraction(grids), "unsure", "t.pdf")
+    c = _cells(ex)
+    assert c[("requests", "not_processed_publication", "natural_person")].value == ""
+    assert c[("requests", "not_processed_publication", "total")].value == ""
+    assert c[("requests", "not_processed_publication", "business")].value == "0"  # nothing printed after it
+    cut = [p for p in ex.problems if p.kind == "bad_number"]
+    assert len(cut) == 2 and all("page break" in p.message and p.page == 3 for p in cut)
+    # a row after the break that is a row of its own leaves the figures above as printed
+    rows = _t2_rows_2019()
+    rows[17] = _row(["^", "^", "3.要求提供公开出版物"], FIGURES_HEAD)
+    grids = [make_grid(T2_HEAD + rows[:18], page=3), make_grid([["", "", rows[18][2]] + rows[18][3:]] + rows[19:], page=4)]
+    ex = stamp(grids_to_extraction(grids), "own", "t.pdf")
+    assert [p for p in ex.problems if p.table == "requests"] == []
+    assert _cells(ex)[("requests", "not_processed_publication", "natural_person")].value == "1234"
+
+
+def test_table_2_header_cut_by_a_page_break():
+    """The header's top two rows end page 3 (自然 | 人 cut in its cell); the third and the figures open page 4."""
+    top = [T2_HEAD[0], ["^", "^", "^", "自然", "法人或其他组织", "<", "<", "<", "<", "总计"]]
+    rest = [["", "<", "<", "人"] + _SUB[1:6] + [""]] + _t2_rows_2019()
+    head, body = make_grid(top, page=3, index=1), make_grid(rest, page=4, index=0)
+    assert classify(head) is None  # two table words are not printed: it is table 2 as a header alone
+    ex = stamp(grids_to_extraction([make_grid(T1_2019, page=3, index=0), head, body, make_grid(T3, page=4, index=1)]), "", "")
+    assert ex.status == "ok" and ex.problems == []
+    c = _cells(ex)
+    assert c[("requests", "new", "natural_person")].value == "30"
+    assert c[("requests", "new", "business")].value == "0"
+    assert c[("requests", "new", "total")].value == "30"
+
+
+def test_table_2_header_repeated_under_the_sliver_of_a_cut_row():
+    """Chromium repeats table 2's header (<thead>) on the next page under an empty sliver of the row the break cut."""
+    rows = _t2_rows_2019()
+    first = make_grid(T2_HEAD + rows[:12], page=3, index=1)
+    second = make_grid([[""] * 10] + T2_HEAD + [["", "", rows[12][2]] + rows[12][3:]] + rows[13:], page=4)
+    grids = [make_grid(T1_2019, page=3), first, second, make_grid(T3, page=4, index=1)]
+    ex = stamp(grids_to_extraction(grids), "sliver", "t.pdf")
+    assert ex.status == "ok" and ex.problems == []
+    assert _cells(ex)[("requests", "unable_not_held", "total")].value == "9"
+
+
+@pytest.mark.parametrize("band_header_on_page_4", [True, False])
+def test_calc_print_titles_over_table_3_are_not_table_2(band_header_on_page_4):
+    """Calc repeats table 2's header rows (print titles) at the top of page 4, touching table 3's litigation band."""
+    review = make_grid(_REVIEW + [["1", "4", "2", "3", "10"]], page=3, index=2)
+    suits = _SUITS if band_header_on_page_4 else []
+    page3 = [make_grid(T1_2019, page=2), make_grid(T2_HEAD + _t2_rows_2019(), page=3, index=1), review]
+    if not band_header_on_page_4:
+        page3.append(make_grid(_SUITS, page=3, index=3))  # the whole band header at the foot of page 3
+    titled = make_grid(T2_HEAD + suits + [_SUIT_FIGURES], page=4)
+    ex = stamp(grids_to_extraction(page3 + [titled]), "titles", "t.pdf")
+    assert ex.status == "ok" and ex.problems == []
+    got = {c.column_code: c.value for c in ex.cells if c.table == "appeals"}
+    assert len(got) == 15 and got["suit_after_review_total"] == "244" and got["review_total"] == "10"
+
+
+@pytest.mark.parametrize("tail", [["处罚", "", "", ""], ["处罚", "7", "", ""]])
+def test_table_1_row_cut_by_a_page_break(tail):
+    """Writer cuts 行政处罚 at the break: 行政 and its figures end page 2, 处罚 opens page 3 (a figure's rest with it)."""
+    cut = T1_2019.index(["行政处罚", "57", "+3", "1210"])
+    first = T1_2019[:cut] + [["行政", "5", "+3", "1210"]]
+    second = [tail] + T1_2019[cut + 1 :]
+    grids = [make_grid(first, page=2), make_grid(second, page=3), make_grid(T2_HEAD + _t2_rows_2019(), page=3, index=1)]
+    ex = stamp(grids_to_extraction(grids + [make_grid(T3, page=4)]), "cut", "t.pdf")
+    assert ex.status == "ok" and ex.problems == []
+    c = _cells(ex)
+    want = "57" if tail[1] else "5"
+    assert (c[("proactive", "penalties", "items_prev_year")].value, c[("proactive", "penalties", "decision_count")].value) == (
+        want,
+        "1210",
+    )
+    assert c[("proactive", "coercion", "decision_count")].value == "9"
+
+
+def test_table_3_figures_cut_by_a_page_break():
+    """Writer cuts table 3's row of figures: 22 and 27 end page 4, their last digits 7 and 2 open page 5."""
+    figures = ["5", "40", "22", "0", "27", "0", "0", "0", "3", "3", "14", "0", "0", "85", "99"]
+    rest = ["", "", "7", "", "2"] + [""] * 10
+    before, after = make_grid(T3[:3] + [figures], page=4), make_grid([rest], page=5)
+    assert _appeals([before, after])["review_other"] == "227"
+    assert _appeals([before, after])["review_total"] == "272"
+    # a rest whose cells stand under no single figure is not guessed: the figures before the break are not read
+    odd = make_grid([["", "", "7", "<", "2"] + [""] * 10], page=5)
+    ex = stamp(
+        grids_to_extraction([make_grid(T1_2019, page=2), make_grid(T2_HEAD + _t2_rows_2019(), page=3), before, odd]), "", ""
+    )
+    got = {c.column_code: c.value for c in ex.cells if c.table == "appeals"}
+    assert got["review_other"] == "" and got["review_total"] == ""
+    assert any(p.kind == "bad_number" and "page break" in p.message for p in ex.problems)
+
+
+def test_calc_band_header_cut_by_a_page_break_under_print_titles():
+    """Calc: 行政复议 and the top line of 结果维持 end page 3; the print titles, 持 and the other results open page 4."""
+    top = make_grid([["行政复议", "<", "<", "<", "<"], ["结果维", "", "", "", ""]], page=3, index=2)
+    rest = _pad([["持", "结果纠正", "其他结果", "尚未审结", "总计"], ["1", "4", "2", "3", "10"]]) + _SUITS + [_SUIT_FIGURES]
+    grids = [make_grid(T1_2019, page=2), make_grid(T2_HEAD + _t2_rows_2019(), page=3, index=1), top]
+    ex = stamp(grids_to_extraction(grids + [make_grid(T2_HEAD + rest, page=4)]), "cut band", "t.pdf")
+    assert ex.status == "ok" and ex.problems == []
+    got = {c.column_code: c.value for c in ex.cells if c.table == "appeals"}
+    assert (got["review_upheld"], got["review_total"], got["suit_after_review_total"]) == ("1", "10", "244")

@@ -192,4 +192,5 @@ def test_each_fixture_is_committed_with_the_figures_it_prints(fixture):
 
 
 def test_fixtures_stay_small():
-    assert sum(p.stat().st_size for p in Path(FIXTURES).iterdir()) < 2_000_000
+    # 16 prints of 90 to 150 KB each (Chromium embeds a font subset; hongze-2024-chromium Type 3 glyphs, 480 KB)
+    assert sum(p.stat().st_size for p in Path(FIXTURES).iterdir()) < 3_000_000

@@ -141,7 +141,10 @@ def column_refs(
     """
     refs: dict[str, ColumnRef] = {}
     for c in range(grid.n_cols):
-        path = list(head) + _path_above(above, grid, c) + column_path(grid, c, header_rows)
+        upper, lower = _path_above(above, grid, c), column_path(grid, c, header_rows)
+        if upper and lower and _cut_cell(above, grid, c):
+            upper, lower = upper[:-1] + [upper[-1] + lower[0]], lower[1:]  # one cell cut by the break: 自然 | 人
+        path = list(head) + upper + lower
         path = [p for p in path if not any(w in label_key(p) for w in skip)]
         col = labels.match_column(table, path) if path else None
         if col is not None:
@@ -149,6 +152,18 @@ def column_refs(
     for ref in refs.values():
         ref.x0, ref.x1 = _x_range(grid, ref.cols)
     return list(refs.values())
+
+
+def _cut_cell(above: Grid, grid: Grid, c: int, tolerance: float = 2.0) -> bool:
+    """Whether column c's top cell in `grid` is the rest of the cell over it at the foot of `above` (same left and right edges)."""
+    top = grid.boxes[0][c] if grid.n_rows else None
+    if top is None or not above.n_rows:
+        return False
+    middle = (top[0] + top[2]) / 2
+    for s in row_spans(above, above.n_rows - 1):
+        if s.box is not None and s.box[0] <= middle <= s.box[2]:
+            return abs(s.box[0] - top[0]) <= tolerance and abs(s.box[2] - top[2]) <= tolerance
+    return False
 
 
 def _path_above(above: Grid | None, grid: Grid, c: int) -> list[str]:
@@ -224,7 +239,7 @@ def map_proactive(grids: list[Grid]) -> _Mapped:
     section: str | None = None
     header: list[ColumnRef] = []
     found: set[tuple[str, str]] = set()
-    for grid in grids:
+    for grid in _join_cut_rows(grids):
         for r in range(grid.n_rows):
             spans = [s for s in row_spans(grid, r) if s.text.strip()]
             if not spans:
@@ -317,6 +332,56 @@ def map_proactive(grids: list[Grid]) -> _Mapped:
     return out
 
 
+def _join_cut_rows(grids: list[Grid]) -> list[Grid]:
+    """Table 1's grids with a row cut by a page break made one again (行政 | 处罚, Writer).
+
+    The last row before the break and the first after it are one row when neither
+    label is a row of table 1 exactly and the two together are (`_run_on` joins them).
+    """
+    out = list(grids)
+    for i in range(1, len(out)):
+        a, b = out[i - 1], out[i]
+        if a.page is None or b.page != a.page + 1 or not a.n_rows or not b.n_rows:
+            continue
+        head, tail = row_spans(a, a.n_rows - 1)[0], row_spans(b, 0)[0]
+        score = lambda t: labels.match_row_scored("proactive", t)[1]  # noqa: E731
+        if not head.text.strip() or score(head.text) == 1.0 or (tail.text.strip() and score(tail.text) == 1.0):
+            continue
+        if score(head.text.strip() + tail.text.strip()) == 1.0 and (joined := _run_on(a, b, label=True)) is not None:
+            out[i - 1], out[i] = joined, _rows_of(b, range(1, b.n_rows))
+    return [g for g in out if g.n_rows]
+
+
+def _run_on(a: Grid, b: Grid, label: bool = False) -> Grid | None:
+    """`a` with its last row's cells run on by the first row of `b` (the same row, cut by a page break).
+
+    Each printed cell of b's row goes on the cell above it (by x position) in a's
+    last row: a figure wrapped in its cell and cut (3174 | 4) reads 31744; with
+    `label` the first cells are the row's label, joined without a break (行政 | 处罚).
+    None when a cell of b's row has no single cell above it.
+    """
+    head, tail = row_spans(a, a.n_rows - 1), row_spans(b, 0)
+    if any(s.box is None for s in head + tail):
+        return None
+    rest: dict[int, str] = {}  # span id in `a` -> the text it runs on with
+    for t in tail[1:] if label else tail:
+        if not t.text.strip():
+            continue
+        under = [h for h in head if min(h.box[2], t.box[2]) - max(h.box[0], t.box[0]) > 0.5 * (t.box[2] - t.box[0])]
+        if len(under) != 1 or (label and under[0] is head[0]):
+            return None
+        rest[a.span[a.n_rows - 1][under[0].first]] = t.text.strip()
+    first = a.span[a.n_rows - 1][head[0].first] if label else None
+    if label:
+        rest[first] = tail[0].text.strip()
+    last = a.n_rows - 1
+    row = [
+        t.rstrip() + ("\n" if sid != first and t.strip() else "") + rest[sid] if sid in rest else t
+        for sid, t in zip(a.span[last], a.text[last])
+    ]
+    return replace(a, text=a.text[:last] + [row])
+
+
 def _header_x(span: Span, grid: Grid, cols: list[int]) -> tuple[float | None, float | None]:
     """The x range of a table-1 column: its header cell's own width (本年处理决定数量 spans
     the three columns of 第二十条第（一）项's figures, and a page break may leave its
@@ -358,24 +423,44 @@ class _Line:
 MIN_HEADER_COLUMNS = 4  # of the seven applicant columns, for a header to count as one
 
 
-def _request_header(grid: Grid) -> tuple[list[ColumnRef], int] | None:
-    """The applicant columns of a grid that prints table 2's header, and its first data row.
+def _request_header_rows(grid: Grid) -> int:
+    """How many rows at the top of a grid print table 2's applicant headings.
 
-    Header rows are the rows at the top that print the applicant headings
-    (a continuation page may repeat them); the first other row is data.
+    Blank rows before them count with them: the sliver of a row a page break
+    cut, printed above the repeated header by Chromium.
     """
-    n_header = 0
+    n_header, blank = 0, 0
     for r in range(grid.n_rows):
         keys = {label_key(t) for t in grid.text[r]}
+        if not any(keys - {""}) and not n_header:
+            blank = r + 1
+            continue
         if not any(w in k for k in keys for w in REQUEST_HEADER_WORDS):
             break
         n_header = r + 1
-    if not n_header:
+    return n_header if n_header > blank else 0
+
+
+def _request_header(grid: Grid, above: Grid | None = None) -> tuple[list[ColumnRef], int] | None:
+    """The applicant columns of a grid that prints table 2's header, and its first data row.
+
+    Header rows are the rows at the top that print the applicant headings
+    (a continuation page may repeat them); the first other row is data. `above`
+    is the top of the header left alone at the foot of the page before (a page
+    break cutting the header): its cells head this grid's columns by x position.
+    """
+    n_header = _request_header_rows(grid)
+    if not n_header and above is None:
         return None
-    refs = column_refs(grid, "requests", range(n_header), skip=("申请人情况", "稽关系"))
+    refs = column_refs(grid, "requests", range(n_header), skip=("申请人情况", "稽关系"), above=above)
     if len(refs) < MIN_HEADER_COLUMNS:
         return None  # a stray word at the top, not the applicant header
     return refs, n_header
+
+
+def _header_only(grid: Grid) -> bool:
+    """Whether a grid prints nothing but table 2's header rows (the header's top, cut off by a page break)."""
+    return grid.n_rows > 0 and _request_header_rows(grid) == grid.n_rows
 
 
 def map_requests(grids: list[Grid]) -> _Mapped:
@@ -384,12 +469,22 @@ def map_requests(grids: list[Grid]) -> _Mapped:
     header: list[ColumnRef] = []
     col_entries: dict[str, Entry] = {}
     lines: list[_Line] = []
+    above: Grid | None = None  # the header's top, alone at the foot of the page before
     for grid in grids:
         start = 0
+        if above is not None and grid.page != (above.page or 0) + 1:
+            above = None
         parsed = _request_header(grid)
+        if above is not None and (joined := _request_header(grid, above)) is not None:
+            if parsed is None or len(joined[0]) > len(parsed[0]):
+                parsed = joined
         if parsed:
             header, start = parsed
             col_entries.update({ref.entry.code: ref.entry for ref in header})
+        if _header_only(grid):
+            above = grid  # no figures: the rest of the header may be on the next page
+            continue
+        above = None
         if not header:
             out.problems.append(
                 Problem("", "unplaced_label", "a part of table 2 has no applicant header before it", "requests", None, grid.page)
@@ -425,15 +520,22 @@ def map_requests(grids: list[Grid]) -> _Mapped:
         line = lines[i]
         row, score = _match(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if nxt is not None and (joined := _join(line, nxt)) is not None:
-            # A row cut by a page break (or a label wrapped onto a row of its
-            # own) reads as one row when joined: the joined label places, and
-            # neither half places elsewhere. An exact label is not extended.
-            nrow, nscore = _match(nxt)
-            jrow, jscore = _match(joined)
-            if _joins(row, score, nrow, nscore, jrow, jscore):
-                line, row = joined, jrow
-                i += 1
+        unsure: list[str] = []  # columns whose figure a page break may have cut, not joined surely
+        if nxt is not None:
+            cut = _across_break(line, nxt)
+            clash = _clashes(line, nxt)
+            joined = _join(line, nxt, cut=cut and bool(clash))
+            if joined is not None:
+                # A row cut by a page break (or a label wrapped onto a row of its
+                # own) reads as one row when joined: the joined label places, and
+                # neither half places elsewhere. An exact label is not extended.
+                nrow, nscore = _match(nxt)
+                jrow, jscore = _match(joined)
+                if _joins(row, score, nrow, nscore, jrow, jscore) and (not clash or _completes(line, nxt, score, jrow, jscore)):
+                    line, row = joined, jrow
+                    i += 1
+                elif clash and nrow is None:
+                    unsure = clash  # the next row places nowhere: it may be the rest of these figures
         i += 1
         if row is None:
             out.problems.append(
@@ -456,8 +558,62 @@ def map_requests(grids: list[Grid]) -> _Mapped:
             continue
         seen.add(row.code)
         for code, span in line.values.items():
+            if code in unsure:
+                out.problems.append(
+                    Problem(
+                        "",
+                        "bad_number",
+                        f"{row.label} × {col_entries[code].label}: the page break after {span.text.strip()!r} may cut "
+                        f"the figure, and the row after it places nowhere; not read",
+                        "requests",
+                        col_entries[code].label,
+                        span.grid.page,
+                    )
+                )
+                span = replace(span, text="")
             out.cells.append(_cell("requests", row, col_entries[code], span, out.problems))
     return out
+
+
+def _across_break(a: _Line, b: _Line) -> bool:
+    """Whether b is the first row printed on the page after a's, and a the last on its page: a row the break may cut."""
+    return a.grid is not b.grid and a.grid.page is not None and b.grid.page == a.grid.page + 1
+
+
+def _clashes(a: _Line, b: _Line) -> list[str]:
+    """The columns in which both rows print something."""
+    return [k for k in a.values if k in b.values and a.values[k].text.strip() and b.values[k].text.strip()]
+
+
+def _completes(head: _Line, tail: _Line, score: float, jrow, jscore: float) -> bool:
+    """Whether a row after a page break surely finishes the row before it, figures included (Writer cuts a row's cells).
+
+    A printed row of table 2 always prints its own label: a row with figures but
+    nothing in the label cell of the row above (at most the rest of a group label
+    such as 三、本年度办理结果) is the rest of that row. A row whose label fragment
+    completes the label above (the joined label places better than the head alone)
+    is too. Then a figure wrapped in its cell and cut by the break (3174 | 4) reads
+    as the whole figure (31744).
+    """
+    if jrow is None:
+        return False
+    return not _leaf_tail(head, tail).strip() or jscore > score
+
+
+def _leaf_tail(head: _Line, tail: _Line) -> str:
+    """What `tail` prints in the label cell of `head`'s leaf (by x position on the page; by column without boxes)."""
+    if not head.labels:
+        return tail.leaf
+    leaf = head.labels[-1]
+    parts = []
+    for s in tail.labels:
+        if leaf.box is not None and s.box is not None:
+            inside = min(leaf.box[2], s.box[2]) - max(leaf.box[0], s.box[0]) > 2.0  # overlapping it, however wide
+        else:
+            inside = s.first <= leaf.last and s.last >= leaf.first
+        if inside:
+            parts.append(s.text)
+    return "".join(parts)
 
 
 def _joins(row, score: float, nrow, nscore: float, jrow, jscore: float) -> bool:
@@ -483,14 +639,16 @@ def _match(line: _Line) -> tuple[Entry | None, float]:
     return labels.match_row_scored("requests", line.leaf) if line.leaf else (None, 0.0)
 
 
-def _join(a: _Line, b: _Line) -> _Line | None:
+def _join(a: _Line, b: _Line, cut: bool = False) -> _Line | None:
     """Two printed rows that are one row cut by a page break (or a wrapped label).
 
-    None when both print a figure in the same column: then they are two rows.
+    None when both print a figure in the same column: then they are two rows,
+    unless `cut` (a page break between them): then each such cell's text runs
+    on from a's part to b's, as a cell cut by the break prints it.
     """
-    if any(a.values.get(k) and b.values.get(k) and a.values[k].text.strip() and b.values[k].text.strip() for k in a.values):
+    if not cut and _clashes(a, b):
         return None
-    text = (a.leaf + b.leaf) if b.labels else a.leaf
+    text = a.leaf + (_leaf_tail(a, b) if cut else b.leaf) if b.labels else a.leaf
     if a.labels:
         last = a.labels[-1]
         lab = a.labels[:-1] + [Span(last.first, last.last, text, last.box, last.row, a.grid)]
@@ -499,7 +657,10 @@ def _join(a: _Line, b: _Line) -> _Line | None:
     values = {}
     for code in set(a.values) | set(b.values):
         sa, sb = a.values.get(code), b.values.get(code)
-        values[code] = sa if sa is not None and sa.text.strip() else (sb if sb is not None else sa)
+        if sa is not None and sb is not None and sa.text.strip() and sb.text.strip():
+            values[code] = replace(sa, text=sa.text.rstrip() + "\n" + sb.text.strip())
+        else:
+            values[code] = sa if sa is not None and sa.text.strip() else (sb if sb is not None else sa)
     return _Line(lab, values, a.grid)
 
 
@@ -534,7 +695,7 @@ def map_appeals(grids: list[Grid]) -> _Mapped:
     out = _Mapped()
     found: set[str] = set()
     above: Grid | None = None  # a band's header printed without its figures, at the foot of the grid before
-    for grid in grids:
+    for grid in _join_cut_figures(grids, out):
         band: list[int] = []
         for r in range(grid.n_rows):
             if not any(t.strip() for t in grid.text[r]):
@@ -566,6 +727,41 @@ def map_appeals(grids: list[Grid]) -> _Mapped:
         if band:
             above = _rows_of(grid, range(band[0], grid.n_rows))
     return out
+
+
+def _join_cut_figures(grids: list[Grid], out: _Mapped) -> list[Grid]:
+    """Table 3's grids with a row of figures cut by a page break made one again (22 | 7 reads 227, Writer).
+
+    A band's figures are its last row: a row of figures alone at the top of the next
+    page, after a grid that ends with figures, is their rest (no band prints figures
+    without its header). Each goes on the figure above it; when one cannot be placed
+    so, or the grid after the break has other columns (the rest, or another band's
+    figures whose header was not read: it cannot be told), the figures before the
+    break are reported unreadable, never read short.
+    """
+    result = list(grids)
+    for i in range(1, len(result)):
+        a, b = result[i - 1], result[i]
+        if a.page is None or b.page != a.page + 1 or not a.n_rows or not b.n_rows:
+            continue
+        if not _figures_only(_rows_of(a, range(a.n_rows - 1, a.n_rows))) or not _figures_only(_rows_of(b, range(1))):
+            continue
+        joined = _run_on(a, b) if _same_columns(a, b) else None  # other columns: maybe another band's figures
+        if joined is None:
+            last = a.n_rows - 1
+            out.problems.append(
+                Problem(
+                    "",
+                    "bad_number",
+                    "table 3: figures cut by a page break could not be joined; not read",
+                    "appeals",
+                    None,
+                    a.page,
+                )
+            )
+            joined = replace(a, text=a.text[:last] + [[t + "\ufffd" if t.strip() else t for t in a.text[last]]])
+        result[i - 1], result[i] = joined, _rows_of(b, range(1, b.n_rows))
+    return [g for g in result if g.n_rows]
 
 
 REVIEW = "review"  # the codebook's group of 行政复议's columns
@@ -670,6 +866,17 @@ def _prints_figure(texts: list[str]) -> bool:
     return False
 
 
+def _same_columns(a: Grid, b: Grid, tolerance: float = 2.0) -> bool:
+    """Whether two grids have the same columns at the same x positions (one table over a page break)."""
+    if a.n_cols != b.n_cols:
+        return False
+    for c in range(a.n_cols):
+        xa, xb = _x_range(a, [c]), _x_range(b, [c])
+        if None in xa or None in xb or abs(xa[0] - xb[0]) > tolerance or abs(xa[1] - xb[1]) > tolerance:
+            return False
+    return True
+
+
 def _same_cells(a: list[Span], b: list[Span], tolerance: float = 2.0) -> bool:
     """Whether two rows have the same merged cells at the same x positions."""
     if len(a) != len(b) or any(s.box is None for s in a + b):
@@ -695,6 +902,53 @@ def drop_headings(grid: Grid) -> Grid:
     return replace(
         grid, text=[grid.text[r] for r in keep], span=[grid.span[r] for r in keep], boxes=[grid.boxes[r] for r in keep]
     )
+
+
+def drop_print_titles(grid: Grid) -> Grid:
+    """A grid without table 2's header repeated at its top over the rows of table 3 (Calc's print titles).
+
+    A spreadsheet whose table 2 header rows are set to repeat on every page
+    (print titles) prints them at the top of each later page, whatever follows:
+    above table 3's second band they touch its ruled rows and come out as one grid,
+    which would read as table 2. Header rows followed by table 3's header (the
+    rest being table 3 by its words), or by rows of figures without a label (no row
+    of table 2 prints none: table 3's figures under a header on the page before),
+    are dropped: they print no figure.
+    """
+    n = _request_header_rows(grid)
+    if not n or n >= grid.n_rows:
+        return grid
+    rest = _rows_of(grid, range(n, grid.n_rows))
+    if _appeal_header_row(grid, n) and classify(rest) == "appeals":
+        return rest
+    return rest if _figures_only(rest) else grid
+
+
+def _appeals_header_only(grid: Grid) -> bool:
+    """Whether a grid prints nothing but table 3's header rows, naming 行政复议 or 行政诉讼 (a band's header cut by a break)."""
+    rows = [r for r in range(grid.n_rows) if any(t.strip() for t in grid.text[r])]
+    named = any(w in label_key(t) for row in grid.text for t in row for w in ("行政复议", "行政诉讼"))
+    return bool(rows) and named and all(_appeal_header_row(grid, r) for r in rows)
+
+
+def _ends_in_header(grid: Grid | None) -> bool:
+    """Whether the last printed row of a grid is a row of table 3's header (its figures still to come)."""
+    rows = [r for r in range(grid.n_rows) if any(t.strip() for t in grid.text[r])] if grid is not None else []
+    return bool(rows) and _appeal_header_row(grid, rows[-1])
+
+
+def _figures_only(grid: Grid) -> bool:
+    """Whether every printed cell of a grid is a figure (no label at all)."""
+    texts = [t for row in grid.text for t in row if t.strip()]
+    return bool(texts) and all(_is_number(t) for t in texts)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        parse_number(text.strip())
+        return True
+    except NotANumber:
+        return False
 
 
 def join_cut_header(grids: list[Grid]) -> list[Grid]:
@@ -752,13 +1006,19 @@ def grids_to_extraction(grids: list[Grid], method: str = "") -> Extraction:
     by_table: dict[str, list[Grid]] = defaultdict(list)
     last: Grid | None = None  # the grid read just before, and its table
     last_table: str | None = None
-    in_order = sorted((drop_headings(g) for g in grids), key=lambda g: (g.page or 0, g.index))
+    in_order = sorted((drop_print_titles(drop_headings(g)) for g in grids), key=lambda g: (g.page or 0, g.index))
     for grid in join_cut_header([g for g in in_order if g.n_rows]):
         table = classify(grid)
         if table is None and by_table.get("appeals") and grid.n_cols == by_table["appeals"][-1].n_cols:
             table = "appeals"  # figures of table 3 pushed onto the next page
+        if table is None and last_table == "appeals" and _figures_only(grid) and _ends_in_header(last):
+            table = "appeals"  # the figures under a band's header left at the foot of the page before
         if table is None and last_table in ("proactive", "requests") and _continues(grid, last, last_table):
             table = last_table  # the last row or two of a table pushed onto the next page
+        if table is None and _header_only(grid):
+            table = "requests"  # the top of table 2's header, the rest of it on the next page
+        if table is None and _appeals_header_only(grid):
+            table = "appeals"  # the top of a band's header (行政复议 | 结果维), the rest of it on the next page
         if table is not None:
             by_table[table].append(grid)
         last, last_table = grid, table

@@ -130,6 +130,7 @@ class PageChars:
     text: str = ""  # the page's whole text layer (spaces and line breaks included)
     order: list[int] = field(default_factory=list)  # for each character of `text`: its index in `chars`, or -1
     rules: PageRules | None = None  # the page's ruled lines, read with its characters (`page_rules`)
+    words: list[int] = field(default_factory=list)  # for each character: the printed word it belongs to (an id)
 
     def in_page_space(self, turn: int = 0) -> list[Char]:
         """The characters where Camelot sees them: the page turned by /Rotate (plus `turn`), origin at its bottom left.
@@ -178,8 +179,16 @@ def _readable(code: int) -> str:
     return ch
 
 
+WORD_JOIN = 0.05  # points: a character set where the one before it ends (its advance) is in the same word
+
+
 def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
-    """The printed (non-space) characters of some pages (1-based), with their boxes and the page's geometry."""
+    """The printed (non-space) characters of some pages (1-based), with their boxes, words and the page's geometry.
+
+    A word is a run of characters in the text layer with no space between, each set
+    exactly where the one before it ends (pdfium's loose box: the font's advance), on
+    one baseline: a figure as the program set it, however its glyphs stand in the grid.
+    """
     import pypdfium2.raw as raw
 
     doc = open_pdf(path)
@@ -188,20 +197,28 @@ def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
         for number in pages:
             page = doc[number - 1]
             tp = page.get_textpage()
-            chars, text, order = [], [], []
+            chars, text, order, words = [], [], [], []
+            loose, right = raw.FS_RECTF(), None  # the advance box of the character before, in the same word
             for i in range(tp.count_chars()):
                 code = raw.FPDFText_GetUnicode(tp, i)
                 text.append(chr(code))
                 order.append(-1)
                 if chr(code).isspace():
+                    right = None
                     continue
                 x0, y0, x1, y1 = tp.get_charbox(i)
                 if x1 <= x0 and y1 <= y0:
                     continue  # a character with no box is not printed
                 order[-1] = len(chars)
                 chars.append(Char(_readable(code), x0, y0, x1, y1))
+                raw.FPDFText_GetLooseCharBox(tp, i, loose)
+                follows = (
+                    right is not None and abs(loose.left - right[0]) < WORD_JOIN and abs(loose.bottom - right[1]) < WORD_JOIN
+                )
+                words.append(words[-1] if follows else len(words))
+                right = (loose.right, loose.bottom)
             out[number] = PageChars(
-                chars, tuple(page.get_mediabox()), page.get_rotation(), "".join(text), order, page_rules(page)
+                chars, tuple(page.get_mediabox()), page.get_rotation(), "".join(text), order, rules=page_rules(page), words=words
             )
             tp.close()
             page.close()
@@ -254,15 +271,23 @@ def table_pages(texts: list[str]) -> list[int]:
     page prints table 3's header but not its figures: a browser print may leave
     the header at the foot of a page and put the rest of it, printed one
     character a line, and the figures on the next, where no table word can be
-    recognised.
+    recognised. So is the page after it when its first line prints figures only: the
+    rest of the table's last row, cut by the break.
     """
     keys = [label_key(t) for t in texts]
     hits = [sum(1 for w in TABLE_WORDS if w in k) for k in keys]
     rows = [any(w in k for w in TABLE1_ROW_WORDS) for k in keys]
     pages = [i + 1 for i, h in enumerate(hits) if h >= 2 or ((h >= 1 or rows[i]) and i > 0 and hits[i - 1] >= 2)]
-    if pages and pages[-1] < len(texts) and _appeals_header_without_figures(texts[pages[-1] - 1]):
-        pages.append(pages[-1] + 1)
+    if pages and pages[-1] < len(texts):
+        if _appeals_header_without_figures(texts[pages[-1] - 1]) or _opens_with_figures(texts[pages[-1]]):
+            pages.append(pages[-1] + 1)
     return pages
+
+
+def _opens_with_figures(text: str) -> bool:
+    """Whether a page's first line prints figures only: the rest of a table row a page break cut (Writer)."""
+    first = next((line.split() for line in text.splitlines() if line.strip()), [])
+    return bool(first) and all(w.replace(".", "", 1).lstrip("-").isdigit() for w in first)
 
 
 MIN_APPEAL_FIGURES = 5  # the figures of table 3's narrowest band
@@ -302,20 +327,130 @@ def _merged_spans(cells) -> list[list[int]]:
     return [[find(r * n_cols + c) for c in range(n_cols)] for r in range(n_rows)]
 
 
-def cell_texts(table, span: list[list[int]], chars: list[Char]) -> dict[int, str]:
-    """The text of every merged cell of a Camelot table, from the characters whose centre stands in it."""
+def cell_texts(table, span: list[list[int]], chars: list[Char], words: list[int] | None = None) -> dict[int, str]:
+    """The text of every merged cell of a Camelot table, from the characters whose centre stands in it.
+
+    A word (`words[k]`: the printed word character k belongs to) that runs over a
+    cell's border is placed whole by its own centre (`_words_whole`).
+    """
     xs = [x0 for x0, _ in table.cols] + [table.cols[-1][1]]
     ys = sorted([y0 for y0, _ in table.rows] + [table.rows[-1][1]])  # ascending
     n_rows = len(table.rows)
+
+    def cell(x: float, y: float) -> int | None:
+        c = bisect.bisect_right(xs, x) - 1
+        k = bisect.bisect_right(ys, y) - 1
+        inside = 0 <= c < len(table.cols) and 0 <= k < n_rows
+        return span[n_rows - 1 - k][c] if inside else None  # Camelot's rows run top to bottom
+
+    at, doubtful = [cell(ch.cx, ch.cy) for ch in chars], set()
+    if words is not None:
+        at, doubtful = _words_whole(chars, at, words, xs, cell)
+    at = _foot_overflow(chars, at, xs, ys[0], [span[n_rows - 1][c] for c in range(len(table.cols))])
     found: dict[int, list[Char]] = {}
-    for ch in chars:
-        c = bisect.bisect_right(xs, ch.cx) - 1
-        k = bisect.bisect_right(ys, ch.cy) - 1
-        if not (0 <= c < len(table.cols) and 0 <= k < n_rows):
+    for ch, root in zip(chars, at):
+        if root is not None:
+            found.setdefault(root, []).append(ch)
+    return {root: _read_lines(cs) + (UNREADABLE if root in doubtful else "") for root, cs in found.items()}
+
+
+FOOT_GAP = 0.8  # of a line's height: the most space between a cell's last line and its next, below the grid
+
+
+def _foot_overflow(
+    chars: list[Char], at: list[int | None], xs: list[float], bottom: float, last_row: list[int]
+) -> list[int | None]:
+    """The cells of the characters, with the lines a cut row prints below the grid's foot given back to their cells.
+
+    Chromium cuts a table row at a page break but keeps drawing its cells' text:
+    the header 结果维持, two lines in a cell, prints 结果 inside the grid at the foot
+    of the page and 维持 below its last rule. Those lines belong to the last row's
+    cells only when nothing else on the page stands below the grid, every character
+    below it stands inside one cell's column, and each line follows its cell's text
+    at a line's distance. Otherwise nothing is moved.
+    """
+    below = sorted((k for k, ch in enumerate(chars) if at[k] is None and ch.cy < bottom), key=lambda k: -chars[k].y1)
+    if not below:
+        return at
+    lines: list[list[int]] = []
+    for k in below:
+        if lines and chars[k].cy >= min(chars[j].y0 for j in lines[-1]):
+            lines[-1].append(k)
+        else:
+            lines.append([k])
+    foot: dict[int, float] = {}  # each last-row cell: the bottom of its text so far
+    for k, root in enumerate(at):
+        if root is not None and root in last_row:
+            foot[root] = min(foot.get(root, chars[k].y0), chars[k].y0)
+    out = list(at)
+    for line in lines:
+        placed: dict[int, int] = {}
+        prev: int | None = None  # the character before on the line
+        line.sort(key=lambda k: chars[k].x0)
+        for k in line:
+            ch = chars[k]
+            c = bisect.bisect_right(xs, ch.cx) - 1
+            if not 0 <= c < len(last_row):
+                return at
+            root = last_row[c]
+            columns = [i for i, r in enumerate(last_row) if r == root]
+            if ch.x0 < xs[columns[0]] or ch.x1 > xs[columns[-1] + 1] or root not in foot:
+                return at
+            height = max(ch.y1 - ch.y0, 1.0)
+            if foot[root] - ch.y1 > FOOT_GAP * height:
+                return at
+            if prev is not None and placed[prev] != root and ch.x0 - chars[prev].x1 < height / 4:
+                return at  # a line running over a column's border: a paragraph, not a cell's
+            placed[k], prev = root, k
+        for k, root in placed.items():
+            out[k] = root
+            foot[root] = min(foot[root], chars[k].y0)
+    return out
+
+
+WORD_MIDDLE = 0.2  # of a cell's width: a word's middle nearer a border than this could be either cell's
+
+
+def _words_whole(
+    chars: list[Char], at: list[int | None], words: list[int], xs: list[float], cell
+) -> tuple[list[int | None], set[int]]:
+    """The cells of the characters, a word that runs over a cell's border placed whole by its middle; and the doubtful cells.
+
+    Chromium lays a web page's table out with fixed column widths: a figure too
+    wide for its column starts at the cell's left and runs over its right border,
+    117149's last digit outside the table; placed one by one, the characters would
+    read 11714 (a wrong figure). A printed word is a run of characters set one after
+    another by the font's advance (`PageChars.words`), and a figure a little too
+    wide starts in its own cell and has its middle well inside it. Two figures overflowing towards each other can touch by
+    chance (24001 and 48420 read as one word, its middle on the border between
+    them; three such, its middle in the cell of the second): a word whose middle
+    stands near a border, or in another cell than its start, cannot be told from that, and
+    the cells it touches are returned as doubtful (read as unreadable), its
+    characters left where their centres stand.
+    """
+    members: dict[int, list[int]] = {}
+    for k, w in enumerate(words):
+        members.setdefault(w, []).append(k)
+    out, doubtful = list(at), set()
+    for ks in members.values():
+        touched = {at[k] for k in ks}
+        if len(touched) < 2:
             continue
-        r = n_rows - 1 - k  # Camelot's rows run top to bottom
-        found.setdefault(span[r][c], []).append(ch)
-    return {root: _read_lines(cs) for root, cs in found.items()}
+        x0, x1 = min(chars[k].x0 for k in ks), max(chars[k].x1 for k in ks)
+        y0, y1 = min(chars[k].y0 for k in ks), max(chars[k].y1 for k in ks)
+        middle = (x0 + x1) / 2
+        home = cell(middle, (y0 + y1) / 2)
+        if home is None:
+            continue
+        c = bisect.bisect_right(xs, middle) - 1
+        left, right = xs[c], xs[c + 1]
+        starts = at[min(ks, key=lambda k: chars[k].x0)]
+        if starts != home or min(middle - left, right - middle) < WORD_MIDDLE * (right - left):
+            doubtful |= touched - {None}
+            continue
+        for k in ks:
+            out[k] = home
+    return out, doubtful
 
 
 def _read_lines(chars: list[Char]) -> str:
@@ -365,8 +500,9 @@ def grids_from_camelot(tables, source: str, method: str, chars: dict[int, PageCh
                     prev = own.get(span[r][c])
                     own[span[r][c]] = cell.text.strip() if prev is None else prev + "\n" + cell.text.strip()
         if chars is not None:
-            placed = chars[page].in_page_space(_CAMELOT_TURN.get(getattr(table, "rotation", ""), 0)) if page in chars else []
-            texts = _digits_lost(cell_texts(table, span, placed), own)
+            layer = chars.get(page)
+            placed = layer.in_page_space(_CAMELOT_TURN.get(getattr(table, "rotation", ""), 0)) if layer else []
+            texts = _digits_lost(cell_texts(table, span, placed, layer.words if layer else None), own)
         else:
             texts = own
         boxes: dict[int, list[float]] = {}

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from openness import paths
+from openness import labels, paths
 from openness.fonts import cjk_font_path
 from openness.tooling import typeset
 from openness.tooling.typeset import SECTIONS, SPECIMEN_NOTE, Layout, _Grid, _Printer
@@ -557,7 +557,7 @@ class Fixture:
     """A committed print: its name, the figures it prints (a data/raw report, or random for a template) and its look."""
 
     name: str
-    figures: str  # a report of data/raw/figures, or 'random:<template>:<seed>'
+    figures: str  # a report of data/raw/figures, 'random:<template>:<seed>', or 'print:<seed>' (random_print_figures)
     look: Look
 
 
@@ -596,11 +596,34 @@ FIXTURE_SET: tuple[Fixture, ...] = (
         bands=False,
         font=FONTS[0],
     ),
+    # prints of the long round trip (make roundtrip-long) that the reader once misread, each as printed
+    _fixture("print-100002-writer", "print:100002", "writer", 100002),  # a row cut by a page break: 31744 as 3174 | 4
+    _fixture("print-100012-writer", "print:100012", "writer", 100012),  # table 2's header cut by a page break
+    _fixture("print-944303-writer", "print:944303", "writer", 944303),  # table 1's row cut by a page break: 行政 | 处罚
+    _fixture("print-875044-calc", "print:875044", "calc", 875044),  # table 2's print titles over table 3's band
+    _fixture("print-465567-chromium", "print:465567", "chromium", 465567),  # figures run over their cells' borders
+    _fixture("print-465628-chromium", "print:465628", "chromium", 465628),  # a cut header's lines below the grid's foot
 )
 
 
+def random_print_figures(seed: int, raw: Path = RAW) -> tuple[pd.DataFrame, str, str, int, bool]:
+    """(figures, template, body, year, partial) of the random print `seed`: 3 in 10 a data/raw report's, else random ones of any template.
+
+    What the long round trip (`make roundtrip-long`) prints for each seed, so that a
+    print it failed on can be committed as a fixture (`print:<seed>`).
+    """
+    rng = random.Random(seed)
+    if rng.random() < 0.3:
+        return fixture_figures(rng.choice(sorted(p.stem for p in (raw / "figures").glob("*.csv"))), raw)
+    template = rng.choice(labels.TEMPLATES)
+    figures, _ = typeset.random_figures(template, rng)
+    return figures, template, "某某县人民政府", 2024, False
+
+
 def fixture_figures(spec: str, raw: Path = RAW) -> tuple[pd.DataFrame, str, str, int, bool]:
-    """(figures, template, body, year, partial) for a fixture's figures: a data/raw report or random ones."""
+    """(figures, template, body, year, partial) for a fixture's figures: a data/raw report, random ones, or a random print's."""
+    if spec.startswith("print:"):
+        return random_print_figures(int(spec.split(":")[1]), raw)
     if spec.startswith("random:"):
         _, template, seed = spec.split(":")
         figures, _ = typeset.random_figures(template, random.Random(int(seed)))
