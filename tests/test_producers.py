@@ -165,12 +165,12 @@ def _set(text: str, x: float, y: float, size: float = 8.0) -> list[Char]:
 
 
 def test_a_word_over_a_cell_border_is_placed_by_its_middle_and_two_words_never_fuse():
-    word = _set("154492", 37.0, 64.0)  # from x 37 to 61: its first digit over the border, in column 0
-    near = _set("29833", 17.0, 64.0)  # ends at x 37, where the word begins: touching, but its own word
+    word = _set("117149", 58.0, 64.0)  # from x 58 to 82: starts in column 1, its last digit outside the table
+    near = _set("29833", 18.0, 64.0)  # its own word in column 0
     chars, words = near + word, [0] * 5 + [1] * 6
-    assert cell_texts(_TABLE, _SPAN, chars, words) == {2: "29833", 3: "154492"}
-    # placed character by character (no words known), the first digit would join the figure on its left
-    assert cell_texts(_TABLE, _SPAN, chars) == {2: "298331", 3: "54492"}
+    assert cell_texts(_TABLE, _SPAN, chars, words) == {2: "29833", 3: "117149"}
+    # placed character by character (no words known), the last digit would be lost: a shorter figure
+    assert cell_texts(_TABLE, _SPAN, chars) == {2: "29833", 3: "11714"}
     # two figures that touch by chance read as one word whose middle stands near the border: neither is read
     fused = cell_texts(_TABLE, _SPAN, _set("24001", 18.0, 64.0) + _set("48420", 38.0, 64.0), [0] * 10)
     assert fused == {2: "24001\ufffd", 3: "48420\ufffd"}
