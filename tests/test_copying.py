@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import CORPUS, need
-from openness.copying import ALL, mask, repeated_chars, repeats
+from openness.copying import ALL, longest_common, mask, repeated_chars, repeats
 from openness.model import Section
 from openness.readers import reader_for
 from openness.sections import split_sections
@@ -74,3 +74,19 @@ def test_sections_missing_last_year_are_not_compared():
     now = [Section("overview", 1, "一、总体情况", "甲" * 20), Section("problems", 5, "五、", "乙" * 20)]
     before = [Section("overview", 1, "一、总体情况", "甲" * 20)]
     assert [(r.section, r.share) for r in repeats(now, before)] == [("overview", 1.0), (ALL, 0.5)]
+
+
+def test_longest_common_is_difflibs_longest_match_on_real_texts_and_random_ones():
+    """The linear-time longest run gives what difflib's find_longest_match gives (the earliest in the current text)."""
+    import random
+    from difflib import SequenceMatcher
+
+    texts = [mask("\n".join(s.text for s in sections(f"html/pingtan-{y}.html"))).text for y in (2023, 2024)]
+    texts += [mask("\n".join(s.text for s in sections(f"hongze-{y}.pdf"))).text for y in (2023, 2024)]
+    rng = random.Random(7)
+    pairs = [(a, b) for a in texts for b in texts]  # a text against itself too: all of it repeated
+    pairs += [tuple("".join(rng.choice("ab#") for _ in range(rng.randrange(30))) for _ in "ab") for _ in range(500)]
+    for a, b in pairs:
+        m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+        assert longest_common(a, b) == ((m.a, m.size) if m.size else (0, 0))
+    assert longest_common(texts[3], texts[3]) == (0, len(texts[3]))
