@@ -910,16 +910,17 @@ def drop_print_titles(grid: Grid) -> Grid:
     A spreadsheet whose table 2 header rows are set to repeat on every page
     (print titles) prints them at the top of each later page, whatever follows:
     above table 3's second band they touch its ruled rows and come out as one grid,
-    which would read as table 2. Header rows followed by table 3's header (the
-    rest being table 3 by its words), or by rows of figures without a label (no row
-    of table 2 prints none: table 3's figures under a header on the page before),
-    are dropped: they print no figure.
+    which would read as table 2. Header rows followed by table 3's header or by a
+    row of its figures (the rest being table 3 by its words), or by rows of figures
+    without a label (no row of table 2 prints none: table 3's figures under a header
+    on the page before), are dropped: they print no figure.
     """
     n = _request_header_rows(grid)
     if not n or n >= grid.n_rows:
         return grid
     rest = _rows_of(grid, range(n, grid.n_rows))
-    if _appeal_header_row(grid, n) and classify(rest) == "appeals":
+    opens = _appeal_header_row(grid, n) or _figures_only(_rows_of(grid, range(n, n + 1)))  # table 3's header, or its figures
+    if opens and classify(rest) == "appeals":
         return rest
     return rest if _figures_only(rest) else grid
 

@@ -601,6 +601,7 @@ FIXTURE_SET: tuple[Fixture, ...] = (
     _fixture("print-100012-writer", "print:100012", "writer", 100012),  # table 2's header cut by a page break
     _fixture("print-944303-writer", "print:944303", "writer", 944303),  # table 1's row cut by a page break: 行政 | 处罚
     _fixture("print-875044-calc", "print:875044", "calc", 875044),  # table 2's print titles over table 3's band
+    _fixture("print-673888-calc", "print:673888", "calc", 673888),  # print titles over table 3's figures cut from their header
     _fixture("print-465567-chromium", "print:465567", "chromium", 465567),  # figures run over their cells' borders
     _fixture("print-465628-chromium", "print:465628", "chromium", 465628),  # a cut header's lines below the grid's foot
 )
