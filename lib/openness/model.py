@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 
 TABLES = ("proactive", "requests", "appeals")
 UNPROVEN = ("doubtful", "unchecked")  # problems that keep a report from `ok`: OCR'd figures not confirmed
+UNREAD = ("bad_number",)  # a printed figure that could not be read surely (published blank, its text kept)
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points, origin bottom-left
 
@@ -116,11 +117,13 @@ class Extraction:
 
     @property
     def status(self) -> str:
-        """ok: every table complete (and every OCR'd figure confirmed); partial: some figures; failed: none."""
+        """ok: every table complete, every figure read (and every OCR'd one confirmed); partial: some figures; failed: none."""
         if not self.cells:
             return "failed"
         if any(p.kind in UNPROVEN for p in self.problems):
             return "partial"  # an OCR'd figure that no identity confirms
+        if any(p.kind in UNREAD for p in self.problems):
+            return "partial"  # a figure printed but not read: its cell is not complete
         if all(self.complete.get(t, False) for t in TABLES):
             return "ok"
         return "partial"
