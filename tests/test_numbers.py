@@ -39,3 +39,13 @@ def test_printed_numbers(printed, value):
 def test_text_is_not_a_number(printed):
     with pytest.raises(NotANumber):
         parse_number(printed)
+
+
+def test_two_figures_apart_on_one_line_are_refused_a_figure_wrapped_over_two_lines_is_one():
+    """The PDF reader puts a space where a gap wider than a character stands: "12 5" is two figures, never 125."""
+    with pytest.raises(NotANumber):
+        parse_number("12 5")
+    with pytest.raises(NotANumber):
+        parse_number("3 893\u3000")
+    assert parse_number("56\n69") == "5669"  # wrapped in a narrow cell
+    assert parse_number(" 12 ") == "12"

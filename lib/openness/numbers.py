@@ -15,6 +15,9 @@ from decimal import Decimal, InvalidOperation
 NIL_MARKS = {"—", "——", "-", "--", "–", "/", "无", "－", "―", "—-", "／", "-/-"}
 _UNITS = ("万元", "元", "件", "个", "条", "项", "次", "人", "家", "份")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+# Digits apart on one line ("12 5": the readers put a space where a gap wider than a character stands) are two
+# figures, never one; digits on two lines are one figure wrapped in a narrow cell ("56\n69" is 5669).
+_APART = re.compile(r"\d[^\S\n]+\d")
 
 
 class NotANumber(ValueError):
@@ -28,6 +31,8 @@ def parse_number(text: str) -> str:
     ('7730.28', '-15', '', '')
     """
     t = unicodedata.normalize("NFKC", text or "")
+    if _APART.search(t):
+        raise NotANumber(f"two figures in one cell: {text!r}")
     t = re.sub(r"\s+", "", t)
     if t == "" or t in NIL_MARKS:
         return ""
