@@ -192,6 +192,10 @@ class Outcome:
     row: dict = field(default_factory=dict)  # the extraction's file, report, status, reason, seconds
     cache: Cache | None = None
     key: str = ""
+    title: dict[str, str] | None = None  # body and year as the report's title prints them (read when the manifest omits them)
+    left_out: str = ""  # why this report is not used (replaced, or the same body and year as the one used)
+    template: str | None = None  # what `settle` needs of the extraction, kept so that it reads none from the cache
+    figures: int = 0  # how many cells the extraction has
 
     @property
     def extraction(self) -> Extraction:
@@ -202,9 +206,6 @@ class Outcome:
         if hit is None:
             raise OSError(errno.ENOENT, "the extraction cache lost this file's extraction; build again", self.input.file)
         return _with_input_problems(self.input, hit.extraction)
-
-    title: dict[str, str] | None = None  # body and year as the report's title prints them (read when the manifest omits them)
-    left_out: str = ""  # why this report is not used (replaced, or the same body and year as the one used)
 
 
 @dataclass
@@ -261,12 +262,12 @@ def settle(outcomes: list[Outcome]) -> list[str]:
     printed = {without_navigation(o.title.get("body", "")) for o in outcomes if o.title} - {""}
     warnings = []
     for o in outcomes:
-        o.input.meta = complete_metadata(o.input.meta, o.title, o.extraction.template, known, printed)
-        line = guess_warning(o.input.meta, o.title) if o.extraction.cells else ""
+        o.input.meta = complete_metadata(o.input.meta, o.title, o.template, known, printed)
+        line = guess_warning(o.input.meta, o.title) if o.figures else ""
         if line:
             warnings.append(line)
     left, chosen = choose_reports(
-        [o.input.meta for o in outcomes], [o.extraction.status for o in outcomes], [len(o.extraction.cells) for o in outcomes]
+        [o.input.meta for o in outcomes], [o.row["status"] for o in outcomes], [o.figures for o in outcomes]
     )
     for i, why in left.items():
         outcomes[i].left_out = why
@@ -314,7 +315,18 @@ def extract_all(
         row = {k: getattr(extraction, k) for k in ("file", "report", "status", "reason", "seconds")}
         final = result.cacheable or bool(result.limit) or item.refused is not None
         held = None if stored else extraction
-        outcomes[i] = Outcome(item, held, cached, final, row, cache if stored else None, stored, title=result.guessed)
+        outcomes[i] = Outcome(
+            item,
+            held,
+            cached,
+            final,
+            row,
+            cache if stored else None,
+            stored,
+            title=result.guessed,
+            template=extraction.template,
+            figures=len(extraction.cells),
+        )
         outcomes[i].input.meta = _metadata(item)
         if progress:
             progress.update(extraction, cached, item.refused is not None)
