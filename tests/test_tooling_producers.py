@@ -192,5 +192,8 @@ def test_each_fixture_is_committed_with_the_figures_it_prints(fixture):
 
 
 def test_fixtures_stay_small():
-    # 16 prints of 90 to 150 KB each (Chromium embeds a font subset; hongze-2024-chromium Type 3 glyphs, 480 KB)
-    assert sum(p.stat().st_size for p in Path(FIXTURES).iterdir()) < 3_000_000
+    # 19 prints of 90 to 165 KB each (Chromium embeds a font subset; hongze-2024-chromium Type 3 glyphs, 480 KB):
+    # a fixture is kept for a layout the reader once misread, not for its size; a print past 500 KB is a mistake
+    sizes = {p.name: p.stat().st_size for p in Path(FIXTURES).iterdir()}
+    assert max(sizes.values()) < 500_000, max(sizes, key=sizes.get)
+    assert sum(sizes.values()) < 4_000_000

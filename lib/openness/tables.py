@@ -959,8 +959,10 @@ def join_cut_header(grids: list[Grid]) -> list[Grid]:
     结果维持, printed one character a line, ends the page as 结/果 and the
     next page starts with 维/持. When the first row of a grid on the next page
     has the same merged cells, at the same x positions, as the last row before
-    the break, and neither prints a figure, that first row is the rest of those
-    cells: its text is joined to theirs and the row removed.
+    the break, and neither prints a figure nor opens with a row label of table 1
+    or 2 (行政处罚 with its figure left blank, under its section's header at the
+    foot of the page before), that first row is the rest of those cells: its text
+    is joined to theirs and the row removed.
     """
     out: list[Grid] = []
     for grid in grids:
@@ -969,7 +971,13 @@ def join_cut_header(grids: list[Grid]) -> list[Grid]:
             out.append(grid)
             continue
         top, bottom = row_spans(before, before.n_rows - 1), row_spans(grid, 0)
-        if not _same_cells(top, bottom) or _prints_figure(before.text[-1]) or _prints_figure(grid.text[0]):
+        if (
+            not _same_cells(top, bottom)
+            or _prints_figure(before.text[-1])
+            or _prints_figure(grid.text[0])
+            or _labels_a_row(top[0].text)
+            or _labels_a_row(bottom[0].text)
+        ):
             out.append(grid)
             continue
         joined = {
@@ -982,6 +990,11 @@ def join_cut_header(grids: list[Grid]) -> list[Grid]:
         if grid.n_rows > 1:
             out.append(replace(grid, text=grid.text[1:], span=grid.span[1:], boxes=grid.boxes[1:]))
     return out
+
+
+def _labels_a_row(text: str) -> bool:
+    """Whether a cell's text is, exactly, the label of a row of table 1 or 2 (a data row, not a header's half)."""
+    return bool(text.strip()) and any(labels.match_row_scored(t, text)[1] == 1.0 for t in ("proactive", "requests"))
 
 
 def _continues(grid: Grid, before: Grid | None, table: str) -> bool:

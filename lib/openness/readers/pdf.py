@@ -188,6 +188,9 @@ def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
     A word is a run of characters in the text layer with no space between, each set
     exactly where the one before it ends (pdfium's loose box: the font's advance), on
     one baseline: a figure as the program set it, however its glyphs stand in the grid.
+    In a tagged PDF a word also stays within one marked-content sequence: Chromium
+    tags each table cell's text apart, so two figures that overflow their columns
+    and touch by chance (18758 then 3893, printed 187583893) are two words.
     """
     import pypdfium2.raw as raw
 
@@ -198,7 +201,7 @@ def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
             page = doc[number - 1]
             tp = page.get_textpage()
             chars, text, order, words = [], [], [], []
-            loose, right = raw.FS_RECTF(), None  # the advance box of the character before, in the same word
+            loose, right, tag = raw.FS_RECTF(), None, -1  # the character before: its advance box and marked content
             for i in range(tp.count_chars()):
                 code = raw.FPDFText_GetUnicode(tp, i)
                 text.append(chr(code))
@@ -212,11 +215,15 @@ def page_chars(path: str | Path, pages: list[int]) -> dict[int, PageChars]:
                 order[-1] = len(chars)
                 chars.append(Char(_readable(code), x0, y0, x1, y1))
                 raw.FPDFText_GetLooseCharBox(tp, i, loose)
+                mark = raw.FPDFPageObj_GetMarkedContentID(raw.FPDFText_GetTextObject(tp, i))
                 follows = (
-                    right is not None and abs(loose.left - right[0]) < WORD_JOIN and abs(loose.bottom - right[1]) < WORD_JOIN
+                    right is not None
+                    and mark == tag
+                    and abs(loose.left - right[0]) < WORD_JOIN
+                    and abs(loose.bottom - right[1]) < WORD_JOIN
                 )
                 words.append(words[-1] if follows else len(words))
-                right = (loose.right, loose.bottom)
+                right, tag = (loose.right, loose.bottom), mark
             out[number] = PageChars(
                 chars, tuple(page.get_mediabox()), page.get_rotation(), "".join(text), order, rules=page_rules(page), words=words
             )

@@ -604,6 +604,8 @@ FIXTURE_SET: tuple[Fixture, ...] = (
     _fixture("print-673888-calc", "print:673888", "calc", 673888),  # print titles over table 3's figures cut from their header
     _fixture("print-465567-chromium", "print:465567", "chromium", 465567),  # figures run over their cells' borders
     _fixture("print-465628-chromium", "print:465628", "chromium", 465628),  # a cut header's lines below the grid's foot
+    _fixture("print-977849-chromium", "print:977849", "chromium", 977849),  # overflowing figures touching: 18758 | 3893
+    _fixture("print-977797-chromium", "print:977797", "chromium", 977797),  # a blank row under a header at the page's foot
 )
 
 
