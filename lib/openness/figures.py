@@ -24,7 +24,8 @@ class Figures:
     def __init__(self, cells: pd.DataFrame):
         self._values: dict[str, dict[Term, list[str]]] = {}
         columns = [
-            cells[c].fillna("").astype(str).str.strip().tolist() for c in ("report", "table", "row_code", "column_code", "value")
+            cells[c].astype(object).fillna("").astype(str).str.strip().tolist()
+            for c in ("report", "table", "row_code", "column_code", "value")
         ]
         for report, table, row, column, value in zip(*columns):
             row = "" if table == "appeals" else row  # table 3 has one row, whose path is empty
