@@ -920,9 +920,23 @@ def drop_print_titles(grid: Grid) -> Grid:
         return grid
     rest = _rows_of(grid, range(n, grid.n_rows))
     opens = _appeal_header_row(grid, n) or _figures_only(_rows_of(grid, range(n, n + 1)))  # table 3's header, or its figures
-    if opens and classify(rest) == "appeals":
+    if opens and (classify(rest) == "appeals" or _appeal_rows_only(rest)):
         return rest
     return rest if _figures_only(rest) else grid
+
+
+def _appeal_rows_only(grid: Grid) -> bool:
+    """Whether every printed row of a grid is table 3's: header words or figures alone, none labelled as a row of table 2.
+
+    What is left of a band's header cut by a page break (维持 | 结果 | 审结, its top at
+    the foot of the page before) prints too few of table 3's words to be known by them.
+    """
+    rows = [r for r in range(grid.n_rows) if any(t.strip() for t in grid.text[r])]
+    for r in rows:
+        first = next(s.text for s in row_spans(grid, r) if s.text.strip())
+        if _labels_a_row(first) or not (_appeal_header_row(grid, r) or _figures_only(_rows_of(grid, range(r, r + 1)))):
+            return False
+    return bool(rows)
 
 
 def _appeals_header_only(grid: Grid) -> bool:
@@ -1025,8 +1039,8 @@ def grids_to_extraction(grids: list[Grid], method: str = "") -> Extraction:
         table = classify(grid)
         if table is None and by_table.get("appeals") and grid.n_cols == by_table["appeals"][-1].n_cols:
             table = "appeals"  # figures of table 3 pushed onto the next page
-        if table is None and last_table == "appeals" and _figures_only(grid) and _ends_in_header(last):
-            table = "appeals"  # the figures under a band's header left at the foot of the page before
+        if table is None and last_table == "appeals" and _appeal_rows_only(grid) and _ends_in_header(last):
+            table = "appeals"  # the figures (or the rest of the header) of a band whose header is at the foot of the page before
         if table is None and last_table in ("proactive", "requests") and _continues(grid, last, last_table):
             table = last_table  # the last row or two of a table pushed onto the next page
         if table is None and _header_only(grid):

@@ -274,7 +274,9 @@ def table_pages(texts: list[str]) -> list[int]:
 
     A page printing two table words holds a table; the page after one is read
     too when it prints one, or a row label of table 1 (the last rows of a table
-    cut by a page break). The page after the last such page is read when that
+    cut by a page break), and so is the page before one when it prints one (the
+    top of a table whose header row the break cut: 第二十条第（一）项 and 信息 |
+    本年制发 at the foot of a page, 内容 | 件数 on the next). The page after the last such page is read when that
     page prints table 3's header but not its figures: a browser print may leave
     the header at the foot of a page and put the rest of it, printed one
     character a line, and the figures on the next, where no table word can be
@@ -284,7 +286,11 @@ def table_pages(texts: list[str]) -> list[int]:
     keys = [label_key(t) for t in texts]
     hits = [sum(1 for w in TABLE_WORDS if w in k) for k in keys]
     rows = [any(w in k for w in TABLE1_ROW_WORDS) for k in keys]
-    pages = [i + 1 for i, h in enumerate(hits) if h >= 2 or ((h >= 1 or rows[i]) and i > 0 and hits[i - 1] >= 2)]
+    pages = [
+        i + 1
+        for i, h in enumerate(hits)
+        if h >= 2 or ((h >= 1 or rows[i]) and i > 0 and hits[i - 1] >= 2) or (h >= 1 and i + 1 < len(hits) and hits[i + 1] >= 2)
+    ]
     if pages and pages[-1] < len(texts):
         if _appeals_header_without_figures(texts[pages[-1] - 1]) or _opens_with_figures(texts[pages[-1]]):
             pages.append(pages[-1] + 1)

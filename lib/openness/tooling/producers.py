@@ -604,6 +604,8 @@ FIXTURE_SET: tuple[Fixture, ...] = (
     _fixture("print-673888-calc", "print:673888", "calc", 673888),  # print titles over table 3's figures cut from their header
     _fixture("print-465567-chromium", "print:465567", "chromium", 465567),  # figures run over their cells' borders
     _fixture("print-465628-chromium", "print:465628", "chromium", 465628),  # a cut header's lines below the grid's foot
+    _fixture("print-200776-writer", "print:200776", "writer", 200776),  # table 1's header row cut: 信息 | 内容 on two pages
+    _fixture("print-586578-calc", "print:586578", "calc", 586578),  # print titles over the rest of a band's cut header
     _fixture("print-977849-chromium", "print:977849", "chromium", 977849),  # overflowing figures touching: 18758 | 3893
     _fixture("print-977797-chromium", "print:977797", "chromium", 977797),  # a blank row under a header at the page's foot
 )
