@@ -429,7 +429,7 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> None:
 def outputs_fingerprint() -> str:
     """A hash of the whole package's source and data: what turns extractions into outputs."""
     h = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.glob("*.py")) + sorted(PACKAGE_DIR.glob("*.csv")):
+    for path in sorted(PACKAGE_DIR.glob("*.py")) + sorted(PACKAGE_DIR.glob("*.csv")) + sorted(PACKAGE_DIR.glob("*.md")):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
@@ -538,6 +538,16 @@ def build(
         raise FileNotFoundError(f"raw folder not found: {raw}")
     if out.is_symlink():  # a shared drive linked in: write there, keep the link
         out = Path(os.path.realpath(out))
+    options = _options(raw, out, timeout, memory_mb, max_bytes, outside, extract)
+    seen: Seen | None = None
+    if not force and cache_dir is not None:  # nothing changed? told from the file system alone, before any heavy import
+        with lock_out(out, cache_dir):
+            done, seen = _unchanged(raw, out, cache_dir, options, start, stream)
+            if done is not None:
+                if notebooks is not None:
+                    check_notebooks(Path(notebooks), out)
+                    done.notebooks = refresh_notebooks(Path(notebooks), out, cache_dir)
+                return done
     check_out(raw, out, cache_dir)
     if notebooks is not None:
         check_notebooks(Path(notebooks), out)
@@ -546,6 +556,8 @@ def build(
             raw,
             out,
             start,
+            options=options,
+            seen=seen,
             jobs=jobs,
             force=force,
             timeout=timeout,
@@ -573,6 +585,62 @@ def check_notebooks(folder: Path, out: Path) -> None:
         raise ValueError(
             f"--notebooks {folder}: its notebooks read {reads(folder)}, not --out {out}; build into that folder or leave out --notebooks"
         )
+
+
+@dataclass
+class Seen:
+    """The raw folder as the file system showed it before a build read any input (see openness.unchanged)."""
+
+    state: str | None  # None: a file changed too recently to be sure of it
+    walked: set[str]  # the paths the walk met
+
+    def record(self, raw: Path, inputs: list[Input]) -> dict:
+        """What the build record keeps of it: the state, and the inputs the walk did not meet (stated next time)."""
+        root = os.path.realpath(raw)
+        keys = (_walk_key(root, raw, item) for item in inputs)
+        return {"quick": self.state, "elsewhere": sorted({k for k in keys if k not in self.walked})}
+
+
+def _walk_key(root: str, raw: Path, item: Input) -> str:
+    """An input's path as the walk of the raw folder (its real path `root`) names it."""
+    try:
+        return os.path.join(root, Path(item.path).relative_to(raw).as_posix())
+    except ValueError:  # an absolute path in the manifest
+        return os.fspath(item.path)
+
+
+def _options(raw: Path, out: Path, timeout: float, memory_mb: int, max_bytes: int, outside: bool, extract) -> str:
+    """The options that shape the outputs, as one text for the no-change check."""
+    name = "" if extract is None else f"{extract.__module__}.{extract.__qualname__}"
+    parts = [os.path.realpath(raw), os.path.realpath(out), repr(float(timeout)), repr(int(memory_mb))]
+    return "\0".join([*parts, str(max_bytes), str(bool(outside)), name])
+
+
+def _seen(raw: Path, cache_dir: Path, options: str, previous: dict) -> Seen:
+    """The raw folder, the inputs the last build read outside it, the code and the options, hashed from the file system."""
+    from openness.cache import EXTRACTION_DISTRIBUTIONS
+    from openness.unchanged import state
+
+    walked: set[str] = set()
+    elsewhere = previous.get("elsewhere") if isinstance(previous.get("elsewhere"), list) else []
+    quick = state(raw, elsewhere, options, EXTRACTION_DISTRIBUTIONS, skip=[cache_dir], walked=walked)
+    return Seen(quick, walked)
+
+
+def _unchanged(
+    raw: Path, out: Path, cache_dir: Path, options: str, start: float, stream
+) -> tuple[BuildResult | None, Seen | None]:
+    """The last build's result when nothing it read changed and its outputs are as it wrote them (no input is read,
+    pandas is not imported); else None, with what the file system showed (for the build to record)."""
+    previous = _read_record(_stamp_file(cache_dir, out))
+    if not previous.get("quick") or not previous.get("final") or not out.is_dir():
+        return None, None
+    seen = _seen(raw, cache_dir, options, previous)
+    if seen.state != previous["quick"] or previous.get("outputs") != folder_state(out):
+        return None, seen
+    warnings = previous.get("warnings", [])
+    _say_warnings(warnings, stream)
+    return BuildResult(out, [], previous["log"], up_to_date=True, seconds=time.perf_counter() - start, warnings=warnings), seen
 
 
 def _stamp_file(cache_dir: Path | None, out: Path) -> Path | None:
@@ -663,6 +731,8 @@ def _build_locked(
     out: Path,
     start: float,
     *,
+    options: str,
+    seen: Seen | None,
     jobs,
     force,
     timeout,
@@ -678,6 +748,10 @@ def _build_locked(
     """The build proper, with the output folder held (see `build`)."""
     tidy_leftovers(out)
     notes: list[str] = []
+    stamp_file = _stamp_file(cache_dir, out)
+    previous = _read_record(stamp_file)
+    if seen is None and cache_dir is not None:  # taken before any input is read: a file changed meanwhile shows next time
+        seen = _seen(raw, cache_dir, options, previous)
     hashes = HashMemo(Path(cache_dir) / HASHES if cache_dir is not None else None)
     inputs = read_inputs(raw, max_bytes=max_bytes, outside=outside, notes=notes, hashes=hashes.known)
     hashes.save(inputs)
@@ -690,8 +764,7 @@ def _build_locked(
 
     # Nothing changed since the last build into `out` (inputs, code, outputs): nothing to do.
     stamp = _stamp(inputs, f"{fingerprint} {Limits(timeout, memory_mb)}")
-    stamp_file = _stamp_file(cache_dir, out)
-    previous = _read_record(stamp_file)
+    quick = seen.record(raw, inputs) if seen is not None else {}
     if (
         not force
         and previous.get("stamp") == stamp
@@ -699,6 +772,8 @@ def _build_locked(
         and out.is_dir()
         and previous.get("outputs") == folder_state(out)
     ):
+        if any(previous.get(k) != v for k, v in quick.items()):  # touched, not changed: the next build knows it sooner
+            _write_record(stamp_file, dict(previous, **quick))
         warnings = previous.get("warnings", [])
         _say_warnings(warnings, stream)
         return BuildResult(out, [], previous["log"], up_to_date=True, seconds=time.perf_counter() - start, warnings=warnings)
@@ -734,6 +809,7 @@ def _build_locked(
         "final": all(o.final for o in outcomes),
         "log": log,
         "warnings": warnings,
+        **quick,
     }
     if "notebooks" in previous:  # still current when the outputs were rewritten as they were (see refresh_notebooks)
         record["notebooks"] = previous["notebooks"]
