@@ -180,6 +180,22 @@ def test_a_rebuild_with_nothing_changed_extracts_nothing(bad_build):
     assert snapshot(out) == before
 
 
+def test_a_table_split_over_excel_sheets_is_said_in_one_line(bad_build, tmp_path, monkeypatch):
+    from openness import formats
+
+    raw, _, cache, _, _ = bad_build
+    monkeypatch.setattr(formats, "MAX_ROWS", 3 + 10)  # Excel's 1,048,576, made small
+    stream = io.StringIO()
+    b.build(raw, tmp_path / "clean", jobs=2, cache_dir=cache, progress=False, stream=stream)
+    rows = {stem: len(read(tmp_path / "clean" / f"{stem}.csv")) for stem in formats.SHEETS}
+    said = [line for line in stream.getvalue().splitlines() if "Excel sheet" in line]
+    assert [line.split(" rows,")[0] for line in said] == [
+        f"note: openness.xlsx: {stem} has {n}" for stem, n in rows.items() if n > 10
+    ]
+    assert len(said) >= 3 and rows["checks"] > 10
+    assert said[-1].endswith("the whole table is checks.csv (and the checks table of openness.sqlite)")
+
+
 def test_a_fresh_extraction_of_unchanged_files_reproduces_the_outputs(bad_build, tmp_path):
     """As on a fresh clone: no cache, every file extracted again, the same bytes (timings kept)."""
     raw, out, _, first, _ = bad_build

@@ -390,8 +390,9 @@ def _keep_timings(log: list[dict], previous_log: Path) -> None:
             row["seconds"] = float(seconds)
 
 
-def write_outputs(outcomes: list[Outcome], out: Path) -> None:
-    """Check the cells and write every output file into a fresh folder beside `out`, then swap it in.
+def write_outputs(outcomes: list[Outcome], out: Path) -> list[str]:
+    """Check the cells and write every output file into a fresh folder beside `out`, then swap it in; the notes on how
+    they were written (a table split over Excel sheets), one line each.
 
     The extractions are read (from the cache) a few hundred reports at a time: see outputs.write_clean_streamed.
     """
@@ -418,12 +419,14 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(staged, 0o777 & ~umask)  # mkdtemp makes it private; outputs are for everyone
-        outputs.write_clean_streamed(staged, manifest, log, load)
+        notes: list[str] = []
+        outputs.write_clean_streamed(staged, manifest, log, load, notes=notes)
         write_marker(staged)
         replace_dir(staged, out)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    return notes
 
 
 def outputs_fingerprint() -> str:
@@ -798,7 +801,8 @@ def _build_locked(
         bar.close()
     warnings = settle(outcomes)
     _say_warnings(warnings, stream)
-    write_outputs(outcomes, out)
+    for note in write_outputs(outcomes, out):
+        print(one_line(f"note: {note}"), file=stream or sys.stderr)
     log = _log(outcomes)
     if cache is not None and cache.warning:
         print(f"warning: {cache.warning}", file=stream or sys.stderr)

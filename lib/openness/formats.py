@@ -128,27 +128,44 @@ def _headers(field, english: dict[str, tuple[str, str]]) -> tuple[str, str, str]
     return code, CHINESE.get(field.name, field.name), field.name.replace("_", " ")
 
 
+MAX_ROWS = 1_048_576  # rows of one Excel sheet, header rows included: a larger table goes on over further sheets
+
+
 class Xlsx:
     """openness.xlsx, written as the rows come: a sheet per table plus reports, checks and dictionary; code, Chinese and
     English header rows, frozen. openpyxl's write-only mode keeps no row in memory; the file is byte for byte what its
-    ordinary mode writes (the one element write-only mode leaves out, each sheet's <dimension>, is put back)."""
+    ordinary mode writes (the one element write-only mode leaves out, each sheet's <dimension>, is put back).
+
+    A table with more rows than a sheet holds (MAX_ROWS, Excel's limit) goes on over sheets `checks (2)`, `checks (3)`
+    … after the others, each with the header rows; `notes` says so in one line, naming the CSV that holds it whole.
+    """
 
     def __init__(self, path: Path, described: dict, book: pd.DataFrame):
         from openpyxl import Workbook
 
         self.path, self.described = path, described
         self.wb = Workbook(write_only=True)
-        self.sheets, self.rows = {}, {}
+        self.sheets: dict[str, list] = {}  # a table's sheets, the last being filled
+        self.sizes: list[list[int]] = []  # every sheet's columns and rows (header rows included), in the workbook's order
+        self.english: dict[str, dict[str, tuple[str, str]]] = {}
         for stem in SHEETS:
             name = f"{stem}.csv"
-            fields = described[name][1]
             table = book[book["table"] == stem] if stem in ("proactive", "requests", "appeals") else book.iloc[0:0]
-            english = {c: (lab, en) for c, lab, en in zip(table["code"], table["label"], table["english"])}
-            ws = self.wb.create_sheet(stem)
-            ws.freeze_panes = "B4" if stem != "checks" else "A4"
-            for row in zip(*(_headers(f, english) for f in fields)):
-                ws.append([self._cell(ws, v, bold=True) for v in row])
-            self.sheets[name], self.rows[name] = ws, 3
+            self.english[name] = {c: (lab, en) for c, lab, en in zip(table["code"], table["label"], table["english"])}
+            self.sheets[name] = []
+            self._new_sheet(name)
+
+    def _new_sheet(self, name: str) -> None:
+        """Begin a (further) sheet of a table: its three header rows, frozen."""
+        stem = name.removesuffix(".csv")
+        title = stem if not self.sheets[name] else f"{stem} ({len(self.sheets[name]) + 1})"
+        ws = self.wb.create_sheet(title)
+        ws.freeze_panes = "B4" if stem != "checks" else "A4"
+        fields = self.described[name][1]
+        for row in zip(*(_headers(f, self.english[name]) for f in fields)):
+            ws.append([self._cell(ws, v, bold=True) for v in row])
+        self.sheets[name].append(ws)
+        self.sizes.append([len(fields), 3])
 
     @staticmethod
     def _cell(ws, value: object, bold: bool = False):
@@ -166,13 +183,32 @@ class Xlsx:
         return cell
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
-        """Append a table's rows (text, as in the CSV) to its sheet, typed by its fields."""
-        ws = self.sheets.get(name)
-        if ws is None:
+        """Append a table's rows (text, as in the CSV) to its sheet, typed by its fields; a full sheet goes on in another."""
+        if name not in self.sheets:
             return
+        ws = self.sheets[name][-1]
+        size = self.sizes[self.wb.worksheets.index(ws)]
         for row in _typed_rows(frame, self.described[name][1]):
+            if size[1] >= MAX_ROWS:
+                self._new_sheet(name)
+                ws, size = self.sheets[name][-1], self.sizes[-1]
             ws.append([self._cell(ws, v) for v in row])
-        self.rows[name] += len(frame)
+            size[1] += 1
+
+    @property
+    def notes(self) -> list[str]:
+        """One line for each table split over sheets: how, and where it is whole."""
+        lines = []
+        for name, sheets in self.sheets.items():
+            if len(sheets) > 1:
+                rows = sum(self.sizes[self.wb.worksheets.index(ws)][1] - 3 for ws in sheets)
+                titles = ", ".join(ws.title for ws in sheets)
+                lines.append(
+                    f"{self.path.name}: {name.removesuffix('.csv')} has {rows:,} rows, more than an Excel sheet holds "
+                    f"({MAX_ROWS:,} with its 3 header rows), so it is split over the sheets {titles}; "
+                    f"the whole table is {name} (and the {name.removesuffix('.csv')} table of {SQLITE})"
+                )
+        return lines
 
     def close(self) -> Path:
         from openpyxl.utils import get_column_letter
@@ -184,8 +220,7 @@ class Xlsx:
             ws.append(header)
         for row in words.itertuples(index=False):
             ws.append([self._cell(ws, v) for v in row])
-        sizes = [(len(self.described[f"{stem}.csv"][1]), self.rows[f"{stem}.csv"]) for stem in SHEETS]
-        sizes.append((len(words.columns), len(words) + 3))
+        sizes = [*self.sizes, [len(words.columns), len(words) + 3]]
         dimensions = {f"xl/worksheets/sheet{i}.xml": f"A1:{get_column_letter(c)}{r}" for i, (c, r) in enumerate(sizes, 1)}
         self.wb.properties.creator = "openness"
         self.wb.properties.created = FIXED_TIME
@@ -338,6 +373,11 @@ class Formats:
 
     def close(self) -> list[Path]:
         return [self.xlsx.close(), self.sqlite.close(), self.parquet.close()]
+
+    @property
+    def notes(self) -> list[str]:
+        """What a reader of these files must know: a table split over sheets (see Xlsx)."""
+        return self.xlsx.notes
 
     def abandon(self) -> None:
         """Let go of the open files after a failure (the caller removes the folder)."""

@@ -370,6 +370,11 @@ class Clean:
         elif name == "checks.csv":
             self.breaks.append(frame.loc[frame["status"] == "fail", ["report", "status"]])
 
+    @property
+    def notes(self) -> list[str]:
+        """One line for each thing a reader must know of how the files were written (a table split over sheets)."""
+        return self.formats.notes
+
     def close(self, manifest: pd.DataFrame) -> list[Path]:
         """Finish every file: the CSVs, the other formats, README.md and datapackage.json; return the paths written."""
         for f in self.files.values():
@@ -400,11 +405,12 @@ def write_clean(
     log: pd.DataFrame | Iterable | None,
     checks: pd.DataFrame,
     prose: Mapping[str, pd.DataFrame] | None = None,
+    notes: list[str] | None = None,
 ) -> list[Path]:
     """Write every file of data/clean into out_dir (created if needed) from whole frames; return the paths written.
 
     `prose` holds the frames of the report's words by file name (openness.prose.prose_frames);
-    a file missing from it is written with its header only.
+    a file missing from it is written with its header only. `notes`: see write_clean_streamed.
     """
     man = _manifest(manifest)
     clean = Clean(Path(out_dir), _manifest_columns(man))
@@ -422,7 +428,10 @@ def write_clean(
     except BaseException:
         clean.abandon()
         raise
-    return clean.close(man)
+    written = clean.close(man)
+    if notes is not None:
+        notes.extend(clean.notes)
+    return written
 
 
 CHUNK = 250  # reports whose extractions are held at once by write_clean_streamed
@@ -468,8 +477,10 @@ def write_clean_streamed(
     log: list[dict],
     load: Callable[[list[str]], list[Extraction]],
     chunk: int = CHUNK,
+    notes: list[str] | None = None,
 ) -> list[Path]:
-    """Write every file of data/clean, the same as write_clean would, holding only `chunk` reports at a time.
+    """Write every file of data/clean, the same as write_clean would, holding only `chunk` reports at a time; `notes`
+    receives a line for each thing a reader must know of how they were written (a table split over Excel sheets).
 
     `manifest` has one row per input (report, body, year …) in input order and `log` one row per input; `load(reports)`
     returns the extractions of those report ids in input order. Reports are read in chunks in the order of their ids
@@ -523,4 +534,7 @@ def write_clean_streamed(
         raise
     finally:
         stage.close()
-    return clean.close(man)
+    written = clean.close(man)
+    if notes is not None:
+        notes.extend(clean.notes)
+    return written
