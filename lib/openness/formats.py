@@ -91,9 +91,12 @@ def typed(text: str, kind: str) -> object:
     if text == "":
         return None
     if kind == "integer":
-        return int(Decimal(text))
+        try:
+            return int(text)  # a plain integer, as the CSVs write them
+        except ValueError:
+            return int(Decimal(text))
     if kind == "number":
-        return float(Decimal(text))
+        return float(text)  # correctly rounded, as float(Decimal(text)) is
     if kind == "boolean":
         return text == "true"
     return text
@@ -105,8 +108,12 @@ def ascii_name(field) -> str:
 
 
 def _typed_rows(frame: pd.DataFrame, fields: list) -> list[list[object]]:
-    kinds = [f.type for f in fields]
-    return [[typed(v, k) for v, k in zip(row, kinds)] for row in frame[[f.name for f in fields]].itertuples(index=False)]
+    """The frame's text rows, each value typed by its field (`typed`; a text column's blank is None, its text itself)."""
+    kinds = [None if f.type == "string" else f.type for f in fields]
+    return [
+        [typed(v, k) if k else (v or None) for v, k in zip(row, kinds)]
+        for row in frame[[f.name for f in fields]].itertuples(index=False, name=None)
+    ]
 
 
 def dictionary(described: dict) -> pd.DataFrame:
@@ -184,11 +191,16 @@ class Xlsx:
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
         """Append a table's rows (text, as in the CSV) to its sheet, typed by its fields; a full sheet goes on in another."""
+        if name in self.sheets:
+            self.add_typed(name, _typed_rows(frame, self.described[name][1]))
+
+    def add_typed(self, name: str, rows: list[list[object]]) -> None:
+        """Append a table's rows, typed already (see _typed_rows)."""
         if name not in self.sheets:
             return
         ws = self.sheets[name][-1]
         size = self.sizes[self.wb.worksheets.index(ws)]
-        for row in _typed_rows(frame, self.described[name][1]):
+        for row in rows:
             if size[1] >= MAX_ROWS:
                 self._new_sheet(name)
                 ws, size = self.sheets[name][-1], self.sizes[-1]
@@ -289,9 +301,12 @@ class Sqlite:
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
         """Insert a table's rows (text, as in the CSV), typed by its fields."""
-        fields = self.described[name][1]
-        marks = ", ".join("?" for _ in fields)
-        self.con.executemany(f'INSERT INTO "{name.removesuffix(".csv")}" VALUES ({marks})', _typed_rows(frame, fields))
+        self.add_typed(name, _typed_rows(frame, self.described[name][1]))
+
+    def add_typed(self, name: str, rows: list[list[object]]) -> None:
+        """Insert a table's rows, typed already (see _typed_rows)."""
+        marks = ", ".join("?" for _ in self.described[name][1])
+        self.con.executemany(f'INSERT INTO "{name.removesuffix(".csv")}" VALUES ({marks})', rows)
 
     def close(self) -> Path:
         try:
@@ -328,16 +343,19 @@ class Parquet:
 
     def add(self, frame: pd.DataFrame) -> None:
         """Append cells.csv's rows (text); every ROW_GROUP rows make a row group."""
+        self.add_typed(_typed_rows(frame, self.fields))
+
+    def add_typed(self, rows: list[list[object]]) -> None:
+        """Append cells.csv's rows, typed already (see _typed_rows)."""
         import pyarrow as pa
 
-        if not len(frame):
+        if not rows:
             return
-        rows = _typed_rows(frame, self.fields)
         columns = list(zip(*rows))
         self.pending.append(
             pa.table({f.name: pa.array(list(col), type=t) for f, t, col in zip(self.fields, self.types, columns)})
         )
-        self.rows += len(frame)
+        self.rows += len(rows)
         while self.rows >= ROW_GROUP:
             self._flush(ROW_GROUP)
 
@@ -365,11 +383,12 @@ class Formats:
         self.parquet = Parquet(out / PARQUET, described["cells.csv"][1])
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
-        """Rows of one CSV (text, before the spreadsheet guard), in their final order."""
-        self.xlsx.add(name, frame)
-        self.sqlite.add(name, frame)
+        """Rows of one CSV (text, before the spreadsheet guard), in their final order: typed once for all three."""
+        rows = _typed_rows(frame, self.sqlite.described[name][1])
+        self.xlsx.add_typed(name, rows)
+        self.sqlite.add_typed(name, rows)
         if name == "cells.csv":
-            self.parquet.add(frame)
+            self.parquet.add_typed(rows)
 
     def close(self) -> list[Path]:
         return [self.xlsx.close(), self.sqlite.close(), self.parquet.close()]

@@ -81,10 +81,20 @@ def plain(x: object) -> str:
     if isinstance(x, float) or (hasattr(x, "dtype") and getattr(x.dtype, "kind", "") == "f"):
         if math.isnan(float(x)):
             return ""
-        return plain_decimal(Decimal(repr(float(x))))
+        return _plain_float(float(x))
     if hasattr(x, "dtype") and getattr(x.dtype, "kind", "") == "b":
         return "true" if bool(x) else "false"
     return str(x)
+
+
+def _plain_float(x: float) -> str:
+    """plain() of a float: its shortest repr as a plain number ('123.45', '100', '0'); the common forms without Decimal."""
+    text = repr(x)
+    if "e" in text or "n" in text:  # 1e+38, inf: through Decimal
+        return plain_decimal(Decimal(text))
+    if text.endswith(".0"):
+        return "0" if text == "-0.0" else text[:-2]
+    return text
 
 
 def format_bbox(box: object) -> str:
