@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -103,7 +104,8 @@ def format_bbox(box: object) -> str:
         return ""
     if isinstance(box, str):
         return box
-    return " ".join(plain(round(float(v), BBOX_DECIMALS)) for v in box)
+    rounded = (round(float(v), BBOX_DECIMALS) for v in box)
+    return " ".join("" if v != v else _plain_float(v) for v in rounded)  # plain() of each, without its dispatch
 
 
 def _text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -140,8 +142,8 @@ def _write_csv(frame: pd.DataFrame, f: IO[str]) -> None:
 
 def cells_frame(extractions: Iterable[Extraction]) -> pd.DataFrame:
     """The tidy cells of many extractions as one DataFrame (columns: the Cell fields)."""
-    rows = [cell.as_dict() for ex in extractions for cell in ex.cells]
-    frame = pd.DataFrame(rows, columns=CELL_COLUMNS)
+    fields = operator.attrgetter(*CELL_COLUMNS)  # what Cell.as_dict gives, in the columns' order, without a dict a cell
+    frame = pd.DataFrame([fields(cell) for ex in extractions for cell in ex.cells], columns=CELL_COLUMNS)
     frame["page"] = pd.array([None if p is None or pd.isna(p) else int(p) for p in frame["page"]], dtype="Int64")
     return frame
 
