@@ -636,7 +636,7 @@ def _unchanged(
     """The last build's result when nothing it read changed and its outputs are as it wrote them (no input is read,
     pandas is not imported); else None, with what the file system showed (for the build to record)."""
     previous = _read_record(_stamp_file(cache_dir, out))
-    if not previous.get("quick") or not previous.get("final") or not out.is_dir():
+    if not previous.get("quick") or not previous.get("final") or not isinstance(previous.get("log"), list) or not out.is_dir():
         return None, None
     seen = _seen(raw, cache_dir, options, previous)
     if seen.state != previous["quick"] or previous.get("outputs") != folder_state(out):
