@@ -30,6 +30,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -129,11 +130,12 @@ def write_marker(folder: Path) -> None:
 # Progress
 
 CONSOLE_WIDTH = 2000  # characters of one console line at most
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def one_line(text: str) -> str:
     """A text as one console line: line breaks and control characters as spaces, cut at CONSOLE_WIDTH."""
-    text = "".join(" " if ch < " " or ch == "\x7f" else ch for ch in text)
+    text = _CONTROL.sub(" ", text)
     return text if len(text) <= CONSOLE_WIDTH else text[: CONSOLE_WIDTH - 1] + "…"
 
 
@@ -822,8 +824,8 @@ def _build_locked(
 
 
 def _say_warnings(warnings: list[str], stream) -> None:
-    for line in warnings:
-        print(one_line(f"warning: {line}"), file=stream or sys.stderr)
+    if warnings:  # one write: a national build can repeat 20,000 of them
+        print("\n".join(one_line(f"warning: {line}") for line in warnings), file=stream or sys.stderr)
 
 
 # ---------------------------------------------------------------------------
