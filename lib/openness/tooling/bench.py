@@ -766,9 +766,9 @@ def main(argv: list[str] | None = None) -> int:
         print_row(row)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if set(args.methods) != set(METHODS) and args.out.exists():  # a partial run replaces only the rows it measured
-        with open(args.out, encoding="utf-8", newline="") as f:
-            measured = {row["corpus"] for row in rows}
-            rows = [row for row in csv.DictReader(f) if row["corpus"] not in measured] + rows
+        with open(args.out, encoding="utf-8", newline="") as f:  # (by corpus and method: the ruled-lines row of a
+            measured = {(row["corpus"], row["method"]) for row in rows}  # corpus is not its methods' rows)
+            rows = [row for row in csv.DictReader(f) if (row["corpus"], row["method"]) not in measured] + rows
     with open(args.out, "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=COLUMNS, restval="", lineterminator="\n")
         writer.writeheader()
