@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
+
+
+def build_command(raw: Path, out: Path, cache: Path, *options: str) -> list[str]:
+    """`python -m openness build` of `raw` into `out` with its cache in `cache`, as a user types it, plus `options`."""
+    return [sys.executable, "-m", "openness", "build", "--raw", str(raw), "--out", str(out), "--cache", str(cache), *options]
 
 
 def need(path: Path) -> Path:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import CORPUS, need
+from conftest import CORPUS, build_command, need
 from openness import build as b
 from openness.cache import code_fingerprint, extraction_modules
 from openness.extract import extract_report
@@ -180,6 +180,22 @@ def test_a_rebuild_with_nothing_changed_extracts_nothing(bad_build):
     assert snapshot(out) == before
 
 
+def test_a_table_split_over_excel_sheets_is_said_in_one_line(bad_build, tmp_path, monkeypatch):
+    from openness import formats
+
+    raw, _, cache, _, _ = bad_build
+    monkeypatch.setattr(formats, "MAX_ROWS", 3 + 10)  # Excel's 1,048,576, made small
+    stream = io.StringIO()
+    b.build(raw, tmp_path / "clean", jobs=2, cache_dir=cache, progress=False, stream=stream)
+    rows = {stem: len(read(tmp_path / "clean" / f"{stem}.csv")) for stem in formats.SHEETS}
+    said = [line for line in stream.getvalue().splitlines() if "Excel sheet" in line]
+    assert [line.split(" rows,")[0] for line in said] == [
+        f"note: openness.xlsx: {stem} has {n}" for stem, n in rows.items() if n > 10
+    ]
+    assert len(said) >= 3 and rows["checks"] > 10
+    assert said[-1].endswith("the whole table is checks.csv (and the checks table of openness.sqlite)")
+
+
 def test_a_fresh_extraction_of_unchanged_files_reproduces_the_outputs(bad_build, tmp_path):
     """As on a fresh clone: no cache, every file extracted again, the same bytes (timings kept)."""
     raw, out, _, first, _ = bad_build
@@ -289,21 +305,7 @@ def test_a_killed_rebuild_leaves_the_previous_outputs_intact(bad_build, tmp_path
     previous = tmp_path / "clean"
     shutil.copytree(out, previous)
     before = snapshot(previous)
-    command = [
-        sys.executable,
-        "-m",
-        "openness",
-        "build",
-        "--raw",
-        str(raw),
-        "--out",
-        str(previous),
-        "--cache",
-        str(tmp_path / "cache"),
-        "--force",
-        "--jobs",
-        "1",
-    ]
+    command = build_command(raw, previous, tmp_path / "cache", "--force", "--jobs", "1")
     proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         for line in proc.stderr:  # the first report extracted: the build is mid-way
@@ -383,6 +385,177 @@ def test_an_extractor_exception_is_said_plainly(tmp_path):
 
 
 # ---------------------------------------------------------------------------
+# A no-change rebuild told from the file system alone (openness.unchanged)
+
+
+def blank_extract(path, report=None):
+    """An extractor that reads nothing: these tests need inputs to list, not figures."""
+    from openness.model import Extraction
+
+    return Extraction(report=report or "", file=Path(path).name)
+
+
+@pytest.fixture
+def quick(tmp_path, monkeypatch):
+    """A raw folder of two pages (no manifest) built once, and `run(**options)`: a build of it again, with whether
+    that build read the inputs (the full path) or told from the file system that nothing changed."""
+    from openness import unchanged
+
+    monkeypatch.setattr(unchanged, "RACY_SECONDS", 0)  # the files are written just now
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("a", "b"):
+        (raw / f"{name}.html").write_text(f"<html><title>{name}</title></html>", encoding="utf-8")
+    calls = []
+    real = b.read_inputs
+    monkeypatch.setattr(b, "read_inputs", lambda *args, **kwargs: calls.append(args) or real(*args, **kwargs))
+
+    def run(**options):
+        calls.clear()
+        settings = dict(jobs=1, cache_dir=tmp_path / "cache", extract=blank_extract, progress=False, stream=io.StringIO())
+        return b.build(raw, tmp_path / "clean", **(settings | options)), bool(calls)
+
+    first, full = run()
+    assert full and not first.up_to_date and [row["file"] for row in first.log] == ["a.html", "b.html"]
+    return raw, run
+
+
+def test_a_no_change_rebuild_reads_no_input(quick):
+    _, run = quick
+    again, full = run()
+    assert again.up_to_date and not full
+    assert [row["file"] for row in again.log] == ["a.html", "b.html"]
+
+
+def test_a_touched_input_is_read_once_then_known_unchanged(quick):
+    raw, run = quick
+    info = (raw / "a.html").stat()
+    os.utime(raw / "a.html", ns=(info.st_atime_ns, info.st_mtime_ns - 10**9))
+    again, full = run()
+    assert full and again.up_to_date  # the same bytes: nothing to write
+    third, full = run()
+    assert third.up_to_date and not full
+
+
+def change_raw(raw: Path, change: str) -> list[str]:
+    """Change the raw folder one way; the files the next build should list."""
+    if change == "edited":  # the same size: only the file's times tell
+        (raw / "a.html").write_text("<html><title>A</title></html>", encoding="utf-8")
+        return ["a.html", "b.html"]
+    if change == "added":
+        (raw / "c.html").write_text("<html><title>c</title></html>", encoding="utf-8")
+        return ["a.html", "b.html", "c.html"]
+    if change == "removed":
+        (raw / "b.html").unlink()
+        return ["a.html"]
+    if change == "renamed":
+        (raw / "b.html").rename(raw / "c.html")
+        return ["a.html", "c.html"]
+    if change == "in a subfolder":
+        (raw / "more").mkdir()
+        (raw / "more" / "c.html").write_text("<html><title>c</title></html>", encoding="utf-8")
+        return ["a.html", "b.html", "more/c.html"]
+    assert change == "manifest"
+    (raw / "manifest.csv").write_text(MANIFEST_HEADER + manifest_row("a", "a.html"), encoding="utf-8")
+    return ["a.html"]
+
+
+@pytest.mark.parametrize("change", ["edited", "added", "removed", "renamed", "in a subfolder", "manifest"])
+def test_a_changed_raw_folder_is_built_again(quick, change, tmp_path):
+    raw, run = quick
+    files = change_raw(raw, change)
+    again, full = run()
+    assert full and not again.up_to_date
+    assert [row["file"] for row in again.log] == files
+    if change == "edited":
+        log = read(tmp_path / "clean" / "extraction_log.csv").set_index("file")
+        assert log.at["a.html", "sha256"] == file_sha256(raw / "a.html")
+    third, full = run()
+    assert third.up_to_date and not full
+
+
+def test_a_changed_manifest_row_is_built_again(quick, tmp_path):
+    raw, run = quick
+    (raw / "manifest.csv").write_text(MANIFEST_HEADER + manifest_row("a", "a.html", year=2023), encoding="utf-8")
+    run()
+    (raw / "manifest.csv").write_text(MANIFEST_HEADER + manifest_row("a", "a.html", year=2024), encoding="utf-8")  # same size
+    again, full = run()
+    assert full and not again.up_to_date
+    assert read(tmp_path / "clean" / "reports.csv").set_index("report").at["a", "year"] == "2024"
+
+
+def test_changed_limits_or_options_are_built_again(quick):
+    _, run = quick
+    for options in ({"timeout": 60.0}, {"memory_mb": 5000}, {"max_bytes": 10_000}):
+        again, full = run(**options)
+        assert full and not again.up_to_date, options
+    again, full = run(max_bytes=10_000)
+    assert again.up_to_date and not full
+
+
+def test_changed_code_or_library_versions_are_checked_in_full(quick, tmp_path, monkeypatch):
+    from openness import unchanged
+
+    _, run = quick
+    monkeypatch.setattr(unchanged, "versions", lambda distributions: "camelot-py=9.9")
+    again, full = run()
+    assert full and again.up_to_date  # the full stamp (openness.cache.code_fingerprint) decides, as it always did
+    code = tmp_path / "package"
+    shutil.copytree(unchanged.PACKAGE_DIR, code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(unchanged, "PACKAGE_DIR", code)
+    run()
+    assert run()[1] is False  # the copy as it is: known unchanged
+    with open(code / "tables.py", "a", encoding="utf-8") as f:
+        f.write("\n# a change\n")
+    assert run()[1] is True
+    (code / "codebook.csv").write_bytes((code / "codebook.csv").read_bytes().replace(b"\n", b"\r\n", 1))
+    assert run()[1] is True
+
+
+def test_an_input_outside_the_raw_folder_is_watched_too(quick, tmp_path):
+    raw, run = quick
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "x.html").write_text("<html><title>x</title></html>", encoding="utf-8")
+    (raw / "manifest.csv").write_text(MANIFEST_HEADER + manifest_row("x", "../elsewhere/x.html"), encoding="utf-8")
+    first, _ = run(outside=True)
+    assert [row["file"] for row in first.log] == ["../elsewhere/x.html"]
+    run(outside=True)
+    assert run(outside=True)[1] is False
+    (elsewhere / "x.html").write_text("<html><title>X</title></html>", encoding="utf-8")
+    again, full = run(outside=True)
+    assert full and not again.up_to_date
+
+
+def test_a_file_written_just_before_the_build_is_checked_in_full(quick, monkeypatch):
+    """A file system's clock can be coarse: a file changed in the same tick as the walk could change again unseen."""
+    from openness import unchanged
+
+    raw, run = quick
+    monkeypatch.setattr(unchanged, "RACY_SECONDS", 3600)
+    (raw / "c.html").write_text("<html><title>c</title></html>", encoding="utf-8")
+    run()
+    again, full = run()
+    assert full and again.up_to_date
+
+
+def test_the_no_change_command_imports_no_output_or_parser_library(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.html").write_text("<html><title>a</title></html>", encoding="utf-8")
+    code = (
+        "import sys; import openness.unchanged as u; u.RACY_SECONDS = 0; from openness.cli import main; "
+        f"status = main({build_command(raw, tmp_path / 'clean', tmp_path / 'cache')[3:]!r}); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'numpy', 'camelot', 'pypdfium2', 'bs4'}))"
+    )
+    first = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert "outputs written" in first.stderr and "pandas" in first.stdout
+    again = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert "nothing changed" in again.stderr
+    assert again.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------
 # --out never deletes a folder the build did not write
 
 
@@ -413,19 +586,7 @@ def test_out_holding_files_the_build_did_not_write_is_refused_in_one_line(tmp_pa
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     (notebooks / "01-story.ipynb").write_text("{}", encoding="utf-8")
-    command = [
-        sys.executable,
-        "-m",
-        "openness",
-        "build",
-        "--raw",
-        str(raw),
-        "--out",
-        str(notebooks),
-        "--cache",
-        str(tmp_path / "cache"),
-    ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(build_command(raw, notebooks, tmp_path / "cache"), cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         f"build: refusing --out {notebooks}: it holds files and no .openness-build marker "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import CORPUS, need
-from openness.copying import ALL, longest_common, mask, repeated_chars, repeats
+from openness.copying import ALL, compare, longest_common, mask, repeated_chars, repeats
 from openness.model import Section
 from openness.readers import reader_for
 from openness.sections import split_sections
@@ -90,3 +90,12 @@ def test_longest_common_is_difflibs_longest_match_on_real_texts_and_random_ones(
         m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
         assert longest_common(a, b) == ((m.a, m.size) if m.size else (0, 0))
     assert longest_common(texts[3], texts[3]) == (0, len(texts[3]))
+
+
+def test_a_character_that_folds_to_several_stays_where_it_was_printed():
+    """㈠ is masked as (一), three characters: each keeps the position of the ㈠ printed (the passage ran off its end)."""
+    text = "㈠本机关2023年收到申请17件，全部按时办结。"
+    r = compare("all", "新增一句。" + text, "㈠本机关2022年收到申请21件，全部按时办结。")
+    assert (r.chars, r.repeated, r.longest, r.longest_chars) == (27, 22, text, 22)
+    masked = mask("㈠本")
+    assert masked.text == "(一)本" and masked.where == [0, 0, 0, 1]

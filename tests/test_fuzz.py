@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import CORPUS, need
+from conftest import CORPUS, build_command, need
 from hostile import deflate_bomb
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -181,24 +181,7 @@ def test_hostile_inputs_each_get_one_log_row_no_traceback_no_hang(tmp_path, trut
     raw.mkdir()
     names = make_inputs(raw, rng, COUNT)
     out = tmp_path / "clean"
-    command = [
-        sys.executable,
-        "-m",
-        "openness",
-        "build",
-        "--raw",
-        str(raw),
-        "--out",
-        str(out),
-        "--cache",
-        str(tmp_path / "cache"),
-        "--jobs",
-        "2",
-        "--timeout",
-        str(TIMEOUT),
-        "--memory",
-        str(MEMORY_MB),
-    ]
+    command = build_command(raw, out, tmp_path / "cache", "--jobs", "2", "--timeout", str(TIMEOUT), "--memory", str(MEMORY_MB))
     run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=COUNT * TIMEOUT)
     assert run.returncode in (0, 1), run.stderr[-3000:]
     assert "Traceback" not in run.stderr and "Traceback" not in run.stdout

@@ -13,14 +13,13 @@ import io
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import CORPUS, need
+from conftest import CORPUS, build_command, need
 from hostile import unprivileged
 from openness import build as b
 from openness.inputs import (
@@ -125,19 +124,7 @@ def test_a_manifest_that_is_not_text_stops_the_build_with_one_line_naming_it(tmp
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "manifest.csv").write_bytes(HEADER.encode() + b"\xff\xfe\xfa\x80,x.pdf\n")
-    command = [
-        sys.executable,
-        "-m",
-        "openness",
-        "build",
-        "--raw",
-        str(raw),
-        "--out",
-        str(tmp_path / "clean"),
-        "--cache",
-        str(tmp_path / "cache"),
-    ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(build_command(raw, tmp_path / "clean", tmp_path / "cache"), cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         f"build: {raw / 'manifest.csv'}: not UTF-8 (nor GBK) text: byte 0xff at position {len(HEADER)}; save it as UTF-8"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -496,3 +497,41 @@ def test_written_a_few_reports_at_a_time_the_files_are_the_same_bytes(tmp_path, 
         assert max(loaded) <= 2 * chunk  # a chunk of reports, or of cross-year pairs (two reports each)
         assert sorted(p.name for p in pieces.iterdir()) == sorted(p.name for p in whole.iterdir())
         assert [p.name for p in sorted(whole.iterdir()) if p.read_bytes() != (pieces / p.name).read_bytes()] == [], chunk
+
+
+def test_a_table_longer_than_an_excel_sheet_goes_on_over_further_sheets_and_says_so(inputs, tmp_path, monkeypatch):
+    """Excel opens no sheet of more than 1,048,576 rows (checks.csv of about 21,000 reports): such a table goes on over
+    sheets `checks (2)` …, each with its header rows, and one line says so and names the CSV that holds it whole.
+    The limit is made small here (not a million rows written)."""
+    from openpyxl import load_workbook
+
+    from openness import formats
+
+    monkeypatch.setattr(formats, "MAX_ROWS", 3 + 100)
+    notes: list[str] = []
+    write_clean(tmp_path, *inputs, notes=notes)
+    checks, requests = read(tmp_path, "checks.csv"), read(tmp_path, "requests.csv")
+    assert len(checks) > 200 and 100 < len(requests) <= 200
+    wb = load_workbook(tmp_path / "openness.xlsx")
+    more = [f"checks ({k})" for k in range(2, (len(checks) + 99) // 100 + 1)]
+    assert wb.sheetnames == ["reports", "proactive", "requests", "appeals", "checks", "requests (2)", *more, "dictionary"]
+    for stem in ("checks", "requests"):
+        csv = read(tmp_path, f"{stem}.csv")
+        sheets = [wb[title] for title in wb.sheetnames if title == stem or title.startswith(f"{stem} (")]
+        rows = [list(ws.values) for ws in sheets]
+        assert all(len(r) <= 103 for r in rows) and all(r[:3] == rows[0][:3] for r in rows)  # the headers on each
+        assert [ws.freeze_panes for ws in sheets] == [sheets[0].freeze_panes] * len(sheets)
+        data = [row for r in rows for row in r[3:]]
+        assert len(data) == len(csv)
+        assert [row[0] for row in data] == [v or None for v in csv["report"]]  # in the CSV's order, none lost
+    with zipfile.ZipFile(tmp_path / "openness.xlsx") as book:  # each sheet's <dimension> says its own rows
+        refs = [re.search(rb'<dimension ref="A1:[A-Z]+(\d+)"', book.read(f"xl/worksheets/sheet{i}.xml"))[1] for i in (3, 5, 6, 7)]
+    assert [int(r) for r in refs] == [103, 103, 3 + len(requests) - 100, 103]
+    assert notes == [
+        f"openness.xlsx: requests has {len(requests)} rows, more than an Excel sheet holds (103 with its 3 header rows), "
+        "so it is split over the sheets requests, requests (2); the whole table is requests.csv (and the requests table "
+        "of openness.sqlite)",
+        f"openness.xlsx: checks has {len(checks):,} rows, more than an Excel sheet holds (103 with its 3 header rows), "
+        f"so it is split over the sheets checks, {', '.join(more)}; the whole table is checks.csv (and the checks table "
+        "of openness.sqlite)",
+    ]

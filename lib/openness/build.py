@@ -30,6 +30,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -129,11 +130,12 @@ def write_marker(folder: Path) -> None:
 # Progress
 
 CONSOLE_WIDTH = 2000  # characters of one console line at most
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def one_line(text: str) -> str:
     """A text as one console line: line breaks and control characters as spaces, cut at CONSOLE_WIDTH."""
-    text = "".join(" " if ch < " " or ch == "\x7f" else ch for ch in text)
+    text = _CONTROL.sub(" ", text)
     return text if len(text) <= CONSOLE_WIDTH else text[: CONSOLE_WIDTH - 1] + "…"
 
 
@@ -390,8 +392,9 @@ def _keep_timings(log: list[dict], previous_log: Path) -> None:
             row["seconds"] = float(seconds)
 
 
-def write_outputs(outcomes: list[Outcome], out: Path) -> None:
-    """Check the cells and write every output file into a fresh folder beside `out`, then swap it in.
+def write_outputs(outcomes: list[Outcome], out: Path) -> list[str]:
+    """Check the cells and write every output file into a fresh folder beside `out`, then swap it in; the notes on how
+    they were written (a table split over Excel sheets), one line each.
 
     The extractions are read (from the cache) a few hundred reports at a time: see outputs.write_clean_streamed.
     """
@@ -418,18 +421,20 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(staged, 0o777 & ~umask)  # mkdtemp makes it private; outputs are for everyone
-        outputs.write_clean_streamed(staged, manifest, log, load)
+        notes: list[str] = []
+        outputs.write_clean_streamed(staged, manifest, log, load, notes=notes)
         write_marker(staged)
         replace_dir(staged, out)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    return notes
 
 
 def outputs_fingerprint() -> str:
     """A hash of the whole package's source and data: what turns extractions into outputs."""
     h = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.glob("*.py")) + sorted(PACKAGE_DIR.glob("*.csv")):
+    for path in sorted(PACKAGE_DIR.glob("*.py")) + sorted(PACKAGE_DIR.glob("*.csv")) + sorted(PACKAGE_DIR.glob("*.md")):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
@@ -538,6 +543,16 @@ def build(
         raise FileNotFoundError(f"raw folder not found: {raw}")
     if out.is_symlink():  # a shared drive linked in: write there, keep the link
         out = Path(os.path.realpath(out))
+    options = _options(raw, out, timeout, memory_mb, max_bytes, outside, extract)
+    seen: Seen | None = None
+    if not force and cache_dir is not None:  # nothing changed? told from the file system alone, before any heavy import
+        with lock_out(out, cache_dir):
+            done, seen = _unchanged(raw, out, cache_dir, options, start, stream)
+            if done is not None:
+                if notebooks is not None:
+                    check_notebooks(Path(notebooks), out)
+                    done.notebooks = refresh_notebooks(Path(notebooks), out, cache_dir)
+                return done
     check_out(raw, out, cache_dir)
     if notebooks is not None:
         check_notebooks(Path(notebooks), out)
@@ -546,6 +561,8 @@ def build(
             raw,
             out,
             start,
+            options=options,
+            seen=seen,
             jobs=jobs,
             force=force,
             timeout=timeout,
@@ -573,6 +590,62 @@ def check_notebooks(folder: Path, out: Path) -> None:
         raise ValueError(
             f"--notebooks {folder}: its notebooks read {reads(folder)}, not --out {out}; build into that folder or leave out --notebooks"
         )
+
+
+@dataclass
+class Seen:
+    """The raw folder as the file system showed it before a build read any input (see openness.unchanged)."""
+
+    state: str | None  # None: a file changed too recently to be sure of it
+    walked: set[str]  # the paths the walk met
+
+    def record(self, raw: Path, inputs: list[Input]) -> dict:
+        """What the build record keeps of it: the state, and the inputs the walk did not meet (stated next time)."""
+        root = os.path.realpath(raw)
+        keys = (_walk_key(root, raw, item) for item in inputs)
+        return {"quick": self.state, "elsewhere": sorted({k for k in keys if k not in self.walked})}
+
+
+def _walk_key(root: str, raw: Path, item: Input) -> str:
+    """An input's path as the walk of the raw folder (its real path `root`) names it."""
+    try:
+        return os.path.join(root, Path(item.path).relative_to(raw).as_posix())
+    except ValueError:  # an absolute path in the manifest
+        return os.fspath(item.path)
+
+
+def _options(raw: Path, out: Path, timeout: float, memory_mb: int, max_bytes: int, outside: bool, extract) -> str:
+    """The options that shape the outputs, as one text for the no-change check."""
+    name = "" if extract is None else f"{extract.__module__}.{extract.__qualname__}"
+    parts = [os.path.realpath(raw), os.path.realpath(out), repr(float(timeout)), repr(int(memory_mb))]
+    return "\0".join([*parts, str(max_bytes), str(bool(outside)), name])
+
+
+def _seen(raw: Path, cache_dir: Path, options: str, previous: dict) -> Seen:
+    """The raw folder, the inputs the last build read outside it, the code and the options, hashed from the file system."""
+    from openness.cache import EXTRACTION_DISTRIBUTIONS
+    from openness.unchanged import state
+
+    walked: set[str] = set()
+    elsewhere = previous.get("elsewhere") if isinstance(previous.get("elsewhere"), list) else []
+    quick = state(raw, elsewhere, options, EXTRACTION_DISTRIBUTIONS, skip=[cache_dir], walked=walked)
+    return Seen(quick, walked)
+
+
+def _unchanged(
+    raw: Path, out: Path, cache_dir: Path, options: str, start: float, stream
+) -> tuple[BuildResult | None, Seen | None]:
+    """The last build's result when nothing it read changed and its outputs are as it wrote them (no input is read,
+    pandas is not imported); else None, with what the file system showed (for the build to record)."""
+    previous = _read_record(_stamp_file(cache_dir, out))
+    if not previous.get("quick") or not previous.get("final") or not isinstance(previous.get("log"), list) or not out.is_dir():
+        return None, None
+    seen = _seen(raw, cache_dir, options, previous)
+    if seen.state != previous["quick"] or previous.get("outputs") != folder_state(out):
+        return None, seen
+    warnings = previous.get("warnings", [])
+    _say_warnings(warnings, stream)
+    return BuildResult(out, [], previous["log"], up_to_date=True, seconds=time.perf_counter() - start, warnings=warnings), seen
 
 
 def _stamp_file(cache_dir: Path | None, out: Path) -> Path | None:
@@ -663,6 +736,8 @@ def _build_locked(
     out: Path,
     start: float,
     *,
+    options: str,
+    seen: Seen | None,
     jobs,
     force,
     timeout,
@@ -678,6 +753,10 @@ def _build_locked(
     """The build proper, with the output folder held (see `build`)."""
     tidy_leftovers(out)
     notes: list[str] = []
+    stamp_file = _stamp_file(cache_dir, out)
+    previous = _read_record(stamp_file)
+    if seen is None and cache_dir is not None:  # taken before any input is read: a file changed meanwhile shows next time
+        seen = _seen(raw, cache_dir, options, previous)
     hashes = HashMemo(Path(cache_dir) / HASHES if cache_dir is not None else None)
     inputs = read_inputs(raw, max_bytes=max_bytes, outside=outside, notes=notes, hashes=hashes.known)
     hashes.save(inputs)
@@ -690,8 +769,7 @@ def _build_locked(
 
     # Nothing changed since the last build into `out` (inputs, code, outputs): nothing to do.
     stamp = _stamp(inputs, f"{fingerprint} {Limits(timeout, memory_mb)}")
-    stamp_file = _stamp_file(cache_dir, out)
-    previous = _read_record(stamp_file)
+    quick = seen.record(raw, inputs) if seen is not None else {}
     if (
         not force
         and previous.get("stamp") == stamp
@@ -699,6 +777,8 @@ def _build_locked(
         and out.is_dir()
         and previous.get("outputs") == folder_state(out)
     ):
+        if any(previous.get(k) != v for k, v in quick.items()):  # touched, not changed: the next build knows it sooner
+            _write_record(stamp_file, dict(previous, **quick))
         warnings = previous.get("warnings", [])
         _say_warnings(warnings, stream)
         return BuildResult(out, [], previous["log"], up_to_date=True, seconds=time.perf_counter() - start, warnings=warnings)
@@ -723,7 +803,8 @@ def _build_locked(
         bar.close()
     warnings = settle(outcomes)
     _say_warnings(warnings, stream)
-    write_outputs(outcomes, out)
+    for note in write_outputs(outcomes, out):
+        print(one_line(f"note: {note}"), file=stream or sys.stderr)
     log = _log(outcomes)
     if cache is not None and cache.warning:
         print(f"warning: {cache.warning}", file=stream or sys.stderr)
@@ -734,6 +815,7 @@ def _build_locked(
         "final": all(o.final for o in outcomes),
         "log": log,
         "warnings": warnings,
+        **quick,
     }
     if "notebooks" in previous:  # still current when the outputs were rewritten as they were (see refresh_notebooks)
         record["notebooks"] = previous["notebooks"]
@@ -742,8 +824,8 @@ def _build_locked(
 
 
 def _say_warnings(warnings: list[str], stream) -> None:
-    for line in warnings:
-        print(one_line(f"warning: {line}"), file=stream or sys.stderr)
+    if warnings:  # one write: a national build can repeat 20,000 of them
+        print("\n".join(one_line(f"warning: {line}") for line in warnings), file=stream or sys.stderr)
 
 
 # ---------------------------------------------------------------------------

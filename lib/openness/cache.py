@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import hashlib
-import importlib.metadata
 import os
 import pickle
 import tempfile
@@ -85,6 +84,8 @@ def extraction_modules(root: str = "extract") -> list[Path]:
 
 def code_fingerprint(extract: ExtractFn | None = None) -> str:
     """A hash of everything an extraction depends on: source, codebook, library versions, extract function."""
+    import importlib.metadata  # here, not at import: a no-change rebuild needs none of it
+
     h = hashlib.sha256()
     for path in extraction_modules() + sorted(PACKAGE_DIR.glob("*.csv")):
         h.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")

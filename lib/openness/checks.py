@@ -77,9 +77,21 @@ def _groups(book: tuple) -> _Groups:
     )
 
 
+def _of_book(compute, book: tuple):
+    """compute(book), kept for the codebook object in use: lru_cache would hash the whole codebook on every call (a
+    national build asks a hundred thousand times)."""
+    kept = _KEPT.get(compute)
+    if kept is None or kept[0] is not book:
+        kept = _KEPT[compute] = (book, compute(book))
+    return kept[1]
+
+
+_KEPT: dict = {}
+
+
 def groups() -> _Groups:
     """The identities' groups of the codebook in use."""
-    return _groups(codebook())
+    return _of_book(_groups, codebook())
 
 
 IDENTITIES: dict[str, tuple[int, str, str]] = {
@@ -123,7 +135,7 @@ IDENTITIES: dict[str, tuple[int, str, str]] = {
 
 def _labels() -> dict[tuple[str, str, str], str]:
     """(kind, table, code) -> official label path, in codebook order."""
-    return _labels_of(codebook())
+    return _of_book(_labels_of, codebook())
 
 
 @lru_cache(maxsize=4)

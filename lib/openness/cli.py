@@ -17,19 +17,40 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .extract import extract_report
-from .inputs import MAX_BYTES, Input, refusal
-from .outputs import CELL_COLUMNS, format_bbox, safe_text
-from .workers import Limits, call_limited, preload
 
-# cells.csv's columns, with the figure's page and printed text brought forward beside it
-EXTRACT_COLUMNS = [*CELL_COLUMNS[:5], "page", "text", *(c for c in CELL_COLUMNS[5:] if c not in ("page", "text"))]
+
+def extract_columns() -> list[str]:
+    """cells.csv's columns, with the figure's page and printed text brought forward beside it."""
+    from .outputs import CELL_COLUMNS
+
+    return [*CELL_COLUMNS[:5], "page", "text", *(c for c in CELL_COLUMNS[5:] if c not in ("page", "text"))]
+
+
+def __getattr__(name: str) -> object:
+    """EXTRACT_COLUMNS, computed when asked for: `build` must not import the output libraries (pandas) before it
+    knows that nothing changed."""
+    if name == "EXTRACT_COLUMNS":
+        return extract_columns()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def extract_report(path: str, report: str | None = None):
+    """openness.extract.extract_report, imported when `extract` runs (see __getattr__)."""
+    from .extract import extract_report as extract
+
+    return extract(path, report)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from . import extract  # noqa: F401 - imported once here, not in every child
+    from .inputs import MAX_BYTES, Input, refusal
+    from .outputs import format_bbox, safe_text
+    from .workers import Limits, call_limited, preload
+
+    columns = extract_columns()
     if getattr(args, "excel", False):
         sys.stdout.write("\ufeff")  # a UTF-8 BOM: Excel then reads the Chinese as UTF-8, not as the local code page
-    writer = csv.DictWriter(sys.stdout, fieldnames=EXTRACT_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     failed = False
     limits = Limits(args.timeout, args.memory)
@@ -63,7 +84,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             row = cell.as_dict()
             row["bbox"] = format_bbox(cell.bbox)
             row["page"] = "" if cell.page is None else cell.page
-            writer.writerow({k: safe_text(row[k]) for k in EXTRACT_COLUMNS})
+            writer.writerow({k: safe_text(row[k]) for k in columns})
         sys.stdout.flush()
         for problem in ex.problems:
             print(f"openness: {problem}", file=sys.stderr)
@@ -79,8 +100,9 @@ def columns_help() -> str:
     from .outputs import file_fields
 
     words = {f.name: f.description for f in file_fields()["cells.csv"][1]}
-    width = max(map(len, EXTRACT_COLUMNS))
-    lines = [f"  {name:<{width}}  {words.get(name, '')}" for name in EXTRACT_COLUMNS]
+    columns = extract_columns()
+    width = max(map(len, columns))
+    lines = [f"  {name:<{width}}  {words.get(name, '')}" for name in columns]
     return (
         "columns of the CSV printed on stdout, one row per figure of the three tables:\n"
         + "\n".join(lines)

@@ -46,11 +46,41 @@ class Repeat:
     longest_chars: int
 
 
+_FOLDED: dict[str, str] = {}  # each character's compatibility form (NFKC), as met: a few thousand characters at most
+
+
+def _fold(text: str) -> list[str]:
+    """Each character of a text in its compatibility form."""
+    folded = _FOLDED
+    out = [folded.get(ch) for ch in text]
+    if None in out:
+        for ch in set(text) - folded.keys():
+            folded[ch] = unicodedata.normalize("NFKC", ch)
+        out = [folded[ch] for ch in text]
+    return out
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _masked_text(text: str) -> tuple[str, str | None]:
+    """mask(text).text, and the folded text when each character folds to one (then positions carry over): a few
+    regular expressions instead of a loop over the characters. None: a character folds to several (㈠ → (一))."""
+    parts = _fold(text)
+    folded = "".join(parts)
+    if len(folded) != len(text):
+        return mask(text).text, None
+    return _SPACES.sub("", _DIGITS.sub("#", folded)), folded
+
+
+_KEPT = re.compile(r"[0-9]+|\S")  # what mask keeps of a folded text: a run of digits (as one '#'), any other non-space
+
+
 def mask(text: str) -> Masked:
     """Whitespace removed, compatibility forms folded (，→, ０→0), every run of digits as '#'."""
     out, where = [], []
     i = 0
-    folded = [(k, unicodedata.normalize("NFKC", ch)) for k, ch in enumerate(text)]
+    folded = list(enumerate(_fold(text)))
     while i < len(folded):
         k, ch = folded[i]
         if not ch.strip():
@@ -60,9 +90,10 @@ def mask(text: str) -> Masked:
             while i + 1 < len(folded) and (folded[i + 1][1].isascii() and folded[i + 1][1].isdigit()):
                 i += 1
             out.append("#")
-        else:
+            where.append(k)
+        else:  # a character that folds to several (㈠ → (一)): each stands where it was printed
             out.append(ch)
-        where.append(k)
+            where.extend([k] * len(ch))
         i += 1
     return Masked("".join(out), where)
 
@@ -131,12 +162,21 @@ def longest_common(a: str, b: str) -> tuple[int, int]:
 
 
 def compare(section: str, text: str, previous_text: str) -> Repeat:
-    """One section's text against last year's."""
-    cur, prev = mask(text), mask(previous_text)
-    repeated = repeated_chars(cur.text, prev.text)
-    longest = longest_passage(cur, prev, text)
-    share = repeated / len(cur.text) if cur.text else 0.0
-    return Repeat(section, len(cur.text), repeated, share, longest, len(mask(longest).text))
+    """One section's text against last year's (what mask, repeated_chars and longest_passage give, without the
+    masked texts' positions but for the longest passage's two ends; a text printed again whole costs no search)."""
+    cur, folded = _masked_text(text)
+    prev, _ = _masked_text(previous_text)
+    repeated = repeated_chars(cur, prev)
+    start, size = (0, len(cur)) if cur == prev else longest_common(cur, prev)
+    if size == 0:
+        longest = ""
+    elif folded is None:
+        longest = longest_passage(mask(text), mask(previous_text), text)
+    else:
+        ends = [m.start() for m, _ in zip(_KEPT.finditer(folded), range(start + size))]
+        longest = "".join(text[ends[start] : ends[start + size - 1] + 1].split())
+    share = repeated / len(cur) if cur else 0.0
+    return Repeat(section, len(cur), repeated, share, longest, len(_masked_text(longest)[0]))
 
 
 def repeats(sections: list[Section], previous: list[Section]) -> list[Repeat]:

@@ -91,9 +91,12 @@ def typed(text: str, kind: str) -> object:
     if text == "":
         return None
     if kind == "integer":
-        return int(Decimal(text))
+        try:
+            return int(text)  # a plain integer, as the CSVs write them
+        except ValueError:
+            return int(Decimal(text))
     if kind == "number":
-        return float(Decimal(text))
+        return float(text)  # correctly rounded, as float(Decimal(text)) is
     if kind == "boolean":
         return text == "true"
     return text
@@ -105,8 +108,12 @@ def ascii_name(field) -> str:
 
 
 def _typed_rows(frame: pd.DataFrame, fields: list) -> list[list[object]]:
-    kinds = [f.type for f in fields]
-    return [[typed(v, k) for v, k in zip(row, kinds)] for row in frame[[f.name for f in fields]].itertuples(index=False)]
+    """The frame's text rows, each value typed by its field (`typed`; a text column's blank is None, its text itself)."""
+    kinds = [None if f.type == "string" else f.type for f in fields]
+    return [
+        [typed(v, k) if k else (v or None) for v, k in zip(row, kinds)]
+        for row in frame[[f.name for f in fields]].itertuples(index=False, name=None)
+    ]
 
 
 def dictionary(described: dict) -> pd.DataFrame:
@@ -128,27 +135,115 @@ def _headers(field, english: dict[str, tuple[str, str]]) -> tuple[str, str, str]
     return code, CHINESE.get(field.name, field.name), field.name.replace("_", " ")
 
 
+MAX_ROWS = 1_048_576  # rows of one Excel sheet, header rows included: a larger table goes on over further sheets
+
+# A text openpyxl's writer (lxml, ASCII) puts out as it is, & < > escaped and every other character as &#N;: anything
+# else (a control character, CR, a character past the BMP, a text too long for a cell) goes through openpyxl itself.
+_PLAIN_TEXT = re.compile(r"[\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd]{1,32767}")
+_ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")  # openpyxl's, written as errors
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("ascii", "xmlcharrefreplace").decode()
+
+
+class _SheetRows:
+    """A sheet's data rows as openpyxl's write-only mode writes them (`<row r=…><c r=… t=…>…</c></row>`), into a file
+    of their own, put into the sheet when the workbook is saved (see _fixed_zip): openpyxl builds an object per cell,
+    the larger part of a national build's time. Text, numbers, booleans and blanks are written here; any other value,
+    or a text with a character outside _PLAIN_TEXT, is written by openpyxl's own cell writer."""
+
+    def __init__(self, path: Path, ws):
+        from openpyxl.utils import get_column_letter
+
+        self.path, self.ws = path, ws
+        self.file = open(path, "w", encoding="ascii", newline="")  # noqa: SIM115 - closed in close()
+        self.letters = [get_column_letter(i) for i in range(1, 200)]
+
+    def add(self, r: int, values: list[object]) -> None:
+        """Row r, its values typed (None: a blank, no cell)."""
+        parts = [f'<row r="{r}">']
+        for letter, v in zip(self.letters, values):
+            if v is None:
+                continue
+            kind = type(v)
+            if kind is int or kind is float:
+                number = "" if v != v or v in (float("inf"), float("-inf")) else "%.16g" % v  # noqa: UP031 - openpyxl's own
+                parts.append(f'<c r="{letter}{r}" t="n"><v>{number}</v></c>')
+            elif kind is bool:
+                parts.append(f'<c r="{letter}{r}" t="b"><v>{int(v)}</v></c>')
+            elif kind is str and v in _ERROR_CODES:
+                parts.append(f'<c r="{letter}{r}" t="e"><v>{v}</v></c>')
+            elif kind is str and _PLAIN_TEXT.fullmatch(v):
+                space = ' xml:space="preserve"' if v != v.strip() else ""
+                parts.append(f'<c r="{letter}{r}" t="inlineStr"><is><t{space}>{_xml_text(v)}</t></is></c>')
+            else:
+                parts.append(self._openpyxl(r, letter, v))
+        parts.append("</row>")
+        self.file.write("".join(parts))
+
+    def _openpyxl(self, r: int, letter: str, value: object) -> str:
+        """One cell as openpyxl writes it (a text that looks like a formula kept a text, as Xlsx._cell does)."""
+        import io
+
+        from lxml.etree import xmlfile
+        from openpyxl.cell._writer import write_cell
+        from openpyxl.utils import column_index_from_string
+
+        cell = Xlsx._cell(self.ws, value)
+        if not hasattr(cell, "data_type"):
+            from openpyxl.cell import WriteOnlyCell
+
+            cell = WriteOnlyCell(self.ws, value=value)
+        cell.row, cell.column = r, column_index_from_string(letter)
+        out = io.BytesIO()
+        with xmlfile(out) as xf:
+            write_cell(xf, self.ws, cell, cell.has_style)
+        return out.getvalue().decode("ascii")
+
+    def close(self) -> None:
+        self.file.close()
+
+
 class Xlsx:
     """openness.xlsx, written as the rows come: a sheet per table plus reports, checks and dictionary; code, Chinese and
     English header rows, frozen. openpyxl's write-only mode keeps no row in memory; the file is byte for byte what its
-    ordinary mode writes (the one element write-only mode leaves out, each sheet's <dimension>, is put back)."""
+    ordinary mode writes (the one element write-only mode leaves out, each sheet's <dimension>, is put back). The
+    tables' data rows are written as openpyxl writes them by _SheetRows, a file per sheet, put in on saving.
+
+    A table with more rows than a sheet holds (MAX_ROWS, Excel's limit) goes on over sheets `checks (2)`, `checks (3)`
+    … after the others, each with the header rows; `notes` says so in one line, naming the CSV that holds it whole.
+    """
 
     def __init__(self, path: Path, described: dict, book: pd.DataFrame):
         from openpyxl import Workbook
 
         self.path, self.described = path, described
         self.wb = Workbook(write_only=True)
-        self.sheets, self.rows = {}, {}
+        self.tmp = tempfile.TemporaryDirectory(dir=path.parent, prefix=".xlsx-")
+        self.data: list[_SheetRows] = []  # each table sheet's data rows, in the workbook's order
+        self.sheets: dict[str, list] = {}  # a table's sheets, the last being filled
+        self.sizes: list[list[int]] = []  # every sheet's columns and rows (header rows included), in the workbook's order
+        self.english: dict[str, dict[str, tuple[str, str]]] = {}
         for stem in SHEETS:
             name = f"{stem}.csv"
-            fields = described[name][1]
             table = book[book["table"] == stem] if stem in ("proactive", "requests", "appeals") else book.iloc[0:0]
-            english = {c: (lab, en) for c, lab, en in zip(table["code"], table["label"], table["english"])}
-            ws = self.wb.create_sheet(stem)
-            ws.freeze_panes = "B4" if stem != "checks" else "A4"
-            for row in zip(*(_headers(f, english) for f in fields)):
-                ws.append([self._cell(ws, v, bold=True) for v in row])
-            self.sheets[name], self.rows[name] = ws, 3
+            self.english[name] = {c: (lab, en) for c, lab, en in zip(table["code"], table["label"], table["english"])}
+            self.sheets[name] = []
+            self._new_sheet(name)
+
+    def _new_sheet(self, name: str) -> None:
+        """Begin a (further) sheet of a table: its three header rows, frozen."""
+        stem = name.removesuffix(".csv")
+        title = stem if not self.sheets[name] else f"{stem} ({len(self.sheets[name]) + 1})"
+        ws = self.wb.create_sheet(title)
+        ws.freeze_panes = "B4" if stem != "checks" else "A4"
+        fields = self.described[name][1]
+        for row in zip(*(_headers(f, self.english[name]) for f in fields)):
+            ws.append([self._cell(ws, v, bold=True) for v in row])
+        self.sheets[name].append(ws)
+        self.sizes.append([len(fields), 3])
+        self.data.append(_SheetRows(Path(self.tmp.name) / f"rows{len(self.data) + 1}.xml", ws))
 
     @staticmethod
     def _cell(ws, value: object, bold: bool = False):
@@ -166,13 +261,37 @@ class Xlsx:
         return cell
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
-        """Append a table's rows (text, as in the CSV) to its sheet, typed by its fields."""
-        ws = self.sheets.get(name)
-        if ws is None:
+        """Append a table's rows (text, as in the CSV) to its sheet, typed by its fields; a full sheet goes on in another."""
+        if name in self.sheets:
+            self.add_typed(name, _typed_rows(frame, self.described[name][1]))
+
+    def add_typed(self, name: str, rows: list[list[object]]) -> None:
+        """Append a table's rows, typed already (see _typed_rows)."""
+        if name not in self.sheets:
             return
-        for row in _typed_rows(frame, self.described[name][1]):
-            ws.append([self._cell(ws, v) for v in row])
-        self.rows[name] += len(frame)
+        at = self.wb.worksheets.index(self.sheets[name][-1])
+        size, data = self.sizes[at], self.data[at]
+        for row in rows:
+            if size[1] >= MAX_ROWS:
+                self._new_sheet(name)
+                size, data = self.sizes[-1], self.data[-1]
+            size[1] += 1
+            data.add(size[1], row)
+
+    @property
+    def notes(self) -> list[str]:
+        """One line for each table split over sheets: how, and where it is whole."""
+        lines = []
+        for name, sheets in self.sheets.items():
+            if len(sheets) > 1:
+                rows = sum(self.sizes[self.wb.worksheets.index(ws)][1] - 3 for ws in sheets)
+                titles = ", ".join(ws.title for ws in sheets)
+                lines.append(
+                    f"{self.path.name}: {name.removesuffix('.csv')} has {rows:,} rows, more than an Excel sheet holds "
+                    f"({MAX_ROWS:,} with its 3 header rows), so it is split over the sheets {titles}; "
+                    f"the whole table is {name} (and the {name.removesuffix('.csv')} table of {SQLITE})"
+                )
+        return lines
 
     def close(self) -> Path:
         from openpyxl.utils import get_column_letter
@@ -184,15 +303,25 @@ class Xlsx:
             ws.append(header)
         for row in words.itertuples(index=False):
             ws.append([self._cell(ws, v) for v in row])
-        sizes = [(len(self.described[f"{stem}.csv"][1]), self.rows[f"{stem}.csv"]) for stem in SHEETS]
-        sizes.append((len(words.columns), len(words) + 3))
+        sizes = [*self.sizes, [len(words.columns), len(words) + 3]]
         dimensions = {f"xl/worksheets/sheet{i}.xml": f"A1:{get_column_letter(c)}{r}" for i, (c, r) in enumerate(sizes, 1)}
         self.wb.properties.creator = "openness"
         self.wb.properties.created = FIXED_TIME
-        with tempfile.TemporaryDirectory(dir=self.path.parent, prefix=".xlsx-") as tmp:
-            raw = Path(tmp) / "raw.xlsx"
+        for data in self.data:
+            data.close()
+        rows = {f"xl/worksheets/sheet{i}.xml": data.path for i, data in enumerate(self.data, 1)}
+        try:
+            raw = Path(self.tmp.name) / "raw.xlsx"
             self.wb.save(raw)
-            return _fixed_zip(raw, self.path, dimensions)
+            return _fixed_zip(raw, self.path, dimensions, rows)
+        finally:
+            self.tmp.cleanup()
+
+    def abandon(self) -> None:
+        """Let go of the open files after a failure."""
+        for data in self.data:
+            data.close()
+        self.tmp.cleanup()
 
 
 def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], described: dict, book: pd.DataFrame) -> Path:
@@ -203,9 +332,11 @@ def write_xlsx(path: Path, tables: dict[str, pd.DataFrame], described: dict, boo
     return xlsx.close()
 
 
-def _fixed_zip(source: Path, path: Path, dimensions: dict[str, str]) -> Path:
+def _fixed_zip(source: Path, path: Path, dimensions: dict[str, str], rows: dict[str, Path] | None = None) -> Path:
     """Rewrite a zip (an .xlsx) with fixed entry times and a fixed modified date, so that it is reproducible;
-    each worksheet gets its <dimension ref=…/> after <sheetPr>. Copied in pieces: a sheet can be larger than memory."""
+    each worksheet gets its <dimension ref=…/> after <sheetPr>, and the data rows of `rows` (a sheet's file of them,
+    see _SheetRows) after its header rows. Copied in pieces: a sheet can be larger than memory."""
+    rows = rows or {}
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
@@ -217,15 +348,25 @@ def _fixed_zip(source: Path, path: Path, dimensions: dict[str, str]) -> Path:
                 if info.filename == "docProps/core.xml":
                     head += reader.read()
                     head = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), head)
+                data = rows.get(info.filename)
+                if data is not None:  # the header rows only: small; the data rows go before </sheetData>
+                    head += reader.read()
+                    head, tail = head.split(b"</sheetData>", 1)
+                    tail = b"</sheetData>" + tail
                 if info.filename in dimensions:
                     ref = f'<dimension ref="{dimensions[info.filename]}"/>'.encode()
                     size = info.file_size + len(ref)
                     head = head.replace(b"</sheetPr>", b"</sheetPr>" + ref, 1)
                 else:
                     size = len(head) if info.filename == "docProps/core.xml" else info.file_size
-                target.file_size = size
+                target.file_size = size + (data.stat().st_size if data is not None else 0)
                 with out.open(target, "w") as writer:
                     writer.write(head)
+                    if data is not None:
+                        with open(data, "rb") as f:
+                            for chunk in iter(lambda: f.read(1 << 20), b""):
+                                writer.write(chunk)
+                        writer.write(tail)
                     for chunk in iter(lambda: reader.read(1 << 20), b""):
                         writer.write(chunk)
     return path
@@ -254,9 +395,12 @@ class Sqlite:
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
         """Insert a table's rows (text, as in the CSV), typed by its fields."""
-        fields = self.described[name][1]
-        marks = ", ".join("?" for _ in fields)
-        self.con.executemany(f'INSERT INTO "{name.removesuffix(".csv")}" VALUES ({marks})', _typed_rows(frame, fields))
+        self.add_typed(name, _typed_rows(frame, self.described[name][1]))
+
+    def add_typed(self, name: str, rows: list[list[object]]) -> None:
+        """Insert a table's rows, typed already (see _typed_rows)."""
+        marks = ", ".join("?" for _ in self.described[name][1])
+        self.con.executemany(f'INSERT INTO "{name.removesuffix(".csv")}" VALUES ({marks})', rows)
 
     def close(self) -> Path:
         try:
@@ -293,16 +437,19 @@ class Parquet:
 
     def add(self, frame: pd.DataFrame) -> None:
         """Append cells.csv's rows (text); every ROW_GROUP rows make a row group."""
+        self.add_typed(_typed_rows(frame, self.fields))
+
+    def add_typed(self, rows: list[list[object]]) -> None:
+        """Append cells.csv's rows, typed already (see _typed_rows)."""
         import pyarrow as pa
 
-        if not len(frame):
+        if not rows:
             return
-        rows = _typed_rows(frame, self.fields)
         columns = list(zip(*rows))
         self.pending.append(
             pa.table({f.name: pa.array(list(col), type=t) for f, t, col in zip(self.fields, self.types, columns)})
         )
-        self.rows += len(frame)
+        self.rows += len(rows)
         while self.rows >= ROW_GROUP:
             self._flush(ROW_GROUP)
 
@@ -330,17 +477,24 @@ class Formats:
         self.parquet = Parquet(out / PARQUET, described["cells.csv"][1])
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
-        """Rows of one CSV (text, before the spreadsheet guard), in their final order."""
-        self.xlsx.add(name, frame)
-        self.sqlite.add(name, frame)
+        """Rows of one CSV (text, before the spreadsheet guard), in their final order: typed once for all three."""
+        rows = _typed_rows(frame, self.sqlite.described[name][1])
+        self.xlsx.add_typed(name, rows)
+        self.sqlite.add_typed(name, rows)
         if name == "cells.csv":
-            self.parquet.add(frame)
+            self.parquet.add_typed(rows)
 
     def close(self) -> list[Path]:
         return [self.xlsx.close(), self.sqlite.close(), self.parquet.close()]
 
+    @property
+    def notes(self) -> list[str]:
+        """What a reader of these files must know: a table split over sheets (see Xlsx)."""
+        return self.xlsx.notes
+
     def abandon(self) -> None:
         """Let go of the open files after a failure (the caller removes the folder)."""
+        self.xlsx.abandon()
         self.sqlite.con.close()
         self.parquet.writer.close()
 

@@ -478,12 +478,12 @@ def guess_warning(meta: Mapping[str, str], title: Mapping[str, str] | None) -> s
 # ---------------------------------------------------------------------------
 # Two reports of one body and year: one is used
 
+SPECIMEN = "specimen"  # how data/raw's manifest begins the provenance of a re-typeset specimen (here, not in prose.py:
+# the extraction cache's fingerprint follows what inputs.py imports, and the prose files' code shapes no extraction)
 REPLACES = "replaces"  # manifest column: the report id of the report (a specimen) this row's file replaces
 
 
 def _is_specimen(meta: Mapping[str, str]) -> bool:
-    from openness.prose import SPECIMEN
-
     return str(meta.get("provenance", "") or "").strip().lower().startswith(SPECIMEN)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -81,10 +82,20 @@ def plain(x: object) -> str:
     if isinstance(x, float) or (hasattr(x, "dtype") and getattr(x.dtype, "kind", "") == "f"):
         if math.isnan(float(x)):
             return ""
-        return plain_decimal(Decimal(repr(float(x))))
+        return _plain_float(float(x))
     if hasattr(x, "dtype") and getattr(x.dtype, "kind", "") == "b":
         return "true" if bool(x) else "false"
     return str(x)
+
+
+def _plain_float(x: float) -> str:
+    """plain() of a float: its shortest repr as a plain number ('123.45', '100', '0'); the common forms without Decimal."""
+    text = repr(x)
+    if "e" in text or "n" in text:  # 1e+38, inf: through Decimal
+        return plain_decimal(Decimal(text))
+    if text.endswith(".0"):
+        return "0" if text == "-0.0" else text[:-2]
+    return text
 
 
 def format_bbox(box: object) -> str:
@@ -93,7 +104,8 @@ def format_bbox(box: object) -> str:
         return ""
     if isinstance(box, str):
         return box
-    return " ".join(plain(round(float(v), BBOX_DECIMALS)) for v in box)
+    rounded = (round(float(v), BBOX_DECIMALS) for v in box)
+    return " ".join("" if v != v else _plain_float(v) for v in rounded)  # plain() of each, without its dispatch
 
 
 def _text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -130,8 +142,8 @@ def _write_csv(frame: pd.DataFrame, f: IO[str]) -> None:
 
 def cells_frame(extractions: Iterable[Extraction]) -> pd.DataFrame:
     """The tidy cells of many extractions as one DataFrame (columns: the Cell fields)."""
-    rows = [cell.as_dict() for ex in extractions for cell in ex.cells]
-    frame = pd.DataFrame(rows, columns=CELL_COLUMNS)
+    fields = operator.attrgetter(*CELL_COLUMNS)  # what Cell.as_dict gives, in the columns' order, without a dict a cell
+    frame = pd.DataFrame([fields(cell) for ex in extractions for cell in ex.cells], columns=CELL_COLUMNS)
     frame["page"] = pd.array([None if p is None or pd.isna(p) else int(p) for p in frame["page"]], dtype="Int64")
     return frame
 
@@ -370,6 +382,11 @@ class Clean:
         elif name == "checks.csv":
             self.breaks.append(frame.loc[frame["status"] == "fail", ["report", "status"]])
 
+    @property
+    def notes(self) -> list[str]:
+        """One line for each thing a reader must know of how the files were written (a table split over sheets)."""
+        return self.formats.notes
+
     def close(self, manifest: pd.DataFrame) -> list[Path]:
         """Finish every file: the CSVs, the other formats, README.md and datapackage.json; return the paths written."""
         for f in self.files.values():
@@ -400,11 +417,12 @@ def write_clean(
     log: pd.DataFrame | Iterable | None,
     checks: pd.DataFrame,
     prose: Mapping[str, pd.DataFrame] | None = None,
+    notes: list[str] | None = None,
 ) -> list[Path]:
     """Write every file of data/clean into out_dir (created if needed) from whole frames; return the paths written.
 
     `prose` holds the frames of the report's words by file name (openness.prose.prose_frames);
-    a file missing from it is written with its header only.
+    a file missing from it is written with its header only. `notes`: see write_clean_streamed.
     """
     man = _manifest(manifest)
     clean = Clean(Path(out_dir), _manifest_columns(man))
@@ -422,7 +440,10 @@ def write_clean(
     except BaseException:
         clean.abandon()
         raise
-    return clean.close(man)
+    written = clean.close(man)
+    if notes is not None:
+        notes.extend(clean.notes)
+    return written
 
 
 CHUNK = 250  # reports whose extractions are held at once by write_clean_streamed
@@ -468,8 +489,10 @@ def write_clean_streamed(
     log: list[dict],
     load: Callable[[list[str]], list[Extraction]],
     chunk: int = CHUNK,
+    notes: list[str] | None = None,
 ) -> list[Path]:
-    """Write every file of data/clean, the same as write_clean would, holding only `chunk` reports at a time.
+    """Write every file of data/clean, the same as write_clean would, holding only `chunk` reports at a time; `notes`
+    receives a line for each thing a reader must know of how they were written (a table split over Excel sheets).
 
     `manifest` has one row per input (report, body, year …) in input order and `log` one row per input; `load(reports)`
     returns the extractions of those report ids in input order. Reports are read in chunks in the order of their ids
@@ -523,4 +546,7 @@ def write_clean_streamed(
         raise
     finally:
         stage.close()
-    return clean.close(man)
+    written = clean.close(man)
+    if notes is not None:
+        notes.extend(clean.notes)
+    return written

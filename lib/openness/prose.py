@@ -15,6 +15,7 @@ import pandas as pd
 from .checks import consecutive_pairs, periods
 from .copying import repeats
 from .figures import Figures, plain
+from .inputs import SPECIMEN
 from .model import Extraction
 from .statements import prose_checks
 
@@ -129,7 +130,6 @@ def copying_frame(
     return pd.DataFrame(rows, columns=columns)
 
 
-SPECIMEN = "specimen"  # how data/raw's manifest begins the provenance of a re-typeset specimen
 # The manifest's `prose` column: what a file's text sections carry. `original`: the report's own
 # prose (a real file, or a specimen re-typeset with its original's text); `none`: no prose (a
 # specimen of a page of tables prints the headings alone); `placeholder`: placeholder text. Empty:

@@ -500,14 +500,34 @@ def _tree_pss_mb(root: int) -> float:
     return total / 1024
 
 
-def run_sampled(command: list[str], interval: float = 0.1) -> tuple[subprocess.CompletedProcess, float, float]:
-    """Run a command; return it done, its wall-clock seconds and the peak memory of its whole process tree (MB).
+@dataclass
+class Measured:
+    """One command run by the bench: wall-clock seconds, CPU seconds of its whole process tree, peak memory (MB)."""
+
+    seconds: float
+    cpu: float  # user + system seconds of the process and every descendant it waited for
+    peak_mb: float
+
+    def said(self, interval: float) -> str:
+        return (
+            f"{self.seconds:.2f} s wall, {self.cpu:.2f} s CPU (python -m openness build); peak {self.peak_mb:.0f} MB, the "
+            f"build and its workers (PSS summed over the process tree, sampled every {interval:g} s)"
+        )
+
+
+SAMPLE_EVERY = 0.1  # seconds between two readings of the process tree's memory
+
+
+def run_sampled(command: list[str], interval: float = SAMPLE_EVERY) -> tuple[subprocess.CompletedProcess, Measured]:
+    """Run a command; return it done and what it took: wall-clock seconds, the CPU seconds of the command and every
+    process it waited for (getrusage of the children), and the peak memory of its whole process tree (MB).
 
     The peak is the largest sum of the proportional set sizes of the process and every descendant, sampled every
     `interval` seconds from /proc (a spike shorter than that can be missed).
     """
     import threading
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0.0]
@@ -522,9 +542,18 @@ def run_sampled(command: list[str], interval: float = 0.1) -> tuple[subprocess.C
     sampler.start()
     stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     stop.set()
     sampler.join()
-    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr), seconds, peak[0]
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr), Measured(seconds, cpu, peak[0])
+
+
+NOCHANGE_RUNS = 3  # no-change rebuilds measured: the median is given (the machine is shared)
+
+
+def _median_run(runs: list[Measured]) -> Measured:
+    return sorted(runs, key=lambda m: m.seconds)[len(runs) // 2]
 
 
 YEARS = 7  # each bench body publishes this many consecutive years: cross-year checks and copying to pair
@@ -548,9 +577,10 @@ def make_copies(sources: list[Path], n: int, raw: Path) -> None:
     (raw / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
-def rebuild(items: list[Item], n: int, folder: Path, fresh: int = 0) -> dict[str, tuple[float, float]]:
-    """Seconds and process-tree peak memory (MB) of a build of n reports whose extractions are all cached
-    but the last `fresh` (extracted by the build's workers), then of a rebuild with nothing changed.
+def rebuild(items: list[Item], n: int, folder: Path, fresh: int = 0) -> dict[str, Measured]:
+    """Seconds, CPU and process-tree peak memory of a build of n reports whose extractions are all cached
+    but the last `fresh` (extracted by the build's workers), then of a rebuild with nothing changed (the median of
+    NOCHANGE_RUNS).
 
     The n copies in folder/raw are reused when a previous run left them there (`--scale-dir`).
     """
@@ -578,19 +608,25 @@ def rebuild(items: list[Item], n: int, folder: Path, fresh: int = 0) -> dict[str
         result.extraction = stamp(result.extraction, report, file)
         cache.put(cache_key(fingerprint, item), result)
     command = [sys.executable, "-m", "openness", "build", "--raw", str(raw), "--out", str(out), "--cache", str(cache_dir)]
-    figures = {}
-    for name in (f"{n - fresh} cached, {fresh} extracted, outputs written", "nothing changed"):
-        done, seconds, peak = run_sampled(command)
-        figures[name] = (seconds, peak)
-        if done.returncode not in (0, 1) or f"{fresh} extracted" not in done.stderr and "up to date" not in done.stderr:
-            raise RuntimeError(f"the build did not run as planned:\n{done.stderr[-2000:]}")
-    if "up to date" not in done.stderr:
-        raise RuntimeError(f"the no-change rebuild rewrote the outputs:\n{done.stderr[-2000:]}")
-    return figures
+    done, first = run_sampled(command)
+    if done.returncode not in (0, 1) or f"{fresh} extracted" not in done.stderr:
+        raise RuntimeError(f"the build did not run as planned:\n{done.stderr[-2000:]}")
+    return {f"{n - fresh} cached, {fresh} extracted, outputs written": first, "nothing changed": _nochange_runs(command)}
 
 
-def nochange(n: int, folder: Path) -> dict[str, tuple[float, float]]:
-    """Seconds and process-tree peak memory (MB) of a build of n reports whose extractor reads nothing (a no-op:
+def _nochange_runs(command: list[str]) -> Measured:
+    """The median of NOCHANGE_RUNS rebuilds that must find nothing changed."""
+    runs = []
+    for _ in range(NOCHANGE_RUNS):
+        done, measured = run_sampled(command)
+        if done.returncode not in (0, 1) or "up to date" not in done.stderr:
+            raise RuntimeError(f"the no-change rebuild rewrote the outputs:\n{done.stderr[-2000:]}")
+        runs.append(measured)
+    return _median_run(runs)
+
+
+def nochange(n: int, folder: Path) -> dict[str, Measured]:
+    """Seconds, CPU and process-tree peak memory of a build of n reports whose extractor reads nothing (a no-op:
     every report fails, no figure), then of the rebuild with nothing changed: the no-change path at n inputs
     (listing, vetting, the remembered hashes, the stamp), without the minutes the figures' outputs take."""
     import shutil
@@ -605,15 +641,11 @@ def nochange(n: int, folder: Path) -> dict[str, tuple[float, float]]:
         f"r = b.build(Path({str(raw)!r}), Path({str(out)!r}), cache_dir=Path({str(cache_dir)!r}), "
         "extract=_noop_extract, progress=False, stream=sys.stderr); print(r.summary(), file=sys.stderr)"
     )
-    figures = {}
-    for name in (f"{n} inputs, no-op extractor, outputs written", "nothing changed"):
-        done, seconds, peak = run_sampled([sys.executable, "-c", code])
-        if done.returncode not in (0, 1):
-            raise RuntimeError(f"the no-op build failed:\n{done.stderr[-2000:]}")
-        figures[name] = (seconds, peak)
-    if "up to date" not in done.stderr:
-        raise RuntimeError(f"the no-change rebuild rewrote the outputs:\n{done.stderr[-2000:]}")
-    return figures
+    command = [sys.executable, "-c", code]
+    done, first = run_sampled(command)
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"the no-op build failed:\n{done.stderr[-2000:]}")
+    return {f"{n} inputs, no-op extractor, outputs written": first, "nothing changed": _nochange_runs(command)}
 
 
 # ---------------------------------------------------------------------------
@@ -715,15 +747,15 @@ def main(argv: list[str] | None = None) -> int:
             folder = args.scale_dir or Path(tmp)
             fresh = min(args.fresh, args.rebuild)
             figures = nochange(args.rebuild, folder) if args.noop else rebuild(items, args.rebuild, folder, fresh)
-        for name, (seconds, peak) in figures.items():
+        for name, measured in figures.items():
+            median = f" (the median of {NOCHANGE_RUNS} runs)" if name == "nothing changed" else ""
             rows.append(
                 {
                     "corpus": f"build ({args.rebuild} reports{', no-op extractor' if args.noop else ''})",
                     "method": "build",
                     "reports": args.rebuild,
-                    "peak_rss_mb": round(peak, 1),
-                    "note": f"{name}: {seconds:.2f} s (python -m openness build, wall clock); "
-                    f"peak {peak:.0f} MB, the build and its workers (PSS summed over the process tree, sampled every 0.1 s)",
+                    "peak_rss_mb": round(measured.peak_mb, 1),
+                    "note": f"{name}{median}: {measured.said(SAMPLE_EVERY)}",
                 }
             )
     overhead = fork_overhead()
@@ -734,9 +766,9 @@ def main(argv: list[str] | None = None) -> int:
         print_row(row)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if set(args.methods) != set(METHODS) and args.out.exists():  # a partial run replaces only the rows it measured
-        with open(args.out, encoding="utf-8", newline="") as f:
-            measured = {row["corpus"] for row in rows}
-            rows = [row for row in csv.DictReader(f) if row["corpus"] not in measured] + rows
+        with open(args.out, encoding="utf-8", newline="") as f:  # (by corpus and method: the ruled-lines row of a
+            measured = {(row["corpus"], row["method"]) for row in rows}  # corpus is not its methods' rows)
+            rows = [row for row in csv.DictReader(f) if (row["corpus"], row["method"]) not in measured] + rows
     with open(args.out, "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=COLUMNS, restval="", lineterminator="\n")
         writer.writeheader()
