@@ -206,7 +206,12 @@ def reports_fields(meta_cols: list[str]) -> list[Field]:
             "string",
             "Extraction status: ok (every figure of the three tables found, and every figure read by OCR confirmed by the identities), partial, failed; '' if the file was not processed.",
         ),
-        Field("reason", "string", "Why the extraction is partial or failed, in plain words."),
+        Field(
+            "reason",
+            "string",
+            "Why the extraction is partial or failed, in plain words. A row 'not found' may be one the report leaves "
+            "out (some department tables print no 规章 row): the figures that were read are kept.",
+        ),
         Field("figures", "integer", "Number of figures extracted (cells with a printed number).", "cells"),
         Field("blanks", "integer", "Number of official cells printed blank (kept blank, never read as 0).", "cells"),
         Field("checks_pass", "integer", "Identities 1-4 of this report that hold.", "checks"),

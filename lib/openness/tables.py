@@ -847,7 +847,9 @@ def completeness(cells: list[Cell], template: str | None) -> tuple[dict[str, boo
                 expected_cols[spec.row] += 1
         for row, specs in by_row.items():
             if table != "appeals" and len(specs) == expected_cols[row]:
-                problems.append(Problem("", "missing_row", f"row {row} not found", table, row))
+                problems.append(
+                    Problem("", "missing_row", f"row {row} not found (not printed, or under a label not recognised)", table, row)
+                )
             else:
                 for s in specs:
                     label = f"{s.row} × {s.column}" if s.row else s.column
