@@ -755,14 +755,52 @@ def test_encrypted_pdfs_are_read_when_their_user_password_is_empty(tmp_path, tru
 
 def test_a_second_build_writing_the_same_folder_is_refused(tmp_path):
     raw, out, cache = tiny_raw(tmp_path / "raw"), tmp_path / "clean", tmp_path / "cache"
-    with b.lock_out(out, cache):  # a build is writing `out` now
+    with b.lock_out(out):  # a build is writing `out` now
         with pytest.raises(b.OutRefused, match="another build is writing it now"):
             b.build(raw, out, cache_dir=cache, progress=False, stream=io.StringIO())
+        for other_cache in (tmp_path / "cache-2", None):  # the lock is the folder's, whatever the cache
+            with pytest.raises(b.OutRefused, match="another build is writing it now"):
+                b.build(raw, out, cache_dir=other_cache, progress=False, stream=io.StringIO())
         other = b.build(raw, tmp_path / "other", cache_dir=cache, progress=False, stream=io.StringIO())  # another folder: fine
     assert other.log[0]["file"] == "page.html"
     assert not out.exists()
     b.build(raw, out, cache_dir=cache, progress=False, stream=io.StringIO())  # once it is done: fine
     assert (out / "extraction_log.csv").is_file()
+
+
+def test_a_file_put_in_out_during_the_build_is_kept_and_the_outputs_not_swapped(tmp_path, monkeypatch):
+    raw, out = tiny_raw(tmp_path / "raw"), tmp_path / "clean"
+    b.build(raw, out, cache_dir=None, progress=False, stream=io.StringIO())
+    before = snapshot(out)
+    write_marker = b.write_marker
+
+    def a_user_saves_notes_meanwhile(folder):
+        (out / "my-notes.txt").write_text("keep me", encoding="utf-8")
+        write_marker(folder)
+
+    monkeypatch.setattr(b, "write_marker", a_user_saves_notes_meanwhile)
+    with pytest.raises(b.OutRefused, match=r"files were put in it during the build \(my-notes.txt\)"):
+        b.build(raw, out, cache_dir=None, progress=False, stream=io.StringIO(), force=True)
+    assert (out / "my-notes.txt").read_text(encoding="utf-8") == "keep me"
+    assert {k: v for k, v in snapshot(out).items() if k != "my-notes.txt"} == before
+    assert [p.name for p in tmp_path.iterdir() if ".new-" in p.name] == []  # nothing left behind
+
+
+def test_a_control_character_in_a_file_name_is_shown_as_such_in_the_workbook(tmp_path, truth):
+    """A name with \\x01 (an archive's odd name) cannot go into an Excel cell: shown as �, the CSVs keep it exact."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(need(CORPUS / "hongze-2023.pdf"), raw / "odd\x01name.pdf")
+    done = subprocess.run(build_command(raw, tmp_path / "clean", tmp_path / "cache"), cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    reports = pd.read_csv(tmp_path / "clean" / "reports.csv", dtype=str, keep_default_na=False)
+    assert reports["file"].tolist() == ["odd\x01name.pdf"]
+    sheet = pd.read_excel(tmp_path / "clean" / "openness.xlsx", sheet_name="reports", header=None, skiprows=3, dtype=str)
+    assert sheet.iloc[0, 1] == "odd\ufffdname.pdf"
+    want = truth[truth.report == "hongze-2023"].set_index(["table", "row", "column"])["value"].to_dict()
+    cells = read(tmp_path / "clean" / "cells.csv")
+    got = {(r.table, r.row, r.column): float(r.value) for r in cells.itertuples() if r.value != ""}
+    assert got == {k: float(v) for k, v in want.items()}
 
 
 def test_a_full_cache_is_a_warning_and_the_build_goes_on_uncached(tmp_path, monkeypatch):

@@ -157,6 +157,24 @@ def test_cli_exits_non_zero_on_an_incomplete_report(capsys):
     assert len(out.splitlines()) > 100
 
 
+def test_cli_says_a_problem_repeated_by_a_hostile_page_once_with_its_count(tmp_path, capsys):
+    """平潭 2023's web page with one row of table 1 printed 51 times: three lines on stderr, not 150 (8,000 rows: 24,000)."""
+    import re
+
+    import openness.cli as cli
+    from conftest import CORPUS, need
+
+    page = need(CORPUS / "html" / "pingtan-2023.html").read_text(encoding="utf-8")
+    row = next(m for m in re.finditer(r"<tr[^>]*>.*?</tr>", page, re.S) if "行政规范性文件" in m.group(0))
+    (tmp_path / "rows.html").write_text(page[: row.end()] + row.group(0) * 50 + page[row.end() :], encoding="utf-8")
+    status = cli.main(["extract", str(tmp_path / "rows.html")])
+    out, err = capsys.readouterr()
+    assert status == 0  # the first printing of each figure is kept: complete
+    assert len(err.splitlines()) == 3
+    assert all(line.endswith("printed twice; the first is kept (50 times)") for line in err.splitlines())
+    assert "行政规范性文件 × 本年制发件数" in err
+
+
 def test_cli_excel_begins_with_a_bom_that_excel_reads_as_utf8(hongze_2024, tmp_path):
     """`extract --excel > cells.csv` opens in Excel with the Chinese right: the file starts with a UTF-8 BOM."""
     out = tmp_path / "cells.csv"

@@ -74,7 +74,7 @@ def test_special_files_and_a_gbk_name_each_get_one_log_row_and_the_build_goes_on
     assert log["pipe.pdf"][1] == "a named pipe (FIFO), which could be read forever, not a report file: refused"
     assert log["loop.pdf"][1] == "a symbolic link that loops: it leads to no file"
     assert log["dangling.pdf"][1] == "a dangling symbolic link (to nowhere.pdf, which does not exist)"
-    assert log["folder.pdf"][1] == "a folder named like a report, not a report file: refused"
+    assert log["folder.pdf"][1] == "a folder named like a file, not a report file: refused"
     assert log["zero.html"][1] == "a device file (a link to /dev/zero), not a report file: refused"
     assert all(status == "failed" for file, (status, _) in log.items() if file != "hongze-2023.pdf")
     assert result.exit_code == 1
@@ -129,6 +129,25 @@ def test_a_manifest_that_is_not_text_stops_the_build_with_one_line_naming_it(tmp
     assert done.stderr.splitlines() == [
         f"build: {raw / 'manifest.csv'}: not UTF-8 (nor GBK) text: byte 0xff at position {len(HEADER)}; save it as UTF-8"
     ]
+    assert not (tmp_path / "clean").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_a_manifest_that_is_a_pipe_or_a_device_is_refused_in_one_line_without_reading_it(tmp_path, kind):
+    """A FIFO named manifest.csv would be read forever, a link to /dev/zero until memory ran out."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    manifest = raw / "manifest.csv"
+    if kind == "fifo":
+        os.mkfifo(manifest)
+    else:
+        manifest.symlink_to("/dev/zero")
+    done = subprocess.run(
+        build_command(raw, tmp_path / "clean", tmp_path / "cache"), cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    what = "a named pipe (FIFO), which could be read forever" if kind == "fifo" else "a device file"
+    assert done.stderr.splitlines() == [f"build: {manifest}: the manifest is {what}, not a CSV file: refused"]
     assert not (tmp_path / "clean").exists()
 
 

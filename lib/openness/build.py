@@ -102,6 +102,14 @@ def check_out(raw: Path, out: Path, cache_dir: Path | None = None) -> None:
         raise OutRefused(f"refusing --out {out}: it is a file, not a folder")
     if not os.access(out, os.W_OK | os.X_OK):
         raise OutRefused(f"refusing --out {out}: it is read-only, and replacing it would leave a folder nobody can delete")
+    refuse_foreign(out)
+
+
+def refuse_foreign(out: Path, during: bool = False) -> None:
+    """Refuse (OutRefused) an output folder that holds a file no build wrote: checked before the build and again just
+    before its outputs take the folder's place (`during`: a file put there while the build ran)."""
+    if not out.is_dir():
+        return
     try:
         present = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
     except OSError as error:
@@ -112,6 +120,11 @@ def check_out(raw: Path, out: Path, cache_dir: Path | None = None) -> None:
     foreign = present if own is None else [name for name in present if name not in own]
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        if during:
+            raise OutRefused(
+                f"refusing to replace --out {out}: files were put in it during the build ({shown}); the previous "
+                "outputs are as they were: move the files away and build again (the extractions are cached)"
+            )
         why = (
             f"it holds files this build did not write ({shown})"
             if own is not None
@@ -424,6 +437,7 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> list[str]:
         notes: list[str] = []
         outputs.write_clean_streamed(staged, manifest, log, load, notes=notes)
         write_marker(staged)
+        refuse_foreign(out, during=True)  # a file put there while the build ran is never deleted
         replace_dir(staged, out)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
@@ -546,7 +560,7 @@ def build(
     options = _options(raw, out, timeout, memory_mb, max_bytes, outside, extract)
     seen: Seen | None = None
     if not force and cache_dir is not None:  # nothing changed? told from the file system alone, before any heavy import
-        with lock_out(out, cache_dir):
+        with lock_out(out):
             done, seen = _unchanged(raw, out, cache_dir, options, start, stream)
             if done is not None:
                 if notebooks is not None:
@@ -556,7 +570,7 @@ def build(
     check_out(raw, out, cache_dir)
     if notebooks is not None:
         check_notebooks(Path(notebooks), out)
-    with lock_out(out, cache_dir):
+    with lock_out(out):
         result = _build_locked(
             raw,
             out,
@@ -703,20 +717,28 @@ def refresh_notebooks(folder: Path, out: Path, cache_dir: Path | None) -> Refres
     return done
 
 
-@contextlib.contextmanager
-def lock_out(out: Path, cache_dir: Path | None):
-    """Hold the output folder for one build: a second build writing there at the same time is refused."""
-    if cache_dir is not None:
-        path = Path(cache_dir) / "builds" / (hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:32] + ".lock")
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-    else:
-        path = out.resolve().parent
-        path.mkdir(parents=True, exist_ok=True)
+LOCKS = Path(tempfile.gettempdir()) / "openness-builds"  # one lock file per output folder, for every build here
+
+
+def _lock_fd(out: Path) -> int:
+    """An open file to lock for the output folder: named by its real path in LOCKS, whatever the cache (two builds with
+    different caches write one folder alike); the folder beside the outputs when LOCKS cannot be made."""
+    path = LOCKS / (hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:32] + ".lock")
     try:
-        fd = os.open(path, os.O_RDONLY | (os.O_CREAT if cache_dir is not None else 0), 0o644)
-    except OSError:  # a cache that cannot hold the lock: the folder beside the outputs does
-        fd = os.open(out.resolve().parent, os.O_RDONLY)
+        if not LOCKS.is_dir():
+            LOCKS.mkdir(exist_ok=True)
+            with contextlib.suppress(OSError):
+                LOCKS.chmod(0o1777)  # every user's builds lock here, as in /tmp
+        return os.open(path, os.O_RDONLY | os.O_CREAT, 0o666)
+    except OSError:
+        return os.open(out.resolve().parent, os.O_RDONLY)
+
+
+@contextlib.contextmanager
+def lock_out(out: Path):
+    """Hold the output folder for one build: a second build writing there at the same time is refused."""
+    out.resolve().parent.mkdir(parents=True, exist_ok=True)
+    fd = _lock_fd(out)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -893,6 +915,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run a build from parsed options; the exit status is 1 when any input failed."""
+    # what an error leaves to the garbage collector (a workbook's half-written sheets) adds no traceback to its one line
+    sys.unraisablehook = lambda unraisable: None
     try:
         result = build(
             args.raw,

@@ -14,6 +14,7 @@ import argparse
 import csv
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 from . import __version__
@@ -41,6 +42,13 @@ def extract_report(path: str, report: str | None = None):
     return extract(path, report)
 
 
+def say(text: str) -> None:
+    """One line on stderr: a file's name or a printed text cannot start a second line or colour the terminal."""
+    from .build import one_line
+
+    print(one_line(f"openness: {text}"), file=sys.stderr)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from . import extract  # noqa: F401 - imported once here, not in every child
     from .inputs import MAX_BYTES, Input, refusal
@@ -57,10 +65,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     preload()  # imported once here, not in every child
     for path in args.files:
         if os.path.isdir(path):
-            print(
-                f"openness: {path}: a folder, not a report file; give the files in it, e.g. {path.rstrip('/')}/*.pdf",
-                file=sys.stderr,
-            )
+            say(f"{path}: a folder, not a report file; give the files in it, e.g. {path.rstrip('/')}/*.pdf")
             failed = True
             continue
         refused = (
@@ -69,14 +74,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
             else None
         )
         if refused is not None:  # a FIFO, a device, a folder …: never opened
-            print(f"openness: {refused}", file=sys.stderr)
+            say(str(refused))
             failed = True
             continue
         # each file in a child of its own, within the limits: a hostile file costs itself only
         called = call_limited(lambda p=path: extract_report(p), limits)
         if called.how != "ok":  # a parser failing on one file must not lose the others
             why = f"the parser failed ({called.reason})" if called.how == "error" else called.reason
-            print(f"openness: {path}: {why}", file=sys.stderr)
+            say(f"{path}: {why}")
             failed = True
             continue
         ex = called.value
@@ -86,12 +91,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
             row["page"] = "" if cell.page is None else cell.page
             writer.writerow({k: safe_text(row[k]) for k in columns})
         sys.stdout.flush()
-        for problem in ex.problems:
-            print(f"openness: {problem}", file=sys.stderr)
+        for text, n in Counter(str(problem) for problem in ex.problems).items():  # 8,000 alike: one line
+            say(f"{text} ({n:,} times)" if n > 1 else text)
         if ex.status != "ok":
             failed = True
             if not ex.problems:
-                print(f"openness: {path}: no figures found", file=sys.stderr)
+                say(f"{path}: no figures found")
     return 1 if failed else 0
 
 

@@ -194,7 +194,7 @@ class _SheetRows:
         if not hasattr(cell, "data_type"):
             from openpyxl.cell import WriteOnlyCell
 
-            cell = WriteOnlyCell(self.ws, value=value)
+            cell = WriteOnlyCell(self.ws, value=cell)  # the value as _cell made it fit for a workbook
         cell.row, cell.column = r, column_index_from_string(letter)
         out = io.BytesIO()
         with xmlfile(out) as xf:
@@ -249,8 +249,11 @@ class Xlsx:
     def _cell(ws, value: object, bold: bool = False):
         """A cell as the ordinary mode writes it: a text that looks like a formula (=HYPERLINK(…) in a body's name) stays text."""
         from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.styles import Font
 
+        if isinstance(value, str):  # a control character a workbook cannot hold (a file name's \x01) shown as �
+            value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
         if not bold and not (isinstance(value, str) and value.startswith("=")):
             return value
         cell = WriteOnlyCell(ws, value=value)

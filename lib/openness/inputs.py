@@ -25,6 +25,7 @@ from openness.model import Problem
 
 INPUT_SUFFIXES = (".pdf", ".html", ".htm")
 MANIFEST = "manifest.csv"
+MAX_MANIFEST_BYTES = 256 * 2**20  # a manifest row is about 200 bytes: a million reports fit many times over
 MAX_BYTES = 256 * 2**20  # larger than any report seen (a few MB): a bigger file is refused, never read
 
 
@@ -82,9 +83,21 @@ def read_manifest(manifest: Path, notes: list[str] | None = None) -> list[dict[s
     import pandas as pd
 
     try:
-        data = manifest.read_bytes()
+        facts = manifest.stat()
+        special = next((what for test, what in _SPECIAL if test(facts.st_mode)), None)
+        if special is not None:  # a FIFO would be read forever, /dev/zero until memory ran out
+            raise ValueError(f"{manifest}: the manifest is {special}, not a CSV file: refused")
+        if facts.st_size > MAX_MANIFEST_BYTES:
+            raise ValueError(
+                f"{manifest}: the manifest is {facts.st_size / 2**20:.0f} MB, more than the {MAX_MANIFEST_BYTES // 2**20} MB "
+                "a manifest of a million reports takes; is it the right file?"
+            )
+        with manifest.open("rb") as f:
+            data = f.read(MAX_MANIFEST_BYTES + 1)
     except OSError as error:
         raise ValueError(f"{manifest}: cannot read the manifest ({error.strerror})") from error
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise ValueError(f"{manifest}: the manifest grew past {MAX_MANIFEST_BYTES // 2**20} MB while it was read")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -235,7 +248,7 @@ def refusal(item: Input, raw: Path, max_bytes: int, outside: bool, folders: dict
 
 
 _SPECIAL = (
-    (stat.S_ISDIR, "a folder named like a report"),
+    (stat.S_ISDIR, "a folder named like a file"),
     (stat.S_ISFIFO, "a named pipe (FIFO), which could be read forever"),
     (stat.S_ISCHR, "a device file"),
     (stat.S_ISBLK, "a device file"),
