@@ -187,3 +187,21 @@ def test_cli_excel_begins_with_a_bom_that_excel_reads_as_utf8(hongze_2024, tmp_p
         assert list(rows.columns[:5]) == ["report", "table", "row", "column", "value"]
         assert len(rows) == 186
         assert "三、本年度办理结果 / （七）总计" in set(rows.row)
+
+
+def test_a_page_box_of_1e38_points_is_refused_as_damaged_not_left_to_camelot(tmp_path):
+    """Camelot's layout of such a page took a minute and 5.5 GB before the memory limit stopped it: refused at once."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import RectangleObject
+
+    from conftest import CORPUS, need
+
+    writer = PdfWriter()
+    for page in PdfReader(need(CORPUS / "hongze-2023.pdf")).pages:
+        page.mediabox = RectangleObject([-1e38, -1e38, 1e38, 1e38])
+        writer.add_page(page)
+    writer.write(tmp_path / "huge-box.pdf")
+    ex = extract_report(tmp_path / "huge-box.pdf")
+    assert ex.status == "failed"
+    assert ex.cells == []
+    assert ex.reason == "damaged PDF: the page box (MediaBox) of pages 2, 3, 4 is out of bounds; not read"

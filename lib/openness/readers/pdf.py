@@ -680,6 +680,7 @@ def _ruled_segments(
 
 
 MAX_PAGE_SIDE = 14400.0  # PDF's largest page side in points; a larger MediaBox is a damaged one
+BAD_BOX = "MediaBox out of bounds"  # such a page is never left to Camelot: its layout of a 1e38-point page never ends
 
 
 def _page_objects(page, matrices: bool = True):
@@ -717,8 +718,10 @@ def page_rules(page) -> PageRules:
     x0, y0, x1, y1 = page.get_mediabox()
     if page.get_rotation():
         return PageRules([], [], "page turned by /Rotate")
-    if not all(abs(v) <= MAX_PAGE_SIDE for v in (x0, y0, x1, y1)) or x1 <= x0 or y1 <= y0:
-        return PageRules([], [], "MediaBox out of bounds")
+    if not all(abs(v) <= MAX_PAGE_SIDE for v in (x0, y0, x1, y1)) or x1 == x0 or y1 == y0:  # pdfium: 0 0 0 0 for ±1e38
+        return PageRules([], [], BAD_BOX)
+    if x1 < x0 or y1 < y0:
+        return PageRules([], [], "MediaBox inverted")
     segments: list[tuple[float, float, float, float]] = []
     blanks: list[tuple[float, float, float, float]] = []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
@@ -892,6 +895,11 @@ def read(path: str | Path) -> Reading:
         message = "not an annual report: none of its pages holds the statistical tables"
         return Reading(problems=[Problem(str(path), "not_a_report", message)])
     chars = page_chars(path, pages)  # read once: for the grids' cells and for the prose around them
+    damaged = [n for n, page in sorted(chars.items()) if page.rules is not None and page.rules.unsure == BAD_BOX]
+    if damaged:  # Camelot, the reader of such pages, took minutes and gigabytes on a box of ±1e38 points
+        pages_said = f"page {damaged[0]}" if len(damaged) == 1 else f"pages {', '.join(map(str, damaged))}"
+        message = f"damaged PDF: the page box (MediaBox) of {pages_said} is out of bounds; not read"
+        return Reading(problems=[Problem(str(path), "unreadable", message)])
     grids = read_pages(path, pages, chars=chars)
     return Reading(
         grids=grids,
