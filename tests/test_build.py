@@ -332,11 +332,14 @@ def test_an_interrupted_swap_is_undone_by_the_next_build(tmp_path):
     old = tmp_path / ".clean.old-99999999"  # no such process: the swap was cut between two renames
     old.mkdir()
     (old / "cells.csv").write_text("previous", encoding="utf-8")
-    stale = tmp_path / ".clean.new-99999999-abc"
+    stale = tmp_path / ".clean.new-99999999-abc_1234"  # as tempfile.mkdtemp names it
     stale.mkdir()
+    for name in (".clean.old-mybackup", ".clean.new-notes"):  # a user's folders that only look alike: kept
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "notes.txt").write_text("keep me", encoding="utf-8")
     tidy_leftovers(out)
     assert (out / "cells.csv").read_text(encoding="utf-8") == "previous"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".clean.new-notes", ".clean.old-mybackup", "clean"]
 
 
 def test_replace_dir_swaps_whole_folders(tmp_path):
@@ -595,6 +598,19 @@ def test_out_holding_files_the_build_did_not_write_is_refused_in_one_line(tmp_pa
     assert (notebooks / "01-story.ipynb").read_text(encoding="utf-8") == "{}"
 
 
+def test_a_refusal_naming_odd_files_is_still_one_line_without_escapes(tmp_path):
+    raw, out = tiny_raw(tmp_path / "raw"), tmp_path / "clean"
+    out.mkdir()
+    for name in ("evil\x1b[31mRED", "two\nlines", "rtl\u202eFDP.exe", "c1\x9b31m"):
+        (out / name).write_text("mine", encoding="utf-8")
+    done = subprocess.run(build_command(raw, out, tmp_path / "cache"), cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert len(done.stderr.splitlines()) == 1
+    assert not any(c in done.stderr for c in "\x1b\u202e\x9b")
+    assert "c1 31m, evil [31mRED, rtl FDP.exe and 1 more" in done.stderr
+    assert len(list(out.iterdir())) == 4
+
+
 def test_a_folder_of_an_earlier_build_is_replaced_but_not_once_a_file_is_added(tmp_path):
     raw, out = tiny_raw(tmp_path / "raw"), tmp_path / "clean"
     b.build(raw, out, cache_dir=None, progress=False, stream=io.StringIO())
@@ -761,6 +777,9 @@ def test_a_second_build_writing_the_same_folder_is_refused(tmp_path):
         for other_cache in (tmp_path / "cache-2", None):  # the lock is the folder's, whatever the cache
             with pytest.raises(b.OutRefused, match="another build is writing it now"):
                 b.build(raw, out, cache_dir=other_cache, progress=False, stream=io.StringIO())
+        (tmp_path / "link").symlink_to(tmp_path)  # the same folder by another path
+        with pytest.raises(b.OutRefused, match="another build is writing it now"):
+            b.build(raw, tmp_path / "link" / "clean", cache_dir=cache, progress=False, stream=io.StringIO())
         other = b.build(raw, tmp_path / "other", cache_dir=cache, progress=False, stream=io.StringIO())  # another folder: fine
     assert other.log[0]["file"] == "page.html"
     assert not out.exists()
@@ -784,6 +803,39 @@ def test_a_file_put_in_out_during_the_build_is_kept_and_the_outputs_not_swapped(
     assert (out / "my-notes.txt").read_text(encoding="utf-8") == "keep me"
     assert {k: v for k, v in snapshot(out).items() if k != "my-notes.txt"} == before
     assert [p.name for p in tmp_path.iterdir() if ".new-" in p.name] == []  # nothing left behind
+
+
+def test_a_file_put_where_a_new_out_folder_goes_during_the_build_is_kept(tmp_path, monkeypatch):
+    raw, out = tiny_raw(tmp_path / "raw"), tmp_path / "clean"
+    write_marker = b.write_marker
+
+    def a_user_saves_a_file_there_meanwhile(folder):
+        out.write_text("my notes", encoding="utf-8")
+        write_marker(folder)
+
+    monkeypatch.setattr(b, "write_marker", a_user_saves_a_file_there_meanwhile)
+    with pytest.raises(b.OutRefused, match="something else was put in its place during the build; it is kept"):
+        b.build(raw, out, cache_dir=None, progress=False, stream=io.StringIO())
+    assert out.read_text(encoding="utf-8") == "my notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean", "raw"]  # nor is a lock left
+
+
+def test_a_carriage_return_in_a_name_or_a_manifest_field_keeps_every_csv_row_whole(tmp_path):
+    """Python's CSV writer does not quote a field holding a lone CR, which Excel, pandas and csv.reader read as a row's end."""
+    import csv
+
+    raw = tiny_raw(tmp_path / "raw")
+    (raw / "k\rl.html").write_text("<html><title>y</title><p>other</p></html>", encoding="utf-8")
+    (raw / "manifest.csv").write_text(
+        'report,file,body\npage,page.html,"\rstart"\nkl,"k\rl.html","two\rlines"\n', encoding="utf-8", newline=""
+    )
+    b.build(raw, tmp_path / "clean", cache_dir=None, progress=False, stream=io.StringIO())
+    for name in ("extraction_log.csv", "reports.csv"):
+        with open(tmp_path / "clean" / name, encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert sorted(r["file"] for r in rows) == ["k\nl.html", "page.html"], name
+    reports = read(tmp_path / "clean" / "reports.csv").set_index("report")
+    assert reports["body"].to_dict() == {"page": "'\nstart", "kl": "two\nlines"}
 
 
 def test_a_control_character_in_a_file_name_is_shown_as_such_in_the_workbook(tmp_path, truth):

@@ -146,9 +146,51 @@ def test_a_manifest_that_is_a_pipe_or_a_device_is_refused_in_one_line_without_re
         build_command(raw, tmp_path / "clean", tmp_path / "cache"), cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 2
-    what = "a named pipe (FIFO), which could be read forever" if kind == "fifo" else "a device file"
-    assert done.stderr.splitlines() == [f"build: {manifest}: the manifest is {what}, not a CSV file: refused"]
+    said = (
+        "the manifest is a named pipe (FIFO), which could be read forever, not a CSV file: refused"
+        if kind == "fifo"
+        else "a link to /dev/zero, outside the raw folder: refused (--allow-outside-raw to allow)"
+    )
+    assert done.stderr.splitlines() == [f"build: {manifest}: {said}"]
+    if kind == "dev-zero":  # allowed outside, it is still never read
+        command = build_command(raw, tmp_path / "clean", tmp_path / "cache", "--allow-outside-raw")
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.stderr.splitlines() == [f"build: {manifest}: the manifest is a device file, not a CSV file: refused"]
     assert not (tmp_path / "clean").exists()
+
+
+def test_a_manifest_linked_from_outside_too_wide_or_naming_a_nul_is_said_in_one_line(tmp_path):
+    """/proc/kmsg as the manifest blocked for ever; 2,100 columns failed in SQLite after every extraction; a NUL in a
+    file name stopped the build with 'embedded null byte', naming nothing."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    elsewhere = tmp_path / "elsewhere.csv"
+    elsewhere.write_text("report,file\nx,x.pdf\n", encoding="utf-8")
+    (raw / "manifest.csv").symlink_to(elsewhere)
+
+    def build_says() -> tuple[int, list[str]]:
+        done = subprocess.run(
+            build_command(raw, tmp_path / "clean", tmp_path / "cache"), cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+        return done.returncode, done.stderr.splitlines()
+
+    manifest = raw / "manifest.csv"
+    assert build_says() == (
+        2,
+        [f"build: {manifest}: a link to {elsewhere}, outside the raw folder: refused (--allow-outside-raw to allow)"],
+    )
+    manifest.unlink()
+    manifest.write_text("report,file," + ",".join(f"c{i}" for i in range(600)) + "\n", encoding="utf-8")
+    assert build_says() == (
+        2,
+        [f"build: {manifest}: 602 columns, more than the 500 a manifest may have (report, file, body, level, … and your own)"],
+    )
+    shutil.copy(need(CORPUS / "hongze-2024.pdf"), raw / "good.pdf")
+    manifest.write_text('report,file\nodd,"a\0b.pdf"\ngood,good.pdf\n', encoding="utf-8")
+    status, lines = build_says()
+    assert status == 1
+    assert "failed: a b.pdf: the file name holds a NUL character, which no file name can: refused" in lines
+    assert (tmp_path / "clean" / "cells.csv").is_file()
 
 
 def test_an_unreadable_file_gets_one_reason(tmp_path):

@@ -105,9 +105,12 @@ def check_out(raw: Path, out: Path, cache_dir: Path | None = None) -> None:
     refuse_foreign(out)
 
 
-def refuse_foreign(out: Path, during: bool = False) -> None:
-    """Refuse (OutRefused) an output folder that holds a file no build wrote: checked before the build and again just
-    before its outputs take the folder's place (`during`: a file put there while the build ran)."""
+def refuse_foreign(out: Path, during: Path | None = None) -> None:
+    """Refuse (OutRefused) an output folder that holds a file no build wrote: checked before the build, and again as
+    its outputs take the folder's place (`during`: the --out whose old folder `out` now is, a file put there while the
+    build ran)."""
+    if during is not None and (out.is_symlink() or not out.is_dir()):
+        raise OutRefused(f"refusing to replace --out {during}: something else was put in its place during the build; it is kept")
     if not out.is_dir():
         return
     try:
@@ -120,9 +123,9 @@ def refuse_foreign(out: Path, during: bool = False) -> None:
     foreign = present if own is None else [name for name in present if name not in own]
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-        if during:
+        if during is not None:
             raise OutRefused(
-                f"refusing to replace --out {out}: files were put in it during the build ({shown}); the previous "
+                f"refusing to replace --out {during}: files were put in it during the build ({shown}); the previous "
                 "outputs are as they were: move the files away and build again (the extractions are cached)"
             )
         why = (
@@ -143,7 +146,9 @@ def write_marker(folder: Path) -> None:
 # Progress
 
 CONSOLE_WIDTH = 2000  # characters of one console line at most
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
+# control characters (C0, DEL, C1: U+009B starts a terminal escape in some terminals) and the marks that turn text
+# right to left (U+202E shows `fdp.exe` as `exe.pdf`): never printed as they are
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def one_line(text: str) -> str:
@@ -437,8 +442,8 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> list[str]:
         notes: list[str] = []
         outputs.write_clean_streamed(staged, manifest, log, load, notes=notes)
         write_marker(staged)
-        refuse_foreign(out, during=True)  # a file put there while the build ran is never deleted
-        replace_dir(staged, out)
+        # a file put there while the build ran is never deleted: what is replaced is checked once it is out of reach
+        replace_dir(staged, out, check_old=lambda old: refuse_foreign(old, during=out))
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
@@ -717,39 +722,44 @@ def refresh_notebooks(folder: Path, out: Path, cache_dir: Path | None) -> Refres
     return done
 
 
-LOCKS = Path(tempfile.gettempdir()) / "openness-builds"  # one lock file per output folder, for every build here
-
-
-def _lock_fd(out: Path) -> int:
-    """An open file to lock for the output folder: named by its real path in LOCKS, whatever the cache (two builds with
-    different caches write one folder alike); the folder beside the outputs when LOCKS cannot be made."""
-    path = LOCKS / (hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:32] + ".lock")
-    try:
-        if not LOCKS.is_dir():
-            LOCKS.mkdir(exist_ok=True)
-            with contextlib.suppress(OSError):
-                LOCKS.chmod(0o1777)  # every user's builds lock here, as in /tmp
-        return os.open(path, os.O_RDONLY | os.O_CREAT, 0o666)
-    except OSError:
-        return os.open(out.resolve().parent, os.O_RDONLY)
-
-
 @contextlib.contextmanager
 def lock_out(out: Path):
-    """Hold the output folder for one build: a second build writing there at the same time is refused."""
-    out.resolve().parent.mkdir(parents=True, exist_ok=True)
-    fd = _lock_fd(out)
-    try:
+    """Hold the output folder for one build: a second build writing there at the same time is refused.
+
+    The lock is a file `.NAME.lock` beside the folder, found by its real path, so two builds writing one folder meet
+    there whatever their cache, working folder or environment; it is removed when the build is done (a build that
+    opened it just before is told by its inode, and locks the new one). The parent folder itself is locked when the
+    file cannot be made.
+    """
+    real = out.resolve()
+    real.parent.mkdir(parents=True, exist_ok=True)
+    path = real.parent / f".{real.name}.lock"
+    while True:
+        try:
+            fd, made = os.open(path, os.O_RDONLY | os.O_CREAT, 0o666), True
+        except OSError:
+            fd, made = os.open(real.parent, os.O_RDONLY), False
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
+            os.close(fd)
             if error.errno in (errno.EWOULDBLOCK, errno.EACCES):
                 raise OutRefused(
                     f"refusing --out {out}: another build is writing it now; run again when it has finished"
                 ) from error
             raise
+        try:
+            if not made or os.fstat(fd).st_ino == os.stat(path).st_ino:
+                break
+        except FileNotFoundError:  # removed by the build that held it: lock the next one
+            pass
+        os.close(fd)
+    try:
         yield
     finally:
+        if made:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
         os.close(fd)
 
 
@@ -932,14 +942,17 @@ def run(args: argparse.Namespace) -> int:
             notebooks=getattr(args, "notebooks", None),
         )
     except (FileNotFoundError, ValueError) as error:
-        print(f"build: {error}", file=sys.stderr)
+        print(one_line(f"build: {error}"), file=sys.stderr)  # it may name a user's file: one line whatever its name
         return 2
     except KeyboardInterrupt:
         print("build: interrupted; the previous outputs are as they were", file=sys.stderr)
         return 130
     except OSError as error:  # a full disk, a read-only folder …: the outputs are not replaced
         where = f" {error.filename}" if error.filename else ""
-        print(f"build: cannot write{where}: {error.strerror or error}; the previous outputs are as they were", file=sys.stderr)
+        print(
+            one_line(f"build: cannot write{where}: {error.strerror or error}; the previous outputs are as they were"),
+            file=sys.stderr,
+        )
         return 3
     except Exception as error:  # noqa: BLE001 - no traceback reaches the user; the status says it was not the inputs
         print(

@@ -25,7 +25,8 @@ from openness.model import Problem
 
 INPUT_SUFFIXES = (".pdf", ".html", ".htm")
 MANIFEST = "manifest.csv"
-MAX_MANIFEST_BYTES = 256 * 2**20  # a manifest row is about 200 bytes: a million reports fit many times over
+MAX_MANIFEST_BYTES = 64 * 2**20  # a manifest row is about 200 bytes: 300,000 reports (pandas takes ~15x this to read it)
+MAX_MANIFEST_COLUMNS = 500  # the manifest's columns go into reports.csv and SQLite's reports table (2,000 at most)
 MAX_BYTES = 256 * 2**20  # larger than any report seen (a few MB): a bigger file is refused, never read
 
 
@@ -90,7 +91,7 @@ def read_manifest(manifest: Path, notes: list[str] | None = None) -> list[dict[s
         if facts.st_size > MAX_MANIFEST_BYTES:
             raise ValueError(
                 f"{manifest}: the manifest is {facts.st_size / 2**20:.0f} MB, more than the {MAX_MANIFEST_BYTES // 2**20} MB "
-                "a manifest of a million reports takes; is it the right file?"
+                "a manifest of 300,000 reports takes; is it the right file?"
             )
         with manifest.open("rb") as f:
             data = f.read(MAX_MANIFEST_BYTES + 1)
@@ -113,6 +114,11 @@ def read_manifest(manifest: Path, notes: list[str] | None = None) -> list[dict[s
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (ValueError, pd.errors.ParserError) as error:
         raise ValueError(f"{manifest}: not a readable CSV ({str(error).strip()[:200]})") from error
+    if len(table.columns) > MAX_MANIFEST_COLUMNS:
+        raise ValueError(
+            f"{manifest}: {len(table.columns):,} columns, more than the {MAX_MANIFEST_COLUMNS} a manifest may have "
+            "(report, file, body, level, … and your own)"
+        )
     missing = {"report", "file"} - set(table.columns)
     if missing:
         raise ValueError(f"{manifest}: missing column(s) {', '.join(sorted(missing))}")
@@ -177,6 +183,11 @@ def read_inputs(
     """The inputs of a raw folder: the manifest's rows, or every PDF/HTML file in it, each vetted (`hashes`: see known_sha256)."""
     manifest = raw / MANIFEST
     if manifest.exists() or manifest.is_symlink():
+        real = Path(os.path.realpath(manifest))
+        if not outside and not real.is_relative_to(os.path.realpath(raw)):  # /proc/kmsg, ~/.ssh/…: as any input
+            raise ValueError(
+                f"{manifest}: a link to {shown_name(str(real))}, outside the raw folder: refused (--allow-outside-raw to allow)"
+            )
         inputs = []
         for row in read_manifest(manifest, notes):
             file = row["file"].strip()
@@ -219,6 +230,8 @@ def refusal(item: Input, raw: Path, max_bytes: int, outside: bool, folders: dict
 
     if not item.file:
         return no("missing_file", "no file listed in the manifest row")
+    if "\0" in item.file:
+        return no("file_name", "the file name holds a NUL character, which no file name can: refused")
     try:
         info = os.stat(item.path)
     except OSError as error:

@@ -116,14 +116,19 @@ def _text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def safe_text(value: object) -> object:
-    """A text field that a spreadsheet shows as text: formula starts neutralised with ', cut at MAX_FIELD; numbers kept."""
+    """A text field that a spreadsheet shows as text: formula starts neutralised with ', cut at MAX_FIELD; numbers kept.
+
+    A carriage return is written as a line break: Python's CSV writer quotes a field holding a line break but not one
+    holding a lone CR, which Excel, pandas and csv.reader then read as the end of the row.
+    """
     if not isinstance(value, str) or not value:
         return value
+    formula = value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     if len(value) > MAX_FIELD:
         value = f"{value[:MAX_FIELD]}… [{len(value) - MAX_FIELD} more characters cut]"
-    if value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    return "'" + value if formula else value
 
 
 def _write_csv(frame: pd.DataFrame, f: IO[str]) -> None:
@@ -131,7 +136,7 @@ def _write_csv(frame: pd.DataFrame, f: IO[str]) -> None:
     frame = frame.astype(object)
     for column in frame.columns:  # only the few fields that need it go through safe_text
         texts = frame[column].astype(str)
-        risky = texts.str.startswith(FORMULA_START) | (texts.str.len() > MAX_FIELD)
+        risky = texts.str.startswith(FORMULA_START) | (texts.str.len() > MAX_FIELD) | texts.str.contains("\r", regex=False)
         if risky.any():
             frame[column] = frame[column].where(~risky, frame[column][risky].map(safe_text))
     frame.to_csv(f, index=False, header=False, lineterminator="\n", na_rep="")

@@ -6,10 +6,13 @@ Readers see the old outputs or the new ones, never a half-written folder; `folde
 from __future__ import annotations
 
 import ctypes
+import glob
 import hashlib
 import os
+import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 # ---------------------------------------------------------------------------
@@ -32,28 +35,49 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
 
 
-def replace_dir(new: Path, out: Path) -> None:
-    """Put folder `new` in place of `out`, atomically where the system allows, then drop the old one."""
-    if not out.exists():
+def replace_dir(new: Path, out: Path, check_old: Callable[[Path], None] | None = None) -> None:
+    """Put folder `new` in place of `out`, atomically where the system allows, then drop the old one.
+
+    `check_old` sees what is replaced once it is out of the way (nothing can be put into it through `out` then) and
+    may refuse it by raising: the two are swapped back, and the error goes on.
+    """
+    if not out.exists() and not out.is_symlink():
         os.rename(new, out)
         return
-    if _exchange(new, out):
-        shutil.rmtree(new)  # now holds the old outputs
+    if _exchange(new, out):  # `new` now holds what was at `out`
+        try:
+            if check_old is not None:
+                check_old(new)
+        except BaseException:
+            _exchange(new, out)
+            raise
+        shutil.rmtree(new)
         return
+    if check_old is not None:  # no atomic swap here: checked in place
+        check_old(out)
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     os.rename(out, old)
     os.rename(new, out)
     shutil.rmtree(old)
 
 
+def leftovers(out: Path) -> tuple[list[Path], list[Path]]:
+    """What killed builds left beside the output folder: the old outputs of a cut swap (`.clean.old-PID`) and the new
+    folders being written (`.clean.new-PID-xxxxxxxx`, as tempfile.mkdtemp names them); nothing else of that look."""
+    name = re.escape(out.name)
+    old, new = re.compile(rf"\.{name}\.old-\d+"), re.compile(rf"\.{name}\.new-\d+-[a-z0-9_]{{8}}")
+    around = sorted(out.parent.glob(f".{glob.escape(out.name)}.*"))
+    return [p for p in around if old.fullmatch(p.name)], [p for p in around if new.fullmatch(p.name)]
+
+
 def tidy_leftovers(out: Path) -> None:
     """Clear what a killed build left beside the output folder (restore it if the swap was cut)."""
-    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
+    olds, news = leftovers(out)
     if not out.exists() and olds:
         os.rename(olds.pop(), out)
-    for path in olds + sorted(out.parent.glob(f".{out.name}.new-*")):
+    for path in olds + news:
         pid = path.name.split(".old-" if ".old-" in path.name else ".new-")[-1].split("-")[0]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+        if int(pid) != os.getpid() and _alive(int(pid)):
             continue  # another build is writing there now
         shutil.rmtree(path, ignore_errors=True)
 
