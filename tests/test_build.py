@@ -777,14 +777,19 @@ def test_a_second_build_writing_the_same_folder_is_refused(tmp_path):
         for other_cache in (tmp_path / "cache-2", None):  # the lock is the folder's, whatever the cache
             with pytest.raises(b.OutRefused, match="another build is writing it now"):
                 b.build(raw, out, cache_dir=other_cache, progress=False, stream=io.StringIO())
+        assert (tmp_path / ".clean.lock").exists()
         (tmp_path / "link").symlink_to(tmp_path)  # the same folder by another path
         with pytest.raises(b.OutRefused, match="another build is writing it now"):
             b.build(raw, tmp_path / "link" / "clean", cache_dir=cache, progress=False, stream=io.StringIO())
         other = b.build(raw, tmp_path / "other", cache_dir=cache, progress=False, stream=io.StringIO())  # another folder: fine
     assert other.log[0]["file"] == "page.html"
     assert not out.exists()
+    assert not (tmp_path / ".clean.lock").exists()  # removed by the build that made it
     b.build(raw, out, cache_dir=cache, progress=False, stream=io.StringIO())  # once it is done: fine
     assert (out / "extraction_log.csv").is_file()
+    (tmp_path / ".clean.lock").write_text("my notes", encoding="utf-8")  # a user's file of that name: used and left
+    b.build(raw, out, cache_dir=cache, progress=False, stream=io.StringIO(), force=True)
+    assert (tmp_path / ".clean.lock").read_text(encoding="utf-8") == "my notes"
 
 
 def test_a_file_put_in_out_during_the_build_is_kept_and_the_outputs_not_swapped(tmp_path, monkeypatch):
@@ -803,6 +808,29 @@ def test_a_file_put_in_out_during_the_build_is_kept_and_the_outputs_not_swapped(
     assert (out / "my-notes.txt").read_text(encoding="utf-8") == "keep me"
     assert {k: v for k, v in snapshot(out).items() if k != "my-notes.txt"} == before
     assert [p.name for p in tmp_path.iterdir() if ".new-" in p.name] == []  # nothing left behind
+
+
+def test_a_file_put_in_the_old_outputs_once_swapped_out_is_kept_beside_them(tmp_path, monkeypatch):
+    """A shell whose working folder is data/clean writes there just after the swap: into the old folder, which only the
+    files checked are deleted from; the rest is kept, renamed beside the outputs, and said."""
+    import openness.swap
+
+    raw, out = tiny_raw(tmp_path / "raw"), tmp_path / "clean"
+    b.build(raw, out, cache_dir=None, progress=False, stream=io.StringIO())
+    drop = openness.swap._drop
+
+    def a_shell_in_the_old_folder_writes(old, checked, where):
+        (old / "mine.txt").write_text("keep me", encoding="utf-8")
+        return drop(old, checked, where)
+
+    monkeypatch.setattr(openness.swap, "_drop", a_shell_in_the_old_folder_writes)
+    said = io.StringIO()
+    b.build(raw, out, cache_dir=None, progress=False, stream=said, force=True)
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("clean.kept-")]
+    assert len(kept) == 1 and [p.name for p in kept[0].iterdir()] == ["mine.txt"]
+    assert (kept[0] / "mine.txt").read_text(encoding="utf-8") == "keep me"
+    assert f"note: files put into the old outputs as they were replaced are kept, with them, in {kept[0]}" in said.getvalue()
+    assert (out / "cells.csv").is_file() and not (out / "mine.txt").exists()
 
 
 def test_a_file_put_where_a_new_out_folder_goes_during_the_build_is_kept(tmp_path, monkeypatch):

@@ -185,6 +185,16 @@ def test_a_manifest_linked_from_outside_too_wide_or_naming_a_nul_is_said_in_one_
         2,
         [f"build: {manifest}: 602 columns, more than the 500 a manifest may have (report, file, body, level, … and your own)"],
     )
+    manifest.write_text("", encoding="utf-8")  # what /proc's files say too, whose reading can block (/proc/kmsg)
+    assert build_says() == (2, [f"build: {manifest}: the manifest is empty (0 bytes): list the reports in it, or remove it"])
+    manifest.write_text("report,file\n" + "".join(f"r{i},r{i}.pdf\n" for i in range(200_002)), encoding="utf-8")
+    assert build_says() == (
+        2,
+        [
+            f"build: {manifest}: 200,003 lines, more than the 200,000 reports one build takes; "
+            "build the corpus in parts (a raw folder and a manifest each)"
+        ],
+    )
     shutil.copy(need(CORPUS / "hongze-2024.pdf"), raw / "good.pdf")
     manifest.write_text('report,file\nodd,"a\0b.pdf"\ngood,good.pdf\n', encoding="utf-8")
     status, lines = build_says()

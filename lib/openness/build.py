@@ -105,20 +105,20 @@ def check_out(raw: Path, out: Path, cache_dir: Path | None = None) -> None:
     refuse_foreign(out)
 
 
-def refuse_foreign(out: Path, during: Path | None = None) -> None:
+def refuse_foreign(out: Path, during: Path | None = None) -> set[str]:
     """Refuse (OutRefused) an output folder that holds a file no build wrote: checked before the build, and again as
     its outputs take the folder's place (`during`: the --out whose old folder `out` now is, a file put there while the
-    build ran)."""
+    build ran). The files it holds, all a build's own, are returned."""
     if during is not None and (out.is_symlink() or not out.is_dir()):
         raise OutRefused(f"refusing to replace --out {during}: something else was put in its place during the build; it is kept")
     if not out.is_dir():
-        return
+        return set()
     try:
         present = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
     except OSError as error:
         raise OutRefused(f"refusing --out {out}: cannot list what it holds ({error.strerror})") from error
     if not present:
-        return
+        return set()
     own = _own_files(out)
     foreign = present if own is None else [name for name in present if name not in own]
     if foreign:
@@ -134,6 +134,7 @@ def refuse_foreign(out: Path, during: Path | None = None) -> None:
             else f"it holds files and no {MARKER} marker of an earlier build ({shown})"
         )
         raise OutRefused(f"refusing --out {out}: {why}; choose a new or empty folder, or move them away")
+    return set(present)
 
 
 def write_marker(folder: Path) -> None:
@@ -146,9 +147,9 @@ def write_marker(folder: Path) -> None:
 # Progress
 
 CONSOLE_WIDTH = 2000  # characters of one console line at most
-# control characters (C0, DEL, C1: U+009B starts a terminal escape in some terminals) and the marks that turn text
-# right to left (U+202E shows `fdp.exe` as `exe.pdf`): never printed as they are
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# control characters (C0, DEL, C1: U+009B starts a terminal escape in some terminals), line and paragraph separators,
+# and the marks that turn text right to left (U+202E shows `fdp.exe` as `exe.pdf`): never printed as they are
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def one_line(text: str) -> str:
@@ -185,7 +186,7 @@ class Progress:
             return
         if extraction.status != "ok":
             self.bar.write(line, file=self.stream)
-        self.bar.set_postfix_str(extraction.file[-30:], refresh=False)
+        self.bar.set_postfix_str(one_line(extraction.file[-30:]), refresh=False)
         self.bar.update(1)
 
     def close(self) -> None:
@@ -443,7 +444,9 @@ def write_outputs(outcomes: list[Outcome], out: Path) -> list[str]:
         outputs.write_clean_streamed(staged, manifest, log, load, notes=notes)
         write_marker(staged)
         # a file put there while the build ran is never deleted: what is replaced is checked once it is out of reach
-        replace_dir(staged, out, check_old=lambda old: refuse_foreign(old, during=out))
+        kept = replace_dir(staged, out, check_old=lambda old: refuse_foreign(old, during=out))
+        if kept is not None:
+            notes.append(f"files put into the old outputs as they were replaced are kept, with them, in {kept}")
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
@@ -727,18 +730,26 @@ def lock_out(out: Path):
     """Hold the output folder for one build: a second build writing there at the same time is refused.
 
     The lock is a file `.NAME.lock` beside the folder, found by its real path, so two builds writing one folder meet
-    there whatever their cache, working folder or environment; it is removed when the build is done (a build that
-    opened it just before is told by its inode, and locks the new one). The parent folder itself is locked when the
-    file cannot be made.
+    there whatever their cache, working folder or environment; the build that made it removes it when done (a build
+    that opened it just before is told by its inode, and locks the new one; an empty one left by a killed build is
+    removed too, a user's file of that name used and left). The parent folder itself is locked when the file cannot be made or opened.
     """
     real = out.resolve()
     real.parent.mkdir(parents=True, exist_ok=True)
     path = real.parent / f".{real.name}.lock"
     while True:
-        try:
-            fd, made = os.open(path, os.O_RDONLY | os.O_CREAT, 0o666), True
+        made, whole_folder = False, False
+        try:  # made here (removed when done), or already there: a running build's, a killed one's or a user's (left)
+            fd, made = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0o666), True
+        except FileExistsError:
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except FileNotFoundError:  # removed just now by the build that made it
+                continue
+            except OSError:
+                fd, whole_folder = os.open(real.parent, os.O_RDONLY), True
         except OSError:
-            fd, made = os.open(real.parent, os.O_RDONLY), False
+            fd, whole_folder = os.open(real.parent, os.O_RDONLY), True
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
@@ -749,7 +760,8 @@ def lock_out(out: Path):
                 ) from error
             raise
         try:
-            if not made or os.fstat(fd).st_ino == os.stat(path).st_ino:
+            if whole_folder or os.fstat(fd).st_ino == os.stat(path).st_ino:
+                made = made or (not whole_folder and os.fstat(fd).st_size == 0)  # a killed build's: removed when done
                 break
         except FileNotFoundError:  # removed by the build that held it: lock the next one
             pass
@@ -793,7 +805,7 @@ def _build_locked(
     inputs = read_inputs(raw, max_bytes=max_bytes, outside=outside, notes=notes, hashes=hashes.known)
     hashes.save(inputs)
     for note in notes:
-        print(f"note: {note}", file=stream or sys.stderr)
+        print(one_line(f"note: {note}"), file=stream or sys.stderr)
     if not inputs:  # nothing to build from: the outputs there are kept
         listed = "its manifest.csv lists none" if (raw / "manifest.csv").exists() else "it holds no PDF or HTML file"
         raise ValueError(f"no reports in {raw}: {listed}; put the reports there (data/raw/README.md says how)")
@@ -839,7 +851,7 @@ def _build_locked(
         print(one_line(f"note: {note}"), file=stream or sys.stderr)
     log = _log(outcomes)
     if cache is not None and cache.warning:
-        print(f"warning: {cache.warning}", file=stream or sys.stderr)
+        print(one_line(f"warning: {cache.warning}"), file=stream or sys.stderr)
     record = {
         "stamp": stamp,
         "outputs": folder_state(out),
@@ -960,7 +972,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 3
-    print(result.summary(), file=sys.stderr)
+    print(one_line(result.summary()), file=sys.stderr)
     for row in result.failed:
         print(one_line(f"failed: {row['file']}: {row['reason']}"), file=sys.stderr)
     if result.notebooks is not None:

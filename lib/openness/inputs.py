@@ -26,6 +26,7 @@ from openness.model import Problem
 INPUT_SUFFIXES = (".pdf", ".html", ".htm")
 MANIFEST = "manifest.csv"
 MAX_MANIFEST_BYTES = 64 * 2**20  # a manifest row is about 200 bytes: 300,000 reports (pandas takes ~15x this to read it)
+MAX_MANIFEST_ROWS = 200_000  # ten years of every body's report; 100,000 rows took 0.9 GB before the extraction
 MAX_MANIFEST_COLUMNS = 500  # the manifest's columns go into reports.csv and SQLite's reports table (2,000 at most)
 MAX_BYTES = 256 * 2**20  # larger than any report seen (a few MB): a bigger file is refused, never read
 
@@ -93,7 +94,10 @@ def read_manifest(manifest: Path, notes: list[str] | None = None) -> list[dict[s
                 f"{manifest}: the manifest is {facts.st_size / 2**20:.0f} MB, more than the {MAX_MANIFEST_BYTES // 2**20} MB "
                 "a manifest of 300,000 reports takes; is it the right file?"
             )
-        with manifest.open("rb") as f:
+        if facts.st_size == 0:  # also what /proc's files say, whose reading can block (/proc/kmsg)
+            raise ValueError(f"{manifest}: the manifest is empty (0 bytes): list the reports in it, or remove it")
+        fd = os.open(manifest, os.O_RDONLY | os.O_NONBLOCK)  # a file that would block says so instead
+        with os.fdopen(fd, "rb") as f:
             data = f.read(MAX_MANIFEST_BYTES + 1)
     except OSError as error:
         raise ValueError(f"{manifest}: cannot read the manifest ({error.strerror})") from error
@@ -110,6 +114,12 @@ def read_manifest(manifest: Path, notes: list[str] | None = None) -> list[dict[s
             ) from error
         if notes is not None:
             notes.append(f"{manifest}: saved in GBK, read as GB18030; save it as UTF-8 to silence this note")
+    lines = max(text.count("\n"), text.count("\r"))  # a row takes a line at least
+    if lines > MAX_MANIFEST_ROWS + 1:  # told before pandas, which takes gigabytes for millions of rows
+        raise ValueError(
+            f"{manifest}: {lines:,} lines, more than the {MAX_MANIFEST_ROWS:,} reports one build takes; "
+            "build the corpus in parts (a raw folder and a manifest each)"
+        )
     try:
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (ValueError, pd.errors.ParserError) as error:

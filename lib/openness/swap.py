@@ -5,6 +5,7 @@ Readers see the old outputs or the new ones, never a half-written folder; `folde
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import glob
 import hashlib
@@ -12,6 +13,7 @@ import os
 import re
 import shutil
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,30 +37,50 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
 
 
-def replace_dir(new: Path, out: Path, check_old: Callable[[Path], None] | None = None) -> None:
+def replace_dir(new: Path, out: Path, check_old: Callable[[Path], set[str]] | None = None) -> Path | None:
     """Put folder `new` in place of `out`, atomically where the system allows, then drop the old one.
 
-    `check_old` sees what is replaced once it is out of the way (nothing can be put into it through `out` then) and
-    may refuse it by raising: the two are swapped back, and the error goes on.
+    `check_old` sees what is replaced once it is out of the way and may refuse it by raising (the two are swapped
+    back, and the error goes on); else it gives the files it checked, and only they are deleted: a file put in the old
+    folder since (by a shell whose working folder it was) is kept, the folder renamed `NAME.kept-TIME` beside `out`,
+    which is returned.
     """
     if not out.exists() and not out.is_symlink():
         os.rename(new, out)
-        return
+        return None
     if _exchange(new, out):  # `new` now holds what was at `out`
         try:
-            if check_old is not None:
-                check_old(new)
+            checked = check_old(new) if check_old is not None else None
         except BaseException:
             _exchange(new, out)
             raise
-        shutil.rmtree(new)
-        return
-    if check_old is not None:  # no atomic swap here: checked in place
-        check_old(out)
+        return _drop(new, checked, out)
+    checked = check_old(out) if check_old is not None else None  # no atomic swap here: checked in place
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     os.rename(out, old)
     os.rename(new, out)
-    shutil.rmtree(old)
+    return _drop(old, checked, out)
+
+
+def _drop(old: Path, checked: set[str] | None, out: Path) -> Path | None:
+    """Delete a replaced folder: every file when `checked` is None, else only those files (and the folders they leave
+    empty); a folder still holding anything is kept as `NAME.kept-TIME` beside `out`, and returned."""
+    if checked is None:
+        shutil.rmtree(old)
+        return None
+    for path in sorted(old.rglob("*"), key=lambda p: len(p.parts), reverse=True):  # files before their folders
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()  # only when empty
+            elif path.relative_to(old).as_posix() in checked:
+                path.unlink()
+    try:
+        old.rmdir()
+        return None
+    except OSError:
+        kept = out.with_name(f"{out.name}.kept-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+        os.rename(old, kept)
+        return kept
 
 
 def leftovers(out: Path) -> tuple[list[Path], list[Path]]:
