@@ -149,7 +149,8 @@ def test_a_manifest_that_is_a_pipe_or_a_device_is_refused_in_one_line_without_re
     said = (
         "the manifest is a named pipe (FIFO), which could be read forever, not a CSV file: refused"
         if kind == "fifo"
-        else "a link to /dev/zero, outside the raw folder: refused (--allow-outside-raw to allow)"
+        else "refused: it is a link to /dev/zero, outside the raw folder; the manifest must lie inside it "
+        "(--allow-outside-raw to allow)"
     )
     assert done.stderr.splitlines() == [f"build: {manifest}: {said}"]
     if kind == "dev-zero":  # allowed outside, it is still never read
@@ -177,7 +178,10 @@ def test_a_manifest_linked_from_outside_too_wide_or_naming_a_nul_is_said_in_one_
     manifest = raw / "manifest.csv"
     assert build_says() == (
         2,
-        [f"build: {manifest}: a link to {elsewhere}, outside the raw folder: refused (--allow-outside-raw to allow)"],
+        [
+            f"build: {manifest}: refused: it is a link to {elsewhere}, outside the raw folder; "
+            "the manifest must lie inside it (--allow-outside-raw to allow)"
+        ],
     )
     manifest.unlink()
     manifest.write_text("report,file," + ",".join(f"c{i}" for i in range(600)) + "\n", encoding="utf-8")

@@ -760,8 +760,11 @@ def lock_out(out: Path):
                 ) from error
             raise
         try:
-            if whole_folder or os.fstat(fd).st_ino == os.stat(path).st_ino:
-                made = made or (not whole_folder and os.fstat(fd).st_size == 0)  # a killed build's: removed when done
+            if whole_folder:
+                break
+            held = os.fstat(fd)
+            if held.st_ino == os.stat(path).st_ino:
+                made = made or held.st_size == 0  # an empty one a killed build left: removed when done
                 break
         except FileNotFoundError:  # removed by the build that held it: lock the next one
             pass

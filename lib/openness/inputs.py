@@ -193,11 +193,9 @@ def read_inputs(
     """The inputs of a raw folder: the manifest's rows, or every PDF/HTML file in it, each vetted (`hashes`: see known_sha256)."""
     manifest = raw / MANIFEST
     if manifest.exists() or manifest.is_symlink():
-        real = Path(os.path.realpath(manifest))
-        if not outside and not real.is_relative_to(os.path.realpath(raw)):  # /proc/kmsg, ~/.ssh/…: as any input
-            raise ValueError(
-                f"{manifest}: a link to {shown_name(str(real))}, outside the raw folder: refused (--allow-outside-raw to allow)"
-            )
+        why = "" if outside else _outside(Input(MANIFEST, MANIFEST, manifest, {}), raw)  # /proc/kmsg, ~/.ssh/…
+        if why:
+            raise ValueError(f"{manifest}: refused: {why}; the manifest must lie inside it (--allow-outside-raw to allow)")
         inputs = []
         for row in read_manifest(manifest, notes):
             file = row["file"].strip()
